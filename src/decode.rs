@@ -1,0 +1,185 @@
+//! Stage 2, decode: raw bytes → UTF-8 text.
+//!
+//! Order of evidence: a byte-order mark wins; then valid UTF-8 is taken as is; then an explicit
+//! `--encoding` label; then a UTF-16 layout without BOM (NULs on every other byte); then
+//! chardetng's guess. NUL bytes in anything that is not UTF-16 mean binary input, which is refused.
+
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
+
+use crate::error::InputError;
+
+/// How the caller wants bytes decoded.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DecodeOptions {
+    /// Use this encoding when the bytes are not valid UTF-8 and carry no BOM.
+    pub encoding: Option<&'static Encoding>,
+}
+
+impl DecodeOptions {
+    /// Builds options from an encoding label such as `latin1` or `windows-1252`.
+    pub fn with_label(label: &str) -> Result<Self, InputError> {
+        let encoding = Encoding::for_label(label.trim().as_bytes())
+            .ok_or_else(|| InputError::UnknownEncoding(label.to_string()))?;
+        Ok(DecodeOptions { encoding: Some(encoding) })
+    }
+}
+
+/// Decoded text and how it was obtained.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    /// The text, always UTF-8.
+    pub text: String,
+    /// The encoding the bytes were read as.
+    pub encoding: &'static Encoding,
+    /// Number of malformed sequences replaced by U+FFFD.
+    pub replacements: usize,
+}
+
+/// Decodes `bytes` read from `path` (used only in error messages).
+pub fn decode(bytes: &[u8], path: &str, options: DecodeOptions) -> Result<Decoded, InputError> {
+    if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
+        return Ok(decode_with(encoding, &bytes[bom_len..]));
+    }
+    if let Some(offset) = memchr_nul(bytes) {
+        return match utf16_without_bom(bytes) {
+            Some(encoding) => Ok(decode_with(encoding, bytes)),
+            None => Err(InputError::Binary { path: path.to_string(), offset }),
+        };
+    }
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return Ok(Decoded { text: text.to_string(), encoding: UTF_8, replacements: 0 });
+    }
+    let encoding = options.encoding.unwrap_or_else(|| guess_encoding(bytes));
+    Ok(decode_with(encoding, bytes))
+}
+
+fn decode_with(encoding: &'static Encoding, bytes: &[u8]) -> Decoded {
+    let (text, replacements) = if encoding == UTF_8 {
+        let text = String::from_utf8_lossy(bytes);
+        let replacements = count_replacements(bytes);
+        (text.into_owned(), replacements)
+    } else {
+        let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
+        let replacements = if had_errors { text.matches('\u{FFFD}').count() } else { 0 };
+        (text.into_owned(), replacements)
+    };
+    Decoded { text, encoding, replacements }
+}
+
+fn count_replacements(bytes: &[u8]) -> usize {
+    let mut count = 0;
+    for chunk in bytes.utf8_chunks() {
+        if !chunk.invalid().is_empty() {
+            count += 1;
+        }
+    }
+    count
+}
+
+fn memchr_nul(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == 0)
+}
+
+/// UTF-16 text without a BOM has NULs as the high byte of nearly every ASCII character,
+/// all on odd offsets (little endian) or all on even offsets (big endian).
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+    if bytes.len() < 4 || bytes.len() % 2 != 0 {
+        return None;
+    }
+    let (mut nul_even, mut nul_odd) = (0usize, 0usize);
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == 0 {
+            if i % 2 == 0 {
+                nul_even += 1;
+            } else {
+                nul_odd += 1;
+            }
+        }
+    }
+    let units = bytes.len() / 2;
+    // Most units of real UTF-16 text are ASCII or Latin-1 (a NUL half); binary data is not so tidy.
+    let mostly = |n: usize, other: usize| n * 10 >= units * 4 && other * 50 <= n;
+    if mostly(nul_odd, nul_even) {
+        Some(UTF_16LE)
+    } else if mostly(nul_even, nul_odd) {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
+}
+
+fn guess_encoding(bytes: &[u8]) -> &'static Encoding {
+    // Plain text runs no scripts, so ISO-2022-JP is safe to allow (unlike for a browser).
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Allow);
+    detector.feed(bytes, true);
+    detector.guess(None, chardetng::Utf8Detection::Allow)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_passes_through() {
+        let d = decode("Grüße — ok".as_bytes(), "x", DecodeOptions::default()).unwrap();
+        assert_eq!(d.text, "Grüße — ok");
+        assert_eq!(d.encoding, UTF_8);
+    }
+
+    #[test]
+    fn utf8_bom_is_stripped() {
+        let d = decode(b"\xEF\xBB\xBFhello", "x", DecodeOptions::default()).unwrap();
+        assert_eq!(d.text, "hello");
+    }
+
+    #[test]
+    fn utf16le_with_bom() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "Привет, world".encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        let d = decode(&bytes, "x", DecodeOptions::default()).unwrap();
+        assert_eq!(d.text, "Привет, world");
+    }
+
+    #[test]
+    fn utf16be_without_bom_is_recognised() {
+        let mut bytes = vec![];
+        for u in "Plain text in big endian.".encode_utf16() {
+            bytes.extend_from_slice(&u.to_be_bytes());
+        }
+        let d = decode(&bytes, "x", DecodeOptions::default()).unwrap();
+        assert_eq!(d.text, "Plain text in big endian.");
+        assert_eq!(d.encoding, UTF_16BE);
+    }
+
+    #[test]
+    fn windows_1252_is_detected() {
+        // "Café – naïve “quotes”" in windows-1252
+        let bytes = b"Le caf\xE9 \x96 na\xEFve \x93quotes\x94 et l'\xE9t\xE9 fran\xE7ais \xE0 Paris.";
+        let d = decode(bytes, "x", DecodeOptions::default()).unwrap();
+        assert_eq!(d.text, "Le café – naïve “quotes” et l'été français à Paris.");
+    }
+
+    #[test]
+    fn explicit_label_is_used_for_non_utf8() {
+        let opts = DecodeOptions::with_label("koi8-r").unwrap();
+        let (bytes, _, _) = encoding_rs::KOI8_R.encode("Привет мир");
+        let d = decode(&bytes, "x", opts).unwrap();
+        assert_eq!(d.text, "Привет мир");
+    }
+
+    #[test]
+    fn unknown_label_is_an_error() {
+        let err = DecodeOptions::with_label("klingon-8").unwrap_err();
+        assert!(err.to_string().contains("klingon-8"));
+    }
+
+    #[test]
+    fn nul_bytes_mean_binary() {
+        let err = decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "pic.png", DecodeOptions::default())
+            .unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.starts_with("pic.png: looks binary"), "{msg}");
+    }
+}

@@ -1,0 +1,119 @@
+//! Folding: the case- and whitespace-insensitive form of text that phrase rules match against.
+//!
+//! Folding lowercases, turns every run of white space into one space, trims, and maps
+//! typographic apostrophes, quotes and dashes to their ASCII forms, so that a rule written as
+//! `ukraine's` matches `Ukraine’s`. A *line key* is the folded line without the punctuation
+//! and symbols around it: `— Advertisement —`, `Related:` and `advertisement` all have the keys
+//! `advertisement` and `related`.
+
+/// Appends the folded form of `text` to `out`.
+pub fn fold_into(text: &str, out: &mut String) {
+    let mut pending_space = false;
+    let start_len = out.len();
+    for ch in text.chars() {
+        if ch.is_whitespace() {
+            pending_space = out.len() > start_len;
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        push_folded_char(ch, out);
+    }
+}
+
+/// The folded form of `text`.
+pub fn fold(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    fold_into(text, &mut out);
+    out
+}
+
+/// Folds `text` and records, for every byte of the folded form, the byte offset in `text` it
+/// came from; used to show the matched span of a phrase in the original line.
+pub fn fold_with_offsets(text: &str) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(text.len());
+    let mut offsets = Vec::with_capacity(text.len());
+    let mut pending_space: Option<usize> = None;
+    for (offset, ch) in text.char_indices() {
+        if ch.is_whitespace() {
+            if !out.is_empty() && pending_space.is_none() {
+                pending_space = Some(offset);
+            }
+            continue;
+        }
+        if let Some(space_at) = pending_space.take() {
+            out.push(' ');
+            offsets.push(space_at);
+        }
+        let before = out.len();
+        push_folded_char(ch, &mut out);
+        offsets.extend(std::iter::repeat_n(offset, out.len() - before));
+    }
+    offsets.push(text.len());
+    (out, offsets)
+}
+
+fn push_folded_char(ch: char, out: &mut String) {
+    match ch {
+        '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' | '`' => out.push('\''),
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}' => out.push('"'),
+        '\u{2010}'..='\u{2015}' | '\u{2212}' => out.push('-'),
+        c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
+        c => out.extend(c.to_lowercase()),
+    }
+}
+
+/// The key of an already folded line: without leading and trailing characters that are
+/// neither letters nor digits.
+pub fn line_key(folded: &str) -> &str {
+    folded.trim_matches(|c: char| !c.is_alphanumeric())
+}
+
+/// Number of words (white-space separated tokens) in `text`.
+pub fn word_count(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+/// True when `c` continues a word, so a phrase ending next to it is not on a word boundary.
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_case_space_and_typography() {
+        assert_eq!(fold("  Ukraine’s   “Main”\tDirectorate — HUR "), "ukraine's \"main\" directorate - hur");
+        assert_eq!(fold("ПОДЕЛИТЬСЯ Straße"), "поделиться straße");
+    }
+
+    #[test]
+    fn keys_strip_surrounding_punctuation() {
+        assert_eq!(line_key(&fold("— Advertisement —")), "advertisement");
+        assert_eq!(line_key(&fold("Related:")), "related");
+        assert_eq!(line_key(&fold("Privacy and Cookie Policies.")), "privacy and cookie policies");
+        assert_eq!(line_key(&fold("* * *")), "");
+    }
+
+    #[test]
+    fn offsets_point_into_the_original() {
+        let text = "Read  MORE: Ünïcode";
+        let (folded, offsets) = fold_with_offsets(text);
+        assert_eq!(folded, "read more: ünïcode");
+        let start = folded.find("more").unwrap();
+        assert_eq!(&text[offsets[start]..offsets[start + 4]], "MORE");
+        let u = folded.find('ü').unwrap();
+        assert_eq!(&text[offsets[u]..], "Ünïcode");
+        assert_eq!(offsets.len(), folded.len() + 1);
+    }
+
+    #[test]
+    fn counts_words() {
+        assert_eq!(word_count("  one two\tthree "), 3);
+        assert_eq!(word_count(""), 0);
+    }
+}

@@ -1,0 +1,34 @@
+//! thresh strips site chrome — ad markers, copyright and cookie lines, share and newsletter
+//! prompts, teasers for other articles, correction footers — from scraped plain text.
+//!
+//! The pipeline has one module per stage, each owning one step:
+//! [`read`] (path or stdin → bytes) → [`decode`] (bytes → UTF-8) → [`normalize`] (canonical
+//! line ends and spaces) → [`segment`] (lines and blocks) → [`matcher`] (compiled rules → hits)
+//! → [`decide`] (hits → a verdict with its reason per line) → [`write`] (text or explanation).
+//! [`Cleaner`] runs the middle stages; rules are data, read by [`rules`].
+//!
+//! ```
+//! let rules = thresh::RuleSetBuilder::with_bundled().build().unwrap();
+//! let cleaner = thresh::Cleaner::new(rules);
+//! assert_eq!(cleaner.clean("Real news.\n\nAdvertisement\n\nMore news.\n"), "Real news.\n\nMore news.\n");
+//! ```
+#![warn(missing_docs)]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod cleaner;
+pub mod decide;
+pub mod decode;
+pub mod error;
+pub mod fold;
+pub mod matcher;
+pub mod normalize;
+pub mod read;
+pub mod rules;
+pub mod segment;
+pub mod stopwords;
+pub mod write;
+
+pub use cleaner::{Cleaner, Outcome};
+pub use decode::{decode, DecodeOptions};
+pub use error::{InputError, RuleErrors};
+pub use matcher::{DocumentContext, RuleSet, RuleSetBuilder};

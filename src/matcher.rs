@@ -1,0 +1,712 @@
+//! Stage 5, match: compiled rules × a segmented document → hits.
+//!
+//! Build once, match many: [`RuleSetBuilder`] validates and compiles every active rule up front
+//! into an immutable, `Send + Sync` [`RuleSet`]; nothing compiles or fails at match time.
+//!
+//! - whole-line phrases are one hash lookup of the line key (see [`crate::fold`]);
+//! - contains-phrases of all rules are ONE aho-corasick automaton run over the folded document,
+//!   with *overlapping* search so every rule that fires is seen (leftmost search would let one
+//!   phrase hide another); hits must sit on word boundaries;
+//! - regexes of all rules are ONE `RegexSet` per line; a rule's own `Regex` runs only on lines
+//!   the set says it matches, to find the span;
+//! - `drop-repeat` rules hit lines whose key equals that of an earlier line.
+//!
+//! Guards and scope are checked here too; a hit that fails one is kept with its [`Veto`], so
+//! `explain` can say which guard saved a line.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::path::Path;
+
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+
+use crate::error::{RuleDiagnostic, RuleErrors};
+use crate::fold::{fold_into, fold_with_offsets, is_word_char, line_key, word_count};
+use crate::rules::{self, Action, Rule, RulePack, DEFAULT_PHRASE_MAX_WORDS};
+use crate::segment::Document;
+use crate::stopwords;
+
+/// Index of a rule in a [`RuleSet`].
+pub type RuleIndex = usize;
+
+/// Why a match did not count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Veto {
+    /// The line has fewer words than `min_words`.
+    MinWords,
+    /// The line has more words than `max_words` (or the default for phrases).
+    MaxWords,
+    /// The line has more stopwords than `max_stopword_ratio` allows.
+    StopwordRatio,
+    /// The line lies outside the rule's scope.
+    Scope,
+}
+
+impl Veto {
+    /// The guard's id as `explain` shows it.
+    pub fn id(&self) -> &'static str {
+        match self {
+            Veto::MinWords => "guard/min-words",
+            Veto::MaxWords => "guard/max-words",
+            Veto::StopwordRatio => "guard/stopword-ratio",
+            Veto::Scope => "guard/scope",
+        }
+    }
+}
+
+/// How a rule matched a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Evidence {
+    /// The whole line equals a phrase.
+    WholeLine,
+    /// A phrase or regex matched this byte span of the line.
+    Span(Range<usize>),
+    /// The line repeats line `first` (0-based).
+    Repeat {
+        /// The earlier line it repeats.
+        first: usize,
+    },
+}
+
+/// One rule matching one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    /// The rule.
+    pub rule: RuleIndex,
+    /// 0-based line index in the document.
+    pub line: usize,
+    /// What matched.
+    pub evidence: Evidence,
+    /// Set when a guard or the scope vetoed the hit.
+    pub veto: Option<Veto>,
+}
+
+/// A loaded rule with the pack it came from and whether it runs.
+#[derive(Debug, Clone)]
+pub struct LoadedRule {
+    /// The rule as written.
+    pub rule: Rule,
+    /// Name of its pack.
+    pub pack: String,
+    /// False when disabled (or opt-in and not enabled); inactive rules are not compiled.
+    pub active: bool,
+}
+
+#[derive(Debug)]
+struct SiteGate {
+    domains: Vec<String>,
+}
+
+/// Compiled, immutable rules; cheap to share across threads.
+#[derive(Debug)]
+pub struct RuleSet {
+    rules: Vec<LoadedRule>,
+    /// Pack name → site gate, for packs limited to one site.
+    gates: HashMap<String, SiteGate>,
+    whole_lines: HashMap<String, Vec<RuleIndex>>,
+    phrases: Option<AhoCorasick>,
+    phrase_rules: Vec<RuleIndex>,
+    regex_set: RegexSet,
+    regex_rules: Vec<RuleIndex>,
+    regexes: Vec<Regex>,
+    repeat_rules: Vec<RuleIndex>,
+    signatures: Option<AhoCorasick>,
+    signature_packs: Vec<String>,
+}
+
+/// Builds a [`RuleSet`] from bundled packs, rule files and enable/disable lists.
+#[derive(Debug, Default)]
+pub struct RuleSetBuilder {
+    packs: Vec<RulePack>,
+    enable: Vec<String>,
+    disable: Vec<String>,
+}
+
+impl RuleSetBuilder {
+    /// An empty builder (no rules at all).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A builder holding the bundled packs.
+    pub fn with_bundled() -> Self {
+        let mut builder = Self::new();
+        for pack in rules::bundled_packs() {
+            builder.add_pack(pack);
+        }
+        builder
+    }
+
+    /// Adds a pack; a pack with the name of one already added replaces it.
+    pub fn add_pack(&mut self, pack: RulePack) -> &mut Self {
+        self.packs.retain(|p| p.name != pack.name);
+        self.packs.push(pack);
+        self
+    }
+
+    /// Reads a rule file (and the files it includes) and adds its packs.
+    pub fn add_file(&mut self, path: &Path) -> Result<&mut Self, RuleErrors> {
+        for pack in rules::load_rule_file(path)? {
+            self.add_pack(pack);
+        }
+        Ok(self)
+    }
+
+    /// Switches on rules by id, category or pack name (including opt-in rules).
+    pub fn enable(&mut self, name: impl Into<String>) -> &mut Self {
+        self.enable.push(name.into());
+        self
+    }
+
+    /// Switches off rules by id, category or pack name.
+    pub fn disable(&mut self, name: impl Into<String>) -> &mut Self {
+        self.disable.push(name.into());
+        self
+    }
+
+    /// Validates and compiles everything.
+    pub fn build(&self) -> Result<RuleSet, RuleErrors> {
+        let mut diagnostics = Vec::new();
+        let mut rules: Vec<LoadedRule> = Vec::new();
+        let mut first_seen: HashMap<&str, &RulePack> = HashMap::new();
+        for pack in &self.packs {
+            for rule in &pack.rules {
+                if let Some(other) = first_seen.get(rule.id.as_str()) {
+                    diagnostics.push(RuleDiagnostic {
+                        location: rule.location.clone(),
+                        message: format!(
+                            "duplicate rule id `{}`: already defined in pack `{}` ({}); pick another id, or name your pack `{}` to replace that pack",
+                            rule.id, other.name, other.origin.display(), other.name
+                        ),
+                    });
+                    continue;
+                }
+                first_seen.insert(&rule.id, pack);
+                rules.push(LoadedRule { rule: rule.clone(), pack: pack.name.clone(), active: rule.enabled });
+            }
+        }
+        let known_names: HashSet<String> = rules
+            .iter()
+            .flat_map(|r| [r.rule.id.clone(), r.rule.category.clone(), r.pack.clone()])
+            .collect();
+        let mut apply = |names: &[String], on: bool, origin: &str| {
+            for name in names {
+                if !known_names.contains(name) {
+                    diagnostics.push(RuleDiagnostic {
+                        location: crate::error::SourceLocation { file: origin.into(), line: 1, column: 1 },
+                        message: format!("`{name}` names no rule id, category or pack (see `thresh rules list`)"),
+                    });
+                }
+            }
+            for loaded in rules.iter_mut() {
+                let r = &loaded.rule;
+                if names.iter().any(|n| *n == r.id || *n == r.category || *n == loaded.pack) {
+                    loaded.active = on;
+                }
+            }
+        };
+        // Later wins: pack lists first, then the caller's (command line) lists.
+        for pack in &self.packs {
+            let origin = pack.origin.display().to_string();
+            apply(&pack.enable, true, &origin);
+        }
+        for pack in &self.packs {
+            let origin = pack.origin.display().to_string();
+            apply(&pack.disable, false, &origin);
+        }
+        apply(&self.enable, true, "--enable");
+        apply(&self.disable, false, "--disable");
+        if !diagnostics.is_empty() {
+            return Err(RuleErrors(diagnostics));
+        }
+        let gates = self
+            .packs
+            .iter()
+            .filter_map(|p| {
+                p.site.as_ref().map(|s| (p.name.clone(), SiteGate { domains: s.domains.clone() }))
+            })
+            .collect();
+        compile(rules, gates, &self.packs)
+    }
+}
+
+fn compile(
+    rules: Vec<LoadedRule>,
+    gates: HashMap<String, SiteGate>,
+    packs: &[RulePack],
+) -> Result<RuleSet, RuleErrors> {
+    let mut diagnostics = Vec::new();
+    let mut whole_lines: HashMap<String, Vec<RuleIndex>> = HashMap::new();
+    let mut phrase_patterns = Vec::new();
+    let mut phrase_rules = Vec::new();
+    let mut regex_patterns = Vec::new();
+    let mut regex_rules = Vec::new();
+    let mut repeat_rules = Vec::new();
+    for (index, loaded) in rules.iter().enumerate().filter(|(_, r)| r.active) {
+        let rule = &loaded.rule;
+        for phrase in &rule.matcher.lines {
+            let key = line_key(&crate::fold::fold(phrase)).to_string();
+            if key.is_empty() {
+                diagnostics.push(RuleDiagnostic {
+                    location: rule.location.clone(),
+                    message: format!("rule `{}`: whole-line phrase {phrase:?} has no letters or digits; use a regex for symbol-only lines", rule.id),
+                });
+                continue;
+            }
+            let entry = whole_lines.entry(key).or_default();
+            if !entry.contains(&index) {
+                entry.push(index);
+            }
+        }
+        for phrase in &rule.matcher.contains {
+            phrase_patterns.push(crate::fold::fold(phrase));
+            phrase_rules.push(index);
+        }
+        for pattern in &rule.matcher.regexes {
+            regex_patterns.push(pattern.clone());
+            regex_rules.push(index);
+        }
+        if rule.action == Action::DropRepeat {
+            repeat_rules.push(index);
+        }
+    }
+    let phrases = if phrase_patterns.is_empty() {
+        None
+    } else {
+        Some(
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .build(&phrase_patterns)
+                .map_err(|e| single_error(&rules, format!("cannot build the phrase automaton: {e}")))?,
+        )
+    };
+    let regex_set = RegexSetBuilder::new(&regex_patterns)
+        .size_limit(64 << 20)
+        .build()
+        .map_err(|e| single_error(&rules, format!("cannot compile the rule regexes together: {e}")))?;
+    let mut regexes = Vec::with_capacity(regex_patterns.len());
+    for (pattern, &rule_index) in regex_patterns.iter().zip(&regex_rules) {
+        match RegexBuilder::new(pattern).size_limit(rules::REGEX_SIZE_LIMIT).build() {
+            Ok(re) => regexes.push(re),
+            Err(e) => {
+                let rule = &rules[rule_index].rule;
+                diagnostics.push(RuleDiagnostic {
+                    location: rule.location.clone(),
+                    message: format!("rule `{}`: bad regex: {e}", rule.id),
+                });
+            }
+        }
+    }
+    let mut signature_patterns = Vec::new();
+    let mut signature_packs = Vec::new();
+    for pack in packs {
+        if let Some(site) = &pack.site {
+            for signature in &site.signatures {
+                signature_patterns.push(crate::fold::fold(signature));
+                signature_packs.push(pack.name.clone());
+            }
+        }
+    }
+    let signatures = if signature_patterns.is_empty() {
+        None
+    } else {
+        Some(AhoCorasick::new(&signature_patterns).map_err(|e| single_error(&rules, e.to_string()))?)
+    };
+    if !diagnostics.is_empty() {
+        return Err(RuleErrors(diagnostics));
+    }
+    Ok(RuleSet {
+        rules,
+        gates,
+        whole_lines,
+        phrases,
+        phrase_rules,
+        regex_set,
+        regex_rules,
+        regexes,
+        repeat_rules,
+        signatures,
+        signature_packs,
+    })
+}
+
+fn single_error(rules: &[LoadedRule], message: String) -> RuleErrors {
+    let location = rules.first().map(|r| r.rule.location.clone()).unwrap_or(crate::error::SourceLocation {
+        file: "<rules>".into(),
+        line: 1,
+        column: 1,
+    });
+    RuleErrors(vec![RuleDiagnostic { location, message }])
+}
+
+/// What the matcher knows about the document besides its text.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DocumentContext<'a> {
+    /// The page's URL, when the input carries one; enables domain-scoped packs.
+    pub url: Option<&'a str>,
+}
+
+impl RuleSet {
+    /// All loaded rules, active or not, in load order.
+    pub fn rules(&self) -> &[LoadedRule] {
+        &self.rules
+    }
+
+    /// The rule at `index`.
+    pub fn rule(&self, index: RuleIndex) -> &Rule {
+        &self.rules[index].rule
+    }
+
+    /// True when no rule is active.
+    pub fn is_empty(&self) -> bool {
+        !self.rules.iter().any(|r| r.active)
+    }
+
+    /// Finds every hit of every active rule in `doc`, sorted by line.
+    pub fn find_hits(&self, doc: &Document, context: DocumentContext<'_>) -> Vec<Hit> {
+        let folded = FoldedLines::new(doc);
+        let active_packs = self.active_site_packs(&folded, context);
+        let mut hits = Vec::new();
+
+        if !self.whole_lines.is_empty() {
+            for line in 0..doc.len() {
+                if let Some(rules) = self.whole_lines.get(line_key(folded.line(line))) {
+                    for &rule in rules {
+                        hits.push(Hit { rule, line, evidence: Evidence::WholeLine, veto: None });
+                    }
+                }
+            }
+        }
+        if let Some(phrases) = &self.phrases {
+            self.find_phrase_hits(phrases, doc, &folded, &mut hits);
+        }
+        if !self.regex_rules.is_empty() {
+            for line in 0..doc.len() {
+                let text = doc.line_text(line);
+                for pattern in self.regex_set.matches(text).iter() {
+                    let span = self.regexes[pattern].find(text).map_or(0..0, |m| m.range());
+                    hits.push(Hit { rule: self.regex_rules[pattern], line, evidence: Evidence::Span(span), veto: None });
+                }
+            }
+        }
+        hits.retain(|h| self.pack_is_active(h.rule, &active_packs));
+        hits.sort_by_key(|h| (h.line, h.rule));
+        hits.dedup_by(|a, b| a.line == b.line && a.rule == b.rule);
+        self.resolve_repeats(&folded, &active_packs, &mut hits);
+        for hit in &mut hits {
+            hit.veto = self.veto(hit, doc, &folded);
+        }
+        hits
+    }
+
+    fn find_phrase_hits(&self, phrases: &AhoCorasick, doc: &Document, folded: &FoldedLines, hits: &mut Vec<Hit>) {
+        let text = folded.text.as_str();
+        let mut line = 0;
+        for m in phrases.find_overlapping_iter(text) {
+            while folded.starts.get(line + 1).is_some_and(|&s| s <= m.start()) {
+                line += 1;
+            }
+            if !on_word_boundary(text, m.start(), m.end()) {
+                continue;
+            }
+            let line_start = folded.starts[line];
+            let folded_span = (m.start() - line_start)..(m.end() - line_start);
+            let span = original_span(doc.line_text(line), folded_span);
+            let rule = self.phrase_rules[m.pattern().as_usize()];
+            hits.push(Hit { rule, line, evidence: Evidence::Span(span), veto: None });
+        }
+    }
+
+    /// Turns the matcher hits of repeat rules into hits on repeated lines only, and adds hits
+    /// for repeat rules without a matcher.
+    fn resolve_repeats(&self, folded: &FoldedLines, active_packs: &HashSet<&str>, hits: &mut Vec<Hit>) {
+        if self.repeat_rules.is_empty() {
+            return;
+        }
+        let mut first_of: HashMap<&str, usize> = HashMap::new();
+        let mut repeat_of = vec![None; folded.len()];
+        for (line, slot) in repeat_of.iter_mut().enumerate() {
+            let key = line_key(folded.line(line));
+            if key.is_empty() {
+                continue;
+            }
+            match first_of.get(key) {
+                Some(&first) => *slot = Some(first),
+                None => {
+                    first_of.insert(key, line);
+                }
+            }
+        }
+        hits.retain_mut(|hit| {
+            if self.rules[hit.rule].rule.action != Action::DropRepeat {
+                return true;
+            }
+            match repeat_of[hit.line] {
+                Some(first) => {
+                    hit.evidence = Evidence::Repeat { first };
+                    true
+                }
+                None => false,
+            }
+        });
+        for &rule in &self.repeat_rules {
+            if !self.rules[rule].rule.matcher.is_empty() || !self.pack_is_active(rule, active_packs) {
+                continue;
+            }
+            for (line, first) in repeat_of.iter().enumerate() {
+                if let Some(first) = *first {
+                    hits.push(Hit { rule, line, evidence: Evidence::Repeat { first }, veto: None });
+                }
+            }
+        }
+        hits.sort_by_key(|h| (h.line, h.rule));
+    }
+
+    fn veto(&self, hit: &Hit, doc: &Document, folded: &FoldedLines) -> Option<Veto> {
+        let rule = &self.rules[hit.rule].rule;
+        let words = word_count(folded.line(hit.line));
+        let guards = &rule.guards;
+        if guards.min_words.is_some_and(|min| words < min) {
+            return Some(Veto::MinWords);
+        }
+        let max_words = guards.max_words.or(match hit.evidence {
+            Evidence::Span(_) => Some(DEFAULT_PHRASE_MAX_WORDS),
+            _ => None,
+        });
+        if max_words.is_some_and(|max| words > max) {
+            return Some(Veto::MaxWords);
+        }
+        if let Some(max_ratio) = guards.max_stopword_ratio {
+            if stopwords::stopword_ratio(folded.line(hit.line), stopwords::english()) > max_ratio {
+                return Some(Veto::StopwordRatio);
+            }
+        }
+        if !in_scope(&rule.scope, doc, hit.line) {
+            return Some(Veto::Scope);
+        }
+        None
+    }
+
+    fn active_site_packs<'s>(&'s self, folded: &FoldedLines, context: DocumentContext<'_>) -> HashSet<&'s str> {
+        let mut active = HashSet::new();
+        if self.gates.is_empty() {
+            return active;
+        }
+        if let Some(signatures) = &self.signatures {
+            for m in signatures.find_overlapping_iter(folded.text.as_str()) {
+                active.insert(self.signature_packs[m.pattern().as_usize()].as_str());
+            }
+        }
+        if let Some(host) = context.url.and_then(url_host) {
+            for (pack, gate) in &self.gates {
+                if gate.domains.iter().any(|d| host == *d || host.ends_with(&format!(".{d}"))) {
+                    active.insert(pack.as_str());
+                }
+            }
+        }
+        active
+    }
+
+    fn pack_is_active(&self, rule: RuleIndex, active_packs: &HashSet<&str>) -> bool {
+        let pack = self.rules[rule].pack.as_str();
+        !self.gates.contains_key(pack) || active_packs.contains(pack)
+    }
+
+    /// Tests one example line against rule `index`'s matcher and guards (not its scope).
+    pub fn matches_example(&self, index: RuleIndex, line: &str) -> bool {
+        let doc = Document::from_normalized(crate::normalize::normalize(line));
+        if doc.len() != 1 {
+            return false;
+        }
+        let rule = &self.rules[index].rule;
+        if rule.action == Action::DropRepeat && rule.matcher.is_empty() {
+            let probe = Hit { rule: index, line: 0, evidence: Evidence::Repeat { first: 0 }, veto: None };
+            return self.veto(&probe, &doc, &FoldedLines::new(&doc)).is_none();
+        }
+        let all_packs: HashSet<&str> = self.gates.keys().map(String::as_str).collect();
+        let folded = FoldedLines::new(&doc);
+        let mut hits = Vec::new();
+        if let Some(rules) = self.whole_lines.get(line_key(folded.line(0))) {
+            hits.extend(rules.iter().map(|&rule| Hit { rule, line: 0, evidence: Evidence::WholeLine, veto: None }));
+        }
+        if let Some(phrases) = &self.phrases {
+            self.find_phrase_hits(phrases, &doc, &folded, &mut hits);
+        }
+        for pattern in self.regex_set.matches(doc.line_text(0)).iter() {
+            hits.push(Hit { rule: self.regex_rules[pattern], line: 0, evidence: Evidence::Span(0..0), veto: None });
+        }
+        hits.into_iter().any(|h| {
+            h.rule == index && self.pack_is_active(h.rule, &all_packs) && {
+                let veto = self.veto(&h, &doc, &folded);
+                veto.is_none() || veto == Some(Veto::Scope)
+            }
+        })
+    }
+}
+
+/// The document's lines folded, joined by `\n`, with the start of each.
+struct FoldedLines {
+    text: String,
+    starts: Vec<usize>,
+}
+
+impl FoldedLines {
+    fn new(doc: &Document) -> Self {
+        let mut text = String::with_capacity(doc.text().len());
+        let mut starts = Vec::with_capacity(doc.len() + 1);
+        for line in 0..doc.len() {
+            starts.push(text.len());
+            fold_into(doc.line_text(line), &mut text);
+            text.push('\n');
+        }
+        starts.push(text.len());
+        FoldedLines { text, starts }
+    }
+
+    fn len(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    fn line(&self, index: usize) -> &str {
+        &self.text[self.starts[index]..self.starts[index + 1] - 1]
+    }
+}
+
+fn on_word_boundary(text: &str, start: usize, end: usize) -> bool {
+    let first = text[start..end].chars().next();
+    let last = text[start..end].chars().next_back();
+    let before_ok = !first.is_some_and(is_word_char) || !text[..start].chars().next_back().is_some_and(is_word_char);
+    let after_ok = !last.is_some_and(is_word_char) || !text[end..].chars().next().is_some_and(is_word_char);
+    before_ok && after_ok
+}
+
+/// Maps a span of the folded line back to the original line.
+fn original_span(line: &str, folded_span: Range<usize>) -> Range<usize> {
+    let (_, offsets) = fold_with_offsets(line);
+    let start = offsets.get(folded_span.start).copied().unwrap_or(line.len());
+    let end = offsets.get(folded_span.end).copied().unwrap_or(line.len());
+    // The end offset points at the start of the next folded char; step back over spaces.
+    let end = line[..end.max(start)].trim_end().len().max(start);
+    start..end
+}
+
+/// Whether line `index` lies in `scope` (any of its bounds).
+pub fn in_scope(scope: &rules::Scope, doc: &Document, index: usize) -> bool {
+    if scope.is_whole_document() {
+        return true;
+    }
+    let lines = doc.len();
+    let block = doc.lines()[index].block;
+    let blocks = doc.blocks().len();
+    scope.first_lines.is_some_and(|n| index < n)
+        || scope.last_lines.is_some_and(|n| index + n >= lines)
+        || scope.first_blocks.is_some_and(|n| block < n)
+        || scope.last_blocks.is_some_and(|n| block + n >= blocks)
+}
+
+/// The lower-cased host of a URL, without port, user info or a leading `www.`.
+fn url_host(url: &str) -> Option<String> {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host = authority.rsplit('@').next()?.split(':').next()?;
+    let host = host.trim_end_matches('.').to_lowercase();
+    (!host.is_empty()).then(|| host.strip_prefix("www.").map(str::to_string).unwrap_or(host))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::normalize;
+    use std::path::Path;
+
+    fn set(toml: &str) -> RuleSet {
+        let pack = rules::parse_pack(Path::new("t.toml"), toml).unwrap().pack;
+        let mut b = RuleSetBuilder::new();
+        b.add_pack(pack);
+        b.build().unwrap()
+    }
+
+    fn doc(text: &str) -> Document {
+        Document::from_normalized(normalize(text))
+    }
+
+    fn live(hits: &[Hit]) -> Vec<(usize, usize)> {
+        hits.iter().filter(|h| h.veto.is_none()).map(|h| (h.line, h.rule)).collect()
+    }
+
+    #[test]
+    fn whole_line_phrases_fold_case_space_and_punctuation() {
+        let s = set("[[rule]]\nid = \"ad\"\nline = [\"Advertisement\"]\n");
+        let d = doc("ADVERTISEMENT\n\n— Advertisement —\n\nAdvertisement feature on cars\n");
+        assert_eq!(live(&s.find_hits(&d, Default::default())), vec![(0, 0), (1, 0)]);
+    }
+
+    #[test]
+    fn contains_phrases_respect_word_boundaries_and_give_spans() {
+        let s = set("[[rule]]\nid = \"c\"\ncontains = [\"cookie policy\"]\n");
+        let d = doc("Read our Cookie  Policy here\nThe cookie policyholder\n");
+        let hits = s.find_hits(&d, Default::default());
+        assert_eq!(live(&hits), vec![(0, 0)]);
+        assert_eq!(hits[0].evidence, Evidence::Span(9..23));
+        assert_eq!(&d.line_text(0)[9..23], "Cookie  Policy");
+    }
+
+    #[test]
+    fn overlapping_phrases_of_different_rules_all_fire() {
+        let s = set("[[rule]]\nid = \"a\"\ncontains = \"share this\"\n[[rule]]\nid = \"b\"\ncontains = \"this article\"\n");
+        let d = doc("Share this article\n");
+        assert_eq!(live(&s.find_hits(&d, Default::default())), vec![(0, 0), (0, 1)]);
+    }
+
+    #[test]
+    fn phrase_in_long_sentence_is_vetoed_by_default_max_words() {
+        let s = set("[[rule]]\nid = \"a\"\ncontains = \"advertisement\"\n");
+        let long = "The advertisement that the company ran during the final was seen by more viewers than any other broadcast in the history of the network, analysts said on Monday.";
+        let hits = s.find_hits(&doc(long), Default::default());
+        assert_eq!(hits.len(), 1);
+        assert_eq!(hits[0].veto, Some(Veto::MaxWords));
+    }
+
+    #[test]
+    fn regex_rules_and_scope() {
+        let s = set("[[rule]]\nid = \"r\"\nregex = '^\\d+ comments?$'\nscope = { last_lines = 1 }\n");
+        let d = doc("3 comments\n\nbody text\n\n12 comments\n");
+        let hits = s.find_hits(&d, Default::default());
+        assert_eq!(hits.iter().map(|h| (h.line, h.veto)).collect::<Vec<_>>(), vec![(0, Some(Veto::Scope)), (2, None)]);
+    }
+
+    #[test]
+    fn repeats_hit_later_occurrences_only() {
+        let s = set("[[rule]]\nid = \"rep\"\naction = \"drop-repeat\"\nmax_words = 5\n");
+        let d = doc("Big headline here\n\nBody.\n\nBig  Headline here.\n");
+        let hits = s.find_hits(&d, Default::default());
+        assert_eq!(hits, vec![Hit { rule: 0, line: 2, evidence: Evidence::Repeat { first: 0 }, veto: None }]);
+    }
+
+    #[test]
+    fn site_packs_need_a_signature_or_domain() {
+        let s = set("[pack]\nsite = { signatures = [\"Example Times\"], domains = [\"example.com\"] }\n[[rule]]\nid = \"x\"\nline = \"Promo\"\n");
+        assert!(live(&s.find_hits(&doc("Promo\n"), Default::default())).is_empty());
+        assert_eq!(live(&s.find_hits(&doc("Promo\n\n© The EXAMPLE times\n"), Default::default())).len(), 1);
+        let ctx = DocumentContext { url: Some("https://www.news.Example.com/a/b") };
+        assert_eq!(live(&s.find_hits(&doc("Promo\n"), ctx)).len(), 1);
+        let other = DocumentContext { url: Some("https://notexample.com/") };
+        assert!(live(&s.find_hits(&doc("Promo\n"), other)).is_empty());
+    }
+
+    #[test]
+    fn unknown_enable_names_are_errors() {
+        let pack = rules::parse_pack(Path::new("t.toml"), "[[rule]]\nid = \"x\"\nline = \"a\"\n").unwrap().pack;
+        let mut b = RuleSetBuilder::new();
+        b.add_pack(pack).disable("cokies");
+        let err = b.build().unwrap_err().to_string();
+        assert!(err.contains("`cokies` names no rule id, category or pack"), "{err}");
+    }
+
+    #[test]
+    fn url_hosts() {
+        assert_eq!(url_host("https://user@www.Example.com:8080/x?y").as_deref(), Some("example.com"));
+        assert_eq!(url_host("example.org/path").as_deref(), Some("example.org"));
+    }
+}

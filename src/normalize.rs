@@ -1,0 +1,111 @@
+//! Stage 3, normalise: decoded text → the canonical text every later stage works on.
+//!
+//! Line ends become `\n`; no-break and other Unicode spaces become a plain space; invisible
+//! characters that only break matching (zero-width space, word joiner, stray BOMs, soft hyphens,
+//! C0/C1 controls other than tab) are removed; trailing white space is trimmed; runs of blank lines
+//! collapse to one blank line, which marks a paragraph break; leading and trailing blank lines go.
+//! ZWJ and ZWNJ stay: they change how emoji and several scripts render.
+
+/// Returns the normalised form of `text`; non-empty output always ends with `\n`.
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_blank = false;
+    let mut line = String::new();
+    for raw_line in split_lines(text) {
+        line.clear();
+        for ch in raw_line.chars() {
+            if let Some(mapped) = map_char(ch) {
+                line.push(mapped);
+            }
+        }
+        let trimmed = line.trim_end();
+        if trimmed.trim_start().is_empty() {
+            pending_blank = !out.is_empty();
+            continue;
+        }
+        if pending_blank {
+            out.push('\n');
+            pending_blank = false;
+        }
+        out.push_str(trimmed);
+        out.push('\n');
+    }
+    out
+}
+
+/// Splits on `\n`, `\r\n` and lone `\r`.
+fn split_lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut rest = text;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        match rest.find(['\n', '\r']) {
+            Some(i) => {
+                let line = &rest[..i];
+                let skip = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
+                rest = &rest[i + skip..];
+                Some(line)
+            }
+            None => {
+                let line = rest;
+                rest = "";
+                Some(line)
+            }
+        }
+    })
+}
+
+fn map_char(ch: char) -> Option<char> {
+    match ch {
+        '\t' => Some('\t'),
+        // No-break, figure, narrow and the other typographic spaces.
+        '\u{00A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' => {
+            Some(' ')
+        }
+        // Zero-width space, word joiner, BOM used as ZWNBSP, soft hyphen, invisible operators.
+        '\u{200B}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' => None,
+        c if c.is_control() => None,
+        c => Some(c),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_ends_and_blank_runs() {
+        assert_eq!(normalize("a\r\nb\rc\n\n\n\nd\n\n"), "a\nb\nc\n\nd\n");
+    }
+
+    #[test]
+    fn leading_blank_lines_and_whitespace_only_lines_go() {
+        assert_eq!(normalize("\n \n\t\na  \n   \nb"), "a\n\nb\n");
+    }
+
+    #[test]
+    fn spaces_and_invisibles() {
+        assert_eq!(
+            normalize("non\u{00A0}breaking\u{200B} zero\u{FEFF}width soft\u{00AD}hyphen\u{0007}"),
+            "non breaking zerowidth softhyphen\n"
+        );
+    }
+
+    #[test]
+    fn joiners_that_carry_meaning_stay() {
+        let family = "👨\u{200D}👩\u{200D}👧";
+        assert_eq!(normalize(family), format!("{family}\n"));
+    }
+
+    #[test]
+    fn leading_indentation_is_kept() {
+        assert_eq!(normalize("    Euromaidan Press"), "    Euromaidan Press\n");
+    }
+
+    #[test]
+    fn empty_input_stays_empty() {
+        assert_eq!(normalize(""), "");
+        assert_eq!(normalize("\n\n  \n"), "");
+    }
+}

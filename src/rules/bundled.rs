@@ -1,0 +1,35 @@
+//! The rule packs compiled into the binary, so `thresh` works with nothing beside it.
+
+use std::path::Path;
+
+use super::{parse_pack, RulePack};
+
+/// `(file name under rules/, TOML text)` of every bundled pack, in load order.
+pub const BUNDLED_PACK_SOURCES: &[(&str, &str)] = &[
+    ("ads.toml", include_str!("../../rules/ads.toml")),
+    ("legal.toml", include_str!("../../rules/legal.toml")),
+    ("cookies.toml", include_str!("../../rules/cookies.toml")),
+    ("appeals.toml", include_str!("../../rules/appeals.toml")),
+    ("social.toml", include_str!("../../rules/social.toml")),
+    ("teasers.toml", include_str!("../../rules/teasers.toml")),
+    ("footers.toml", include_str!("../../rules/footers.toml")),
+    ("navigation.toml", include_str!("../../rules/navigation.toml")),
+    ("media.toml", include_str!("../../rules/media.toml")),
+    ("headlines.toml", include_str!("../../rules/headlines.toml")),
+    ("sites/kyivpost.toml", include_str!("../../rules/sites/kyivpost.toml")),
+    ("sites/euromaidanpress.toml", include_str!("../../rules/sites/euromaidanpress.toml")),
+];
+
+/// Parses the bundled packs. They are checked by the test suite, so a failure here is a bug.
+pub fn bundled_packs() -> Vec<RulePack> {
+    BUNDLED_PACK_SOURCES
+        .iter()
+        .map(|(name, text)| {
+            let origin = Path::new("rules").join(name);
+            match parse_pack(&origin, text) {
+                Ok(parsed) => parsed.pack,
+                Err(errors) => panic!("bundled rule pack {name} is invalid:\n{errors}"),
+            }
+        })
+        .collect()
+}

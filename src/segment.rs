@@ -1,0 +1,149 @@
+//! Stage 4, segment: normalised text → lines and blocks.
+//!
+//! A line is a non-blank line of the normalised text, kept as a byte span; a block is a run of
+//! lines between blank lines (a paragraph). Lines are numbered from 1 in the order of the
+//! *normalised* text, which is what `thresh explain` shows.
+
+use std::ops::Range;
+
+/// A normalised document cut into lines and blocks.
+#[derive(Debug, Clone)]
+pub struct Document {
+    text: String,
+    lines: Vec<Line>,
+    blocks: Vec<Range<usize>>,
+}
+
+/// One non-blank line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Line {
+    /// Byte span in the document text, without the line end.
+    pub start: usize,
+    /// End of the byte span.
+    pub end: usize,
+    /// Index of the block (paragraph) the line belongs to.
+    pub block: usize,
+}
+
+impl Document {
+    /// Segments text that has already been normalised (see [`crate::normalize`]).
+    pub fn from_normalized(text: String) -> Self {
+        let mut lines = Vec::new();
+        let mut blocks = Vec::new();
+        let mut block_start = 0;
+        let mut offset = 0;
+        for raw in text.split_inclusive('\n') {
+            let content = raw.strip_suffix('\n').unwrap_or(raw);
+            if content.trim().is_empty() {
+                if block_start < lines.len() {
+                    blocks.push(block_start..lines.len());
+                    block_start = lines.len();
+                }
+            } else {
+                lines.push(Line { start: offset, end: offset + content.len(), block: blocks.len() });
+            }
+            offset += raw.len();
+        }
+        if block_start < lines.len() {
+            blocks.push(block_start..lines.len());
+        }
+        Document { text, lines, blocks }
+    }
+
+    /// Builds a document from kept lines, each inner vector one block.
+    pub fn from_blocks<'a>(blocks: impl IntoIterator<Item = Vec<&'a str>>) -> Self {
+        let mut text = String::new();
+        for block in blocks {
+            if block.is_empty() {
+                continue;
+            }
+            if !text.is_empty() {
+                text.push('\n');
+            }
+            for line in block {
+                text.push_str(line);
+                text.push('\n');
+            }
+        }
+        Document::from_normalized(text)
+    }
+
+    /// The whole normalised text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// All lines in order.
+    pub fn lines(&self) -> &[Line] {
+        &self.lines
+    }
+
+    /// Line index ranges of the blocks, in order.
+    pub fn blocks(&self) -> &[Range<usize>] {
+        &self.blocks
+    }
+
+    /// The text of line `index`.
+    pub fn line_text(&self, index: usize) -> &str {
+        let line = self.lines[index];
+        &self.text[line.start..line.end]
+    }
+
+    /// Number of lines.
+    pub fn len(&self) -> usize {
+        self.lines.len()
+    }
+
+    /// True when the document has no lines.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// Writes the lines for which `keep` is true, separating blocks by one blank line.
+    pub fn render_kept(&self, keep: impl Fn(usize) -> bool) -> String {
+        let mut out = String::with_capacity(self.text.len());
+        for block in &self.blocks {
+            let mut block_started = false;
+            for index in block.clone() {
+                if !keep(index) {
+                    continue;
+                }
+                if !block_started && !out.is_empty() {
+                    out.push('\n');
+                }
+                block_started = true;
+                out.push_str(self.line_text(index));
+                out.push('\n');
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_blocks() {
+        let doc = Document::from_normalized("a\nb\n\nc\n\nd\ne\n".to_string());
+        assert_eq!(doc.len(), 5);
+        assert_eq!(doc.blocks(), &[0..2, 2..3, 3..5]);
+        assert_eq!(doc.line_text(2), "c");
+        assert_eq!(doc.lines()[4].block, 2);
+    }
+
+    #[test]
+    fn render_kept_drops_empty_blocks() {
+        let doc = Document::from_normalized("a\nb\n\nc\n\nd\n".to_string());
+        assert_eq!(doc.render_kept(|i| i != 2), "a\nb\n\nd\n");
+        assert_eq!(doc.render_kept(|i| i == 1), "b\n");
+        assert_eq!(doc.render_kept(|_| false), "");
+    }
+
+    #[test]
+    fn from_blocks_round_trips() {
+        let doc = Document::from_blocks(vec![vec!["x", "y"], vec![], vec!["z"]]);
+        assert_eq!(doc.text(), "x\ny\n\nz\n");
+    }
+}
