@@ -33,6 +33,19 @@ pub fn write_explanation(out: &mut impl Write, outcome: &Outcome, rules: &RuleSe
     Ok(())
 }
 
+/// Like [`write_explanation`], but only for dropped lines and lines a guard kept.
+pub fn write_changes(out: &mut impl Write, outcome: &Outcome, rules: &RuleSet) -> io::Result<()> {
+    let doc = &outcome.document;
+    for (index, verdict) in outcome.verdicts.iter().enumerate() {
+        if matches!(verdict, Verdict::Keep(KeepReason::NoMatch)) {
+            continue;
+        }
+        let (word, reason) = describe(verdict, rules, doc.line_text(index));
+        writeln!(out, "{:>5} {word} {reason:<40} | {}", index + 1, doc.line_text(index))?;
+    }
+    Ok(())
+}
+
 /// `("keep" | "drop", reason)` for a verdict; line numbers in reasons are 1-based.
 pub fn describe(verdict: &Verdict, rules: &RuleSet, line: &str) -> (&'static str, String) {
     match verdict {

@@ -1,0 +1,166 @@
+//! The command line: builds a validated configuration and the engine from the flags before any
+//! input is touched, runs the subcommand, and turns the result into an exit code.
+//!
+//! Exit codes: 0 success; 1 some input failed (reported, the run went on); 2 usage or rule-file
+//! error (nothing was processed). A closed standard output ends the run quietly with 0.
+
+mod args;
+mod rules_cmd;
+
+use std::io::{self, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Parser;
+use thresh::read::Input;
+use thresh::{Cleaner, DecodeOptions, DocumentContext, RuleErrors, RuleSet, RuleSetBuilder};
+
+use args::{CleanArgs, Cli, Command, ExplainArgs, InputArgs, RuleArgs};
+
+/// Some input failed; the run went on.
+const EXIT_INPUT_FAILED: u8 = 1;
+/// Bad flags or rule files; nothing was processed.
+const EXIT_USAGE: u8 = 2;
+
+/// Parses the command line, runs it and returns the exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Clean(args) => clean(args),
+        Command::Explain(args) => explain(args),
+        Command::Rules(command) => rules_cmd::run(command),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            match err.downcast_ref::<RuleErrors>() {
+                Some(rule_errors) => {
+                    for diagnostic in &rule_errors.0 {
+                        eprintln!("{diagnostic}");
+                    }
+                    eprintln!("thresh: {} error(s) in rule files; nothing was processed", rule_errors.0.len());
+                }
+                None => eprintln!("thresh: {err:#}"),
+            }
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+/// True when the error comes from writing to a closed pipe (`thresh clean big.txt | head`).
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain()
+        .any(|cause| cause.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe))
+}
+
+/// Builds the rule set the flags ask for.
+pub(crate) fn build_rules(args: &RuleArgs) -> anyhow::Result<RuleSet> {
+    let mut builder = rule_builder(args)?;
+    for path in &args.rule_files {
+        builder.add_file(path)?;
+    }
+    Ok(builder.build()?)
+}
+
+/// A builder with the bundled packs (unless disabled) and the enable/disable lists, but not yet
+/// the --rules files.
+pub(crate) fn rule_builder(args: &RuleArgs) -> anyhow::Result<RuleSetBuilder> {
+    if args.no_default_rules && args.rule_files.is_empty() {
+        anyhow::bail!("--no-default-rules leaves no rules: add at least one --rules FILE");
+    }
+    let mut builder = if args.no_default_rules { RuleSetBuilder::new() } else { RuleSetBuilder::with_bundled() };
+    for name in &args.enable {
+        builder.enable(name.trim());
+    }
+    for name in &args.disable {
+        builder.disable(name.trim());
+    }
+    Ok(builder)
+}
+
+fn decode_options(args: &InputArgs) -> anyhow::Result<DecodeOptions> {
+    match &args.encoding {
+        Some(label) => Ok(DecodeOptions::with_label(label)?),
+        None => Ok(DecodeOptions::default()),
+    }
+}
+
+fn inputs(paths: &[PathBuf]) -> Vec<Input> {
+    if paths.is_empty() {
+        vec![Input::Stdin]
+    } else {
+        paths.iter().map(|p| Input::from_arg(p)).collect()
+    }
+}
+
+/// Reads and decodes one input, reporting decode replacements as a warning.
+fn read_text(input: &Input, options: DecodeOptions, quiet: bool) -> Result<String, thresh::InputError> {
+    let bytes = input.read_all()?;
+    let decoded = thresh::decode(&bytes, &input.name(), options)?;
+    if decoded.replacements > 0 && !quiet {
+        eprintln!(
+            "thresh: {}: warning: {} malformed byte sequence(s) in {} replaced with U+FFFD",
+            input.name(),
+            decoded.replacements,
+            decoded.encoding.name()
+        );
+    }
+    Ok(decoded.text)
+}
+
+fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
+    let cleaner = Cleaner::new(build_rules(&args.rules)?);
+    let options = decode_options(&args.input)?;
+    let context = DocumentContext { url: args.input.url.as_deref() };
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut failed = false;
+    for input in inputs(&args.paths) {
+        let text = match read_text(&input, options, args.quiet) {
+            Ok(text) => text,
+            Err(err) => {
+                eprintln!("thresh: {err}");
+                failed = true;
+                continue;
+            }
+        };
+        let outcome = cleaner.run(&text, context);
+        if outcome.emptied() && !args.quiet {
+            eprintln!(
+                "thresh: {}: warning: every line was dropped ({} lines); see `thresh explain {}`",
+                input.name(),
+                outcome.document.len(),
+                input.name()
+            );
+        }
+        thresh::write::write_clean(&mut out, &outcome).context("cannot write to standard output")?;
+    }
+    out.flush().context("cannot write to standard output")?;
+    Ok(if failed { ExitCode::from(EXIT_INPUT_FAILED) } else { ExitCode::SUCCESS })
+}
+
+fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
+    let cleaner = Cleaner::new(build_rules(&args.rules)?);
+    let options = decode_options(&args.input)?;
+    let input = args.path.as_deref().map_or(Input::Stdin, Input::from_arg);
+    let text = match read_text(&input, options, false) {
+        Ok(text) => text,
+        Err(err) => {
+            eprintln!("thresh: {err}");
+            return Ok(ExitCode::from(EXIT_INPUT_FAILED));
+        }
+    };
+    let outcome = cleaner.run(&text, DocumentContext { url: args.input.url.as_deref() });
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    if args.changes {
+        thresh::write::write_changes(&mut out, &outcome, cleaner.rules())
+    } else {
+        thresh::write::write_explanation(&mut out, &outcome, cleaner.rules())
+    }
+    .and_then(|()| out.flush())
+    .context("cannot write to standard output")?;
+    Ok(ExitCode::SUCCESS)
+}

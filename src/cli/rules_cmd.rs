@@ -1,0 +1,229 @@
+//! `thresh rules list | check | test`.
+
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use thresh::error::RuleDiagnostic;
+use thresh::rules::{load_rule_file, RulePack};
+use thresh::{Cleaner, RuleErrors, RuleSet, RuleSetBuilder};
+
+use super::args::{RuleArgs, RulesCommand};
+use super::{build_rules, rule_builder, EXIT_INPUT_FAILED, EXIT_USAGE};
+
+pub(crate) fn run(command: RulesCommand) -> anyhow::Result<ExitCode> {
+    match command {
+        RulesCommand::List { rules } => list(&rules),
+        RulesCommand::Check { files } => check(&files),
+        RulesCommand::Test { files, fixtures, rules } => test(&files, fixtures.as_deref(), &rules),
+    }
+}
+
+fn list(args: &RuleArgs) -> anyhow::Result<ExitCode> {
+    let rules = build_rules(args)?;
+    let rows: Vec<[String; 5]> = rules
+        .rules()
+        .iter()
+        .map(|r| {
+            let state = match (r.active, r.rule.enabled) {
+                (true, _) => "on",
+                (false, true) => "off",
+                (false, false) => "opt-in",
+            };
+            [r.rule.id.clone(), r.pack.clone(), r.rule.category.clone(), state.to_string(), r.rule.description.clone()]
+        })
+        .collect();
+    let header = ["ID", "PACK", "CATEGORY", "STATE", "DESCRIPTION"].map(String::from);
+    let mut widths = [0usize; 4];
+    for row in std::iter::once(&header).chain(&rows) {
+        for (w, cell) in widths.iter_mut().zip(row.iter()) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    for row in std::iter::once(&header).chain(&rows) {
+        writeln!(
+            out,
+            "{:<w0$}  {:<w1$}  {:<w2$}  {:<w3$}  {}",
+            row[0], row[1], row[2], row[3], row[4],
+            w0 = widths[0], w1 = widths[1], w2 = widths[2], w3 = widths[3]
+        )
+        .context("cannot write to standard output")?;
+    }
+    out.flush().context("cannot write to standard output")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// A rule file loaded and compiled together with the bundled packs, every one of its rules
+/// switched on so that opt-in rules have their examples checked too.
+struct CheckedFile {
+    packs: Vec<RulePack>,
+    rules: RuleSet,
+}
+
+fn load_checked(path: &Path, base: RuleSetBuilder) -> Result<CheckedFile, RuleErrors> {
+    let packs = load_rule_file(path)?;
+    let mut builder = base;
+    for pack in &packs {
+        builder.add_pack(pack.clone());
+        for rule in &pack.rules {
+            builder.enable(rule.id.clone());
+        }
+    }
+    let rules = builder.build()?;
+    Ok(CheckedFile { packs, rules })
+}
+
+/// Runs every example of the file's rules; returns the failures and the number of examples.
+fn example_failures(file: &CheckedFile) -> (Vec<RuleDiagnostic>, usize) {
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for pack in &file.packs {
+        for rule in &pack.rules {
+            let Some(index) = file.rules.rules().iter().position(|r| r.rule.id == rule.id) else { continue };
+            let cases = rule.examples.must_match.iter().map(|l| (l, true));
+            let cases = cases.chain(rule.examples.must_not_match.iter().map(|l| (l, false)));
+            for (line, should_match) in cases {
+                count += 1;
+                if file.rules.matches_example(index, line) != should_match {
+                    let verb = if should_match { "should match but does not" } else { "matches but should not" };
+                    failures.push(RuleDiagnostic {
+                        location: rule.location.clone(),
+                        message: format!("rule `{}`: example {line:?} {verb}", rule.id),
+                    });
+                }
+            }
+        }
+    }
+    (failures, count)
+}
+
+fn check(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let mut problems = 0;
+    for path in files {
+        let checked = match load_checked(path, RuleSetBuilder::with_bundled()) {
+            Ok(checked) => checked,
+            Err(errors) => {
+                for diagnostic in &errors.0 {
+                    writeln!(out, "{diagnostic}")?;
+                }
+                problems += errors.0.len();
+                continue;
+            }
+        };
+        let (failures, examples) = example_failures(&checked);
+        for failure in &failures {
+            writeln!(out, "{failure}")?;
+        }
+        problems += failures.len();
+        if failures.is_empty() {
+            let rules: usize = checked.packs.iter().map(|p| p.rules.len()).sum();
+            writeln!(out, "{}: ok ({rules} rules, {examples} examples)", path.display())?;
+        }
+    }
+    out.flush()?;
+    if problems > 0 {
+        eprintln!("thresh: {problems} problem(s) found");
+        return Ok(ExitCode::from(EXIT_USAGE));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn test(files: &[PathBuf], fixtures: Option<&Path>, args: &RuleArgs) -> anyhow::Result<ExitCode> {
+    if fixtures.is_some() && files.len() > 1 {
+        anyhow::bail!("--fixtures names the fixtures of one rule file; test the files one at a time");
+    }
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    let (mut passed, mut failed) = (0usize, 0usize);
+    for path in files {
+        let mut base = if args.no_default_rules { RuleSetBuilder::new() } else { rule_builder(args)? };
+        for extra in &args.rule_files {
+            base.add_file(extra)?;
+        }
+        let checked = load_checked(path, base)?;
+        let (failures, examples) = example_failures(&checked);
+        for failure in &failures {
+            writeln!(out, "FAIL {failure}")?;
+        }
+        failed += failures.len();
+        passed += examples - failures.len();
+
+        let dir = match fixtures {
+            Some(dir) => Some(dir.to_path_buf()),
+            None => default_fixture_dir(path),
+        };
+        let Some(dir) = dir else {
+            writeln!(out, "{}: no fixture directory (looked for STEM.fixtures/ and fixtures/STEM/)", path.display())?;
+            continue;
+        };
+        // Fixtures run with the file's rules as the user would load them, not all switched on.
+        let mut builder = if args.no_default_rules { RuleSetBuilder::new() } else { rule_builder(args)? };
+        for extra in &args.rule_files {
+            builder.add_file(extra)?;
+        }
+        builder.add_file(path)?;
+        let cleaner = Cleaner::new(builder.build()?);
+        for (name, input, expected) in fixture_pairs(&dir)? {
+            let text = std::fs::read(&input).with_context(|| format!("cannot read {}", input.display()))?;
+            let text = thresh::decode(&text, &input.display().to_string(), Default::default())?;
+            let expected_text = std::fs::read_to_string(&expected)
+                .with_context(|| format!("cannot read {}", expected.display()))?;
+            let actual = cleaner.clean(&text.text);
+            let expected_text = thresh::normalize::normalize(&expected_text);
+            if actual == expected_text {
+                passed += 1;
+                writeln!(out, "PASS {name}")?;
+            } else {
+                failed += 1;
+                writeln!(out, "FAIL {name}: {}", first_difference(&expected_text, &actual))?;
+            }
+        }
+    }
+    writeln!(out, "{passed} passed, {failed} failed")?;
+    out.flush()?;
+    Ok(if failed > 0 { ExitCode::from(EXIT_INPUT_FAILED) } else { ExitCode::SUCCESS })
+}
+
+fn default_fixture_dir(rule_file: &Path) -> Option<PathBuf> {
+    let stem = rule_file.file_stem()?.to_string_lossy().into_owned();
+    let dir = rule_file.parent().unwrap_or(Path::new("."));
+    [dir.join(format!("{stem}.fixtures")), dir.join("fixtures").join(&stem)].into_iter().find(|d| d.is_dir())
+}
+
+/// `(name, NAME.in.txt, NAME.out.txt)` for every input with an expected output, sorted.
+pub(crate) fn fixture_pairs(dir: &Path) -> anyhow::Result<Vec<(String, PathBuf, PathBuf)>> {
+    let mut pairs = Vec::new();
+    let entries = std::fs::read_dir(dir).with_context(|| format!("cannot read fixture directory {}", dir.display()))?;
+    for entry in entries {
+        let path = entry?.path();
+        let Some(name) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".in.txt")) else {
+            continue;
+        };
+        let expected = path.with_file_name(format!("{name}.out.txt"));
+        anyhow::ensure!(expected.is_file(), "{}: no expected output {}", path.display(), expected.display());
+        pairs.push((name.to_string(), path, expected));
+    }
+    pairs.sort();
+    Ok(pairs)
+}
+
+/// A one-line description of where two texts first differ.
+fn first_difference(expected: &str, actual: &str) -> String {
+    let mut expected_lines = expected.lines();
+    let mut actual_lines = actual.lines();
+    for number in 1.. {
+        match (expected_lines.next(), actual_lines.next()) {
+            (None, None) => break,
+            (e, a) if e == a => continue,
+            (e, a) => {
+                return format!("output line {number}: expected {:?}, got {:?}", e.unwrap_or("<end>"), a.unwrap_or("<end>"));
+            }
+        }
+    }
+    "outputs differ".to_string()
+}
