@@ -10,7 +10,8 @@
 //! ```
 //! let rules = thresh::RuleSetBuilder::with_bundled().build().unwrap();
 //! let cleaner = thresh::Cleaner::new(rules);
-//! assert_eq!(cleaner.clean("Real news.\n\nAdvertisement\n\nMore news.\n"), "Real news.\n\nMore news.\n");
+//! let page = "The council met on Monday.\n\nAdvertisement\n\nIt approved the budget.\n";
+//! assert_eq!(cleaner.clean(page), "The council met on Monday.\n\nIt approved the budget.\n");
 //! ```
 #![warn(missing_docs)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
