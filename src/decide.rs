@@ -101,6 +101,13 @@ fn rank(cause: &DropCause) -> u8 {
     }
 }
 
+/// True when the lines in `range` hold more words than the rule's `max_block_words`.
+fn too_big(rules: &RuleSet, rule: RuleIndex, doc: &Document, range: &std::ops::Range<usize>) -> bool {
+    rules.rule(rule).guards.max_block_words.is_some_and(|max| {
+        range.clone().map(|line| crate::fold::word_count(doc.line_text(line))).sum::<usize>() > max
+    })
+}
+
 /// Decides every line of `doc` from its `hits` (sorted by line).
 pub fn decide(rules: &RuleSet, doc: &Document, hits: &[Hit]) -> Vec<Verdict> {
     let n = doc.len();
@@ -132,7 +139,9 @@ pub fn decide(rules: &RuleSet, doc: &Document, hits: &[Hit]) -> Vec<Verdict> {
                 mark(marker, DropReason { rule: hit.rule, cause: DropCause::Matched(hit.evidence.clone()) });
             }
             Action::DropBlock => {
-                for line in doc.blocks()[doc.lines()[marker].block].clone() {
+                let block = doc.blocks()[doc.lines()[marker].block].clone();
+                let block = if too_big(rules, hit.rule, doc, &block) { marker..marker + 1 } else { block };
+                for line in block {
                     let cause = if line == marker {
                         DropCause::Matched(hit.evidence.clone())
                     } else {
@@ -149,7 +158,8 @@ pub fn decide(rules: &RuleSet, doc: &Document, hits: &[Hit]) -> Vec<Verdict> {
                         let blocks = doc.blocks();
                         let first = block.saturating_sub(window.before);
                         let last = (block + window.after).min(blocks.len() - 1);
-                        blocks[first].start..blocks[last].end
+                        let range = blocks[first].start..blocks[last].end;
+                        if too_big(rules, hit.rule, doc, &range) { marker..marker + 1 } else { range }
                     }
                 };
                 for line in range {
@@ -237,6 +247,14 @@ mod tests {
     fn drop_block_takes_the_paragraph() {
         let out = run("[[rule]]\nid = \"x\"\nline = \"Promo\"\naction = \"drop-block\"\n", "a\n\nPromo\nbuy now\n\nb\n");
         assert_eq!(out, "a\n\nb\n");
+    }
+
+    #[test]
+    fn max_block_words_limits_a_block_drop_to_the_marker() {
+        let rules = "[[rule]]\nid = \"x\"\nline = \"Related\"\naction = \"drop-block\"\nmax_block_words = 8\n";
+        assert_eq!(run(rules, "a\n\nRelated\nShort one\nShort two\n\nb\n"), "a\n\nb\n");
+        let glued = "a\n\nRelated\nThe council said the new rules would take effect in March.\n";
+        assert_eq!(run(rules, glued), "a\n\nThe council said the new rules would take effect in March.\n");
     }
 
     #[test]

@@ -137,6 +137,9 @@ pub struct Guards {
     pub max_words: Option<usize>,
     /// At most this share of the line's words are stopwords (0.0–1.0).
     pub max_stopword_ratio: Option<f64>,
+    /// For drop-block and drop-window in blocks: a block with more words than this loses only
+    /// the matching line, so a heading glued to a real paragraph never takes the paragraph along.
+    pub max_block_words: Option<usize>,
 }
 
 /// Where a rule applies; with several bounds a line in any of them is in scope.

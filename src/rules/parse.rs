@@ -21,7 +21,7 @@ const PACK_KEYS: &[&str] = &["name", "description", "category", "site", "enable"
 const SITE_KEYS: &[&str] = &["signatures", "domains"];
 const RULE_KEYS: &[&str] = &[
     "id", "description", "category", "line", "contains", "regex", "min_words", "max_words",
-    "max_stopword_ratio", "scope", "action", "inclusive", "window", "enabled", "examples",
+    "max_stopword_ratio", "max_block_words", "scope", "action", "inclusive", "window", "enabled", "examples",
 ];
 const SCOPE_KEYS: &[&str] = &["first_lines", "last_lines", "first_blocks", "last_blocks"];
 const WINDOW_KEYS: &[&str] = &["before", "after", "unit"];
@@ -189,6 +189,7 @@ impl<'a> Reader<'a> {
             min_words: self.count(table, "min_words"),
             max_words: self.count(table, "max_words"),
             max_stopword_ratio: self.ratio(table, "max_stopword_ratio"),
+            max_block_words: self.count(table, "max_block_words"),
         };
         let scope = match self.table(table, "scope") {
             Some(scope_table) => {
@@ -296,6 +297,12 @@ impl<'a> Reader<'a> {
             let span = self.span_of(table, "inclusive").unwrap_or(rule_span.clone());
             self.error(span, format!("rule `{id}`: `inclusive` applies only to drop-to-end and drop-to-start"));
         }
+        let block_action = matches!(action, Action::DropBlock)
+            || matches!(action, Action::DropWindow(Window { unit: Unit::Blocks, .. }));
+        if find(table, "max_block_words").is_some() && !block_action {
+            let span = self.span_of(table, "max_block_words").unwrap_or(rule_span.clone());
+            self.error(span, format!("rule `{id}`: `max_block_words` applies only to drop-block and drop-window with unit = \"blocks\""));
+        }
         if matches!(action, Action::DropToStart { .. }) && scope.first_lines.is_none() && scope.first_blocks.is_none() {
             self.error(
                 action_span.clone(),
@@ -327,6 +334,11 @@ impl<'a> Reader<'a> {
         for (pattern, span) in items {
             if pattern.trim().is_empty() {
                 self.error(span, format!("rule `{id}`: empty pattern in `{key}`"));
+            } else if key == "line" && crate::fold::line_key(&crate::fold::fold(&pattern)).is_empty() {
+                self.error(
+                    span,
+                    format!("rule `{id}`: whole-line phrase {pattern:?} has no letters or digits, so it would match every blank-looking line; use a regex such as '^#{{3}}$'"),
+                );
             } else {
                 out.push(pattern);
             }

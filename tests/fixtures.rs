@@ -1,0 +1,143 @@
+//! Runs every fixture pair under fixtures/ and checks the bundled rules against them.
+//!
+//! A fixture directory holds `NAME.in.txt` inputs and `NAME.out.txt` expected outputs; when it
+//! also holds `rules.toml`, that pack is loaded on top of the bundled packs.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use thresh::{Cleaner, DocumentContext, RuleSetBuilder};
+
+fn fixture_dirs() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let mut dirs = Vec::new();
+    let mut stack = vec![root];
+    while let Some(dir) = stack.pop() {
+        let mut has_inputs = false;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.to_string_lossy().ends_with(".in.txt") {
+                has_inputs = true;
+            }
+        }
+        if has_inputs {
+            dirs.push(dir);
+        }
+    }
+    dirs.sort();
+    dirs
+}
+
+fn cases(dir: &Path) -> Vec<(PathBuf, PathBuf)> {
+    let mut cases: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".in.txt"))
+        .map(|input| {
+            let expected = PathBuf::from(input.to_string_lossy().replace(".in.txt", ".out.txt"));
+            (input, expected)
+        })
+        .collect();
+    cases.sort();
+    cases
+}
+
+fn cleaner_for(dir: &Path) -> Cleaner {
+    let mut builder = RuleSetBuilder::with_bundled();
+    let extra = dir.join("rules.toml");
+    if extra.exists() {
+        builder.add_file(&extra).unwrap_or_else(|e| panic!("{e}"));
+    }
+    Cleaner::new(builder.build().unwrap())
+}
+
+fn read_text(path: &Path) -> String {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    thresh::decode(&bytes, &path.display().to_string(), Default::default()).unwrap().text
+}
+
+#[test]
+fn every_fixture_cleans_to_its_expected_output() {
+    let mut failures = Vec::new();
+    let mut count = 0;
+    for dir in fixture_dirs() {
+        let cleaner = cleaner_for(&dir);
+        for (input, expected) in cases(&dir) {
+            count += 1;
+            let actual = cleaner.clean(&read_text(&input));
+            let expected_text = thresh::normalize::normalize(&read_text(&expected));
+            if actual != expected_text {
+                failures.push(format!(
+                    "{}\n--- expected\n{expected_text}--- actual\n{actual}",
+                    input.display()
+                ));
+            }
+        }
+    }
+    assert!(count >= 20, "only {count} fixtures found");
+    assert!(failures.is_empty(), "{} fixture(s) differ:\n\n{}", failures.len(), failures.join("\n\n"));
+}
+
+#[test]
+fn clean_fixtures_come_back_unchanged() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let clean_inputs = cases(&root.join("clean"))
+        .into_iter()
+        .chain(cases(&root.join("seeds")).into_iter().filter(|(i, _)| {
+            let name = i.file_name().unwrap().to_string_lossy();
+            name.starts_with("001") || name.starts_with("002")
+        }));
+    for (input, expected) in clean_inputs {
+        let input_text = thresh::normalize::normalize(&read_text(&input));
+        let expected_text = thresh::normalize::normalize(&read_text(&expected));
+        assert_eq!(input_text, expected_text, "{} is meant to be clean prose", input.display());
+    }
+}
+
+#[test]
+fn every_bundled_rule_has_examples_that_pass() {
+    let mut builder = RuleSetBuilder::with_bundled();
+    let rules_all: Vec<String> = builder.build().unwrap().rules().iter().map(|r| r.rule.id.clone()).collect();
+    for id in &rules_all {
+        builder.enable(id.clone());
+    }
+    let rules = builder.build().unwrap();
+    let mut problems = Vec::new();
+    for (index, loaded) in rules.rules().iter().enumerate() {
+        let rule = &loaded.rule;
+        if rule.examples.must_match.is_empty() || rule.examples.must_not_match.is_empty() {
+            problems.push(format!("{}: needs examples of both kinds", rule.id));
+        }
+        for line in &rule.examples.must_match {
+            if !rules.matches_example(index, line) {
+                problems.push(format!("{}: should match {line:?}", rule.id));
+            }
+        }
+        for line in &rule.examples.must_not_match {
+            if rules.matches_example(index, line) {
+                problems.push(format!("{}: should not match {line:?}", rule.id));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}
+
+#[test]
+fn every_bundled_rule_fires_in_some_fixture() {
+    let bundled = RuleSetBuilder::with_bundled().build().unwrap();
+    let all: BTreeSet<String> = bundled.rules().iter().map(|r| r.rule.id.clone()).collect();
+    let mut fired = BTreeSet::new();
+    for dir in fixture_dirs() {
+        let cleaner = cleaner_for(&dir);
+        for (input, _) in cases(&dir) {
+            let outcome = cleaner.run(&read_text(&input), DocumentContext::default());
+            for hit in outcome.hits.iter().filter(|h| h.veto.is_none()) {
+                fired.insert(cleaner.rules().rule(hit.rule).id.clone());
+            }
+        }
+    }
+    let missing: Vec<_> = all.difference(&fired).collect();
+    assert!(missing.is_empty(), "bundled rules that fire in no fixture: {missing:?}");
+}
