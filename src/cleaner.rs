@@ -1,21 +1,14 @@
-//! The pipeline end to end: normalise → segment → match → decide, repeated to a fixed point.
+//! The pipeline end to end: normalise → segment → match → decide.
 //!
-//! Why more than one pass: a rule limited to the last N blocks (or first N lines) may reach a
-//! line only after other chrome around it has gone. Cleaning is defined as repeating the pass on
-//! the kept lines until nothing changes, so that cleaning a cleaned text changes nothing. A
-//! further pass runs only when the last one dropped something *and* some drop rule was held back
-//! by its scope, which is rare; at most [`MAX_PASSES`] run.
+//! Matching runs once per document; everything that depends on position (scopes, cuts) is
+//! settled in [`crate::decide`], so cleaning a cleaned text changes nothing.
 
 use std::collections::HashMap;
 
-use crate::decide::{decide, DropCause, DropReason, KeepReason, Verdict};
-use crate::matcher::{DocumentContext, Evidence, Hit, RuleSet, Veto};
+use crate::decide::{decide, Verdict};
+use crate::matcher::{DocumentContext, Hit, RuleSet};
 use crate::normalize::normalize;
-use crate::rules::Action;
 use crate::segment::Document;
-
-/// Upper bound on passes over one document.
-pub const MAX_PASSES: usize = 4;
 
 /// Cleans documents with one compiled [`RuleSet`]; share it across threads by reference.
 #[derive(Debug)]
@@ -32,8 +25,6 @@ pub struct Outcome {
     pub verdicts: Vec<Verdict>,
     /// Every hit, live or vetoed, with line numbers of `document`.
     pub hits: Vec<Hit>,
-    /// How many passes ran.
-    pub passes: usize,
 }
 
 impl Cleaner {
@@ -60,95 +51,10 @@ impl Cleaner {
 
     /// Cleans an already normalised and segmented document.
     pub fn run_document(&self, document: Document, context: DocumentContext<'_>) -> Outcome {
-        let mut hits = self.rules.find_hits(&document, context);
-        let mut verdicts = decide(&self.rules, &document, &hits);
-        let mut passes = 1;
-        // `origin[i]` is the line of `document` that line i of the current pass came from.
-        let mut origin: Vec<usize> = (0..document.len()).collect();
-        let mut changed = verdicts.iter().any(|v| !v.is_keep());
-        let mut held_back = self.held_back_by_scope(&hits);
-        while changed && held_back && passes < MAX_PASSES {
-            origin.retain(|&line| verdicts[line].is_keep());
-            let pass_doc = kept_document(&document, &origin);
-            let pass_hits = self.rules.find_hits(&pass_doc, context);
-            let pass_verdicts = decide(&self.rules, &pass_doc, &pass_hits);
-            changed = false;
-            for (line, verdict) in pass_verdicts.into_iter().enumerate() {
-                if !verdict.is_keep() {
-                    changed = true;
-                    verdicts[origin[line]] = remap_verdict(verdict, &origin);
-                }
-            }
-            held_back = self.held_back_by_scope(&pass_hits);
-            merge_hits(&mut hits, pass_hits, &origin);
-            passes += 1;
-        }
-        Outcome { document, verdicts, hits, passes }
+        let hits = self.rules.find_hits(&document, context);
+        let verdicts = decide(&self.rules, &document, &hits);
+        Outcome { document, verdicts, hits }
     }
-
-    fn held_back_by_scope(&self, hits: &[Hit]) -> bool {
-        hits.iter()
-            .any(|h| h.veto == Some(Veto::Scope) && self.rules.rule(h.rule).action != Action::Keep)
-    }
-}
-
-/// The lines of `document` listed in `lines`, keeping the block structure.
-fn kept_document(document: &Document, lines: &[usize]) -> Document {
-    let mut blocks: Vec<Vec<&str>> = Vec::new();
-    let mut last_block = None;
-    for &line in lines {
-        let block = document.lines()[line].block;
-        if last_block != Some(block) {
-            blocks.push(Vec::new());
-            last_block = Some(block);
-        }
-        blocks.last_mut().expect("pushed above").push(document.line_text(line));
-    }
-    Document::from_blocks(blocks)
-}
-
-fn remap_evidence(evidence: Evidence, origin: &[usize]) -> Evidence {
-    match evidence {
-        Evidence::Repeat { first } => Evidence::Repeat { first: origin[first] },
-        other => other,
-    }
-}
-
-fn remap_verdict(verdict: Verdict, origin: &[usize]) -> Verdict {
-    match verdict {
-        Verdict::Drop(DropReason { rule, cause }) => {
-            let cause = match cause {
-                DropCause::Matched(e) => DropCause::Matched(remap_evidence(e, origin)),
-                DropCause::InBlock { marker } => DropCause::InBlock { marker: origin[marker] },
-                DropCause::InWindow { marker } => DropCause::InWindow { marker: origin[marker] },
-                DropCause::AfterMarker { marker } => DropCause::AfterMarker { marker: origin[marker] },
-                DropCause::BeforeMarker { marker } => DropCause::BeforeMarker { marker: origin[marker] },
-            };
-            Verdict::Drop(DropReason { rule, cause })
-        }
-        Verdict::Keep(KeepReason::Exception { rule, evidence }) => {
-            Verdict::Keep(KeepReason::Exception { rule, evidence: remap_evidence(evidence, origin) })
-        }
-        keep => keep,
-    }
-}
-
-fn merge_hits(hits: &mut Vec<Hit>, pass_hits: Vec<Hit>, origin: &[usize]) {
-    let mut seen: HashMap<(usize, usize), usize> =
-        hits.iter().enumerate().map(|(i, h)| ((h.line, h.rule), i)).collect();
-    for hit in pass_hits {
-        let line = origin[hit.line];
-        let mapped = Hit { line, evidence: remap_evidence(hit.evidence, origin), ..hit };
-        match seen.get(&(line, mapped.rule)) {
-            // A hit held back by scope in an earlier pass may be live now.
-            Some(&i) => hits[i] = mapped,
-            None => {
-                seen.insert((line, mapped.rule), hits.len());
-                hits.push(mapped);
-            }
-        }
-    }
-    hits.sort_by_key(|h| (h.line, h.rule));
 }
 
 impl Outcome {
@@ -204,8 +110,6 @@ mod tests {
         let once = c.clean("Body text.\n\nTags\n\nShare\n");
         assert_eq!(once, "Body text.\n");
         assert_eq!(c.clean(&once), once);
-        let outcome = c.run("Body text.\n\nTags\n\nShare\n", DocumentContext::default());
-        assert_eq!(outcome.passes, 2);
     }
 
     #[test]

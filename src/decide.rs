@@ -4,19 +4,29 @@
 //! 1. **Exceptions.** A line hit by a `keep` rule stays, whatever else matched. A structural
 //!    marker (drop-to-end, drop-to-start, drop-window) that an exception keeps is disarmed:
 //!    the user said that line is not chrome, so it cannot mark chrome either.
-//! 2. **Structural cuts.** The first live drop-to-end marker drops everything after it (and
-//!    itself, when inclusive); the last live drop-to-start marker drops everything before it.
+//! 2. **Structural cuts.** A live drop-to-end marker drops everything after it (and itself,
+//!    when inclusive); the first such marker wins. drop-to-start drops everything before it.
 //! 3. **Windows and blocks.** drop-window drops lines or blocks around its marker; drop-block
-//!    drops the marker's paragraph.
+//!    drops the marker's paragraph (only the marker when the block exceeds `max_block_words`).
 //! 4. **Line drops.** drop-line and drop-repeat drop the line itself.
+//!
+//! **Scope is measured in the output.** "The first 20 lines" means the first 20 lines that are
+//! kept, so chrome removed above a repeated headline brings it into reach, and cleaning a
+//! cleaned text changes nothing. Rules without a scope do not depend on position and apply
+//! once; scoped rules are then applied in a forward sweep (exact counts for first-N bounds) and
+//! a backward sweep (last-N bounds), repeated until nothing changes. Matching runs only once.
 //!
 //! Vetoed hits (a guard or the scope said no) never drop anything; they are remembered so that
 //! `explain` can say which guard kept the line. When a line is dropped for several reasons the
 //! verdict names the most direct one: its own match before a block, window or cut.
 
 use crate::matcher::{Evidence, Hit, RuleIndex, RuleSet, Veto};
-use crate::rules::{Action, Unit};
+use crate::rules::{Action, Scope, Unit};
 use crate::segment::Document;
+
+/// Upper bound on forward+backward sweeps for scoped rules; each sweep is linear, and real pages
+/// settle in one or two.
+const MAX_SWEEPS: usize = 16;
 
 /// The verdict on one line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -108,51 +118,58 @@ fn too_big(rules: &RuleSet, rule: RuleIndex, doc: &Document, range: &std::ops::R
     })
 }
 
-/// Decides every line of `doc` from its `hits` (sorted by line).
-pub fn decide(rules: &RuleSet, doc: &Document, hits: &[Hit]) -> Vec<Verdict> {
-    let n = doc.len();
-    let mut exception: Vec<Option<&Hit>> = vec![None; n];
-    for hit in hits.iter().filter(|h| h.veto.is_none()) {
-        if rules.rule(hit.rule).action == Action::Keep && exception[hit.line].is_none() {
-            exception[hit.line] = Some(hit);
+/// Where a line stands among the lines and blocks that are still kept.
+#[derive(Debug, Clone, Copy)]
+struct Position {
+    lines_before: usize,
+    lines_after: usize,
+    blocks_before: usize,
+    blocks_after: usize,
+}
+
+fn in_scope(scope: &Scope, at: Position) -> bool {
+    scope.is_whole_document()
+        || scope.first_lines.is_some_and(|n| at.lines_before < n)
+        || scope.last_lines.is_some_and(|n| at.lines_after < n)
+        || scope.first_blocks.is_some_and(|n| at.blocks_before < n)
+        || scope.last_blocks.is_some_and(|n| at.blocks_after < n)
+}
+
+/// The drops decided so far.
+struct Decision<'a> {
+    rules: &'a RuleSet,
+    doc: &'a Document,
+    drops: Vec<Option<DropReason>>,
+}
+
+impl Decision<'_> {
+    fn kept(&self, line: usize) -> bool {
+        self.drops[line].is_none()
+    }
+
+    fn mark(&mut self, line: usize, rule: RuleIndex, cause: DropCause) {
+        let slot = &mut self.drops[line];
+        if slot.as_ref().is_none_or(|old| rank(&cause) < rank(&old.cause)) {
+            *slot = Some(DropReason { rule, cause });
         }
     }
-    let mut drops: Vec<Option<DropReason>> = vec![None; n];
-    let mut mark = |line: usize, reason: DropReason| {
-        let slot = &mut drops[line];
-        if slot.as_ref().is_none_or(|old| rank(&reason.cause) < rank(&old.cause)) {
-            *slot = Some(reason);
-        }
-    };
-    let live_drops = hits
-        .iter()
-        .filter(|h| h.veto.is_none() && exception[h.line].is_none())
-        .filter(|h| rules.rule(h.rule).action != Action::Keep);
 
-    let mut first_footer: Option<&Hit> = None;
-    let mut last_header: Option<&Hit> = None;
-    for hit in live_drops {
+    /// Applies one live hit; cuts are applied here too.
+    fn apply(&mut self, hit: &Hit) {
+        let (rules, doc) = (self.rules, self.doc);
         let marker = hit.line;
+        let matched = DropCause::Matched(hit.evidence.clone());
         match rules.rule(hit.rule).action {
             Action::Keep => {}
-            Action::DropLine | Action::DropRepeat => {
-                mark(marker, DropReason { rule: hit.rule, cause: DropCause::Matched(hit.evidence.clone()) });
-            }
+            Action::DropLine | Action::DropRepeat => self.mark(marker, hit.rule, matched),
             Action::DropBlock => {
                 let block = doc.blocks()[doc.lines()[marker].block].clone();
-                let block = if too_big(rules, hit.rule, doc, &block) { marker..marker + 1 } else { block };
-                for line in block {
-                    let cause = if line == marker {
-                        DropCause::Matched(hit.evidence.clone())
-                    } else {
-                        DropCause::InBlock { marker }
-                    };
-                    mark(line, DropReason { rule: hit.rule, cause });
-                }
+                let range = if too_big(rules, hit.rule, doc, &block) { marker..marker + 1 } else { block };
+                self.mark_range(range, hit, |_| DropCause::InBlock { marker });
             }
             Action::DropWindow(window) => {
                 let range = match window.unit {
-                    Unit::Lines => marker.saturating_sub(window.before)..(marker + window.after + 1).min(n),
+                    Unit::Lines => marker.saturating_sub(window.before)..(marker + window.after + 1).min(doc.len()),
                     Unit::Blocks => {
                         let block = doc.lines()[marker].block;
                         let blocks = doc.blocks();
@@ -162,56 +179,157 @@ pub fn decide(rules: &RuleSet, doc: &Document, hits: &[Hit]) -> Vec<Verdict> {
                         if too_big(rules, hit.rule, doc, &range) { marker..marker + 1 } else { range }
                     }
                 };
-                for line in range {
-                    let cause = if line == marker {
-                        DropCause::Matched(hit.evidence.clone())
-                    } else {
-                        DropCause::InWindow { marker }
-                    };
-                    mark(line, DropReason { rule: hit.rule, cause });
+                self.mark_range(range, hit, |_| DropCause::InWindow { marker });
+            }
+            Action::DropToEnd { inclusive } => {
+                if inclusive {
+                    self.mark(marker, hit.rule, matched);
+                }
+                for line in marker + 1..doc.len() {
+                    self.mark(line, hit.rule, DropCause::AfterMarker { marker });
                 }
             }
-            Action::DropToEnd { .. } => {
-                if first_footer.is_none_or(|f| marker < f.line) {
-                    first_footer = Some(hit);
+            Action::DropToStart { inclusive } => {
+                if inclusive {
+                    self.mark(marker, hit.rule, matched);
+                }
+                for line in 0..marker {
+                    self.mark(line, hit.rule, DropCause::BeforeMarker { marker });
                 }
             }
-            Action::DropToStart { .. } => {
-                if last_header.is_none_or(|h| marker > h.line) {
-                    last_header = Some(hit);
-                }
-            }
-        }
-    }
-    if let Some(hit) = first_footer {
-        let inclusive = matches!(rules.rule(hit.rule).action, Action::DropToEnd { inclusive: true });
-        let marker = hit.line;
-        if inclusive {
-            mark(marker, DropReason { rule: hit.rule, cause: DropCause::Matched(hit.evidence.clone()) });
-        }
-        for line in marker + 1..n {
-            mark(line, DropReason { rule: hit.rule, cause: DropCause::AfterMarker { marker } });
-        }
-    }
-    if let Some(hit) = last_header {
-        let inclusive = matches!(rules.rule(hit.rule).action, Action::DropToStart { inclusive: true });
-        let marker = hit.line;
-        if inclusive {
-            mark(marker, DropReason { rule: hit.rule, cause: DropCause::Matched(hit.evidence.clone()) });
-        }
-        for line in 0..marker {
-            mark(line, DropReason { rule: hit.rule, cause: DropCause::BeforeMarker { marker } });
         }
     }
 
+    fn mark_range(&mut self, range: std::ops::Range<usize>, hit: &Hit, cause: impl Fn(usize) -> DropCause) {
+        for line in range {
+            let cause = if line == hit.line { DropCause::Matched(hit.evidence.clone()) } else { cause(line) };
+            self.mark(line, hit.rule, cause);
+        }
+    }
+
+    /// Positions of every line among the kept lines and blocks.
+    fn positions(&self) -> Vec<Position> {
+        let doc = self.doc;
+        let n = doc.len();
+        let block_kept: Vec<bool> = doc.blocks().iter().map(|b| b.clone().any(|l| self.kept(l))).collect();
+        let mut blocks_before = vec![0; block_kept.len()];
+        let mut count = 0;
+        for (b, kept) in block_kept.iter().enumerate() {
+            blocks_before[b] = count;
+            count += usize::from(*kept);
+        }
+        let total_blocks = count;
+        let total_lines = (0..n).filter(|&l| self.kept(l)).count();
+        let mut out = Vec::with_capacity(n);
+        let mut lines_before = 0;
+        for line in 0..n {
+            let b = doc.lines()[line].block;
+            let kept = usize::from(self.kept(line));
+            out.push(Position {
+                lines_before,
+                lines_after: total_lines - lines_before - kept,
+                blocks_before: blocks_before[b],
+                blocks_after: total_blocks - blocks_before[b] - usize::from(block_kept[b]),
+            });
+            lines_before += kept;
+        }
+        out
+    }
+
+    /// Applies the scoped hits that are in scope, walking forward (exact first-N counts) or
+    /// backward (exact last-N counts); returns whether anything new was dropped.
+    fn sweep(&mut self, scoped: &[&Hit], forward: bool) -> bool {
+        let before = self.drops.iter().filter(|d| d.is_some()).count();
+        let snapshot = self.positions();
+        let n = self.doc.len();
+        let mut order: Vec<&Hit> = scoped.to_vec();
+        if !forward {
+            order.reverse();
+        }
+        // Lines passed so far that are still kept, counted from the sweep's starting end.
+        let mut passed_kept = 0;
+        let mut next = if forward { 0 } else { n };
+        for hit in order {
+            if forward {
+                while next < hit.line {
+                    passed_kept += usize::from(self.kept(next));
+                    next += 1;
+                }
+            } else {
+                while next > hit.line + 1 {
+                    next -= 1;
+                    passed_kept += usize::from(self.kept(next));
+                }
+            }
+            // A marker acts even when another rule already dropped its line: chrome often marks
+            // where more chrome begins or ends ("Privacy and Cookie Policies." ends a header).
+            let mut at = snapshot[hit.line];
+            if forward {
+                at.lines_before = passed_kept;
+            } else {
+                at.lines_after = passed_kept;
+            }
+            if in_scope(&self.rules.rule(hit.rule).scope, at) {
+                self.apply(hit);
+                // A cut empties one side: recount from the cut.
+                if let Action::DropToStart { .. } = self.rules.rule(hit.rule).action {
+                    passed_kept = 0;
+                }
+                if let Action::DropToEnd { .. } = self.rules.rule(hit.rule).action {
+                    passed_kept = 0;
+                }
+            }
+        }
+        self.drops.iter().filter(|d| d.is_some()).count() > before
+    }
+}
+
+/// Decides every line of `doc` from its `hits` (sorted by line).
+pub fn decide(rules: &RuleSet, doc: &Document, hits: &[Hit]) -> Vec<Verdict> {
+    let n = doc.len();
+    let mut exception: Vec<Option<&Hit>> = vec![None; n];
+    for hit in hits.iter().filter(|h| h.veto.is_none()) {
+        if rules.rule(hit.rule).action == Action::Keep && exception[hit.line].is_none() {
+            exception[hit.line] = Some(hit);
+        }
+    }
+    let live: Vec<&Hit> = hits
+        .iter()
+        .filter(|h| h.veto.is_none() && exception[h.line].is_none())
+        .filter(|h| rules.rule(h.rule).action != Action::Keep)
+        .collect();
+    let (scoped, unscoped): (Vec<&Hit>, Vec<&Hit>) =
+        live.into_iter().partition(|h| !rules.rule(h.rule).scope.is_whole_document());
+
+    let mut decision = Decision { rules, doc, drops: vec![None; n] };
+    // Position-free rules first. Of several footers only the first matters; applying each is
+    // the same as applying the first.
+    for hit in &unscoped {
+        decision.apply(hit);
+    }
+    for _ in 0..MAX_SWEEPS {
+        let forward = decision.sweep(&scoped, true);
+        let backward = decision.sweep(&scoped, false);
+        if !forward && !backward {
+            break;
+        }
+    }
+
+    let mut drops = decision.drops;
     let mut verdicts = Vec::with_capacity(n);
-    let mut vetoed = hits.iter().filter(|h| h.veto.is_some()).peekable();
+    let mut vetoed = hits.iter().filter(|h| rules.rule(h.rule).action != Action::Keep).peekable();
     for line in 0..n {
         let mut first_veto = None;
         while let Some(hit) = vetoed.next_if(|h| h.line <= line) {
-            if hit.line == line && first_veto.is_none() && rules.rule(hit.rule).action != Action::Keep {
-                first_veto = Some(KeepReason::Vetoed { rule: hit.rule, veto: hit.veto.expect("filtered") });
+            if hit.line != line || first_veto.is_some() {
+                continue;
             }
+            let veto = match hit.veto {
+                Some(veto) => Some(veto),
+                None if !rules.rule(hit.rule).scope.is_whole_document() => Some(Veto::Scope),
+                None => None,
+            };
+            first_veto = veto.map(|veto| KeepReason::Vetoed { rule: hit.rule, veto });
         }
         let verdict = if let Some(hit) = exception[line] {
             Verdict::Keep(KeepReason::Exception { rule: hit.rule, evidence: hit.evidence.clone() })
@@ -268,8 +386,9 @@ mod tests {
     #[test]
     fn drop_to_start_cuts_at_the_last_marker_in_scope() {
         let rules = "[[rule]]\nid = \"x\"\nline = \"Skip\"\naction = \"drop-to-start\"\nscope = { first_lines = 3 }\n";
-        // One pass: the marker on line 4 is outside the first three lines.
-        assert_eq!(run(rules, "m1\nSkip\nm2\nSkip\nbody\nSkip\ntail\n"), "m2\nSkip\nbody\nSkip\ntail\n");
+        // Line 4's marker is the second kept line once the first cut is made, so it cuts too;
+        // line 6's marker stays out of reach (body precedes it in the first three kept lines).
+        assert_eq!(run(rules, "m1\nSkip\nm2\nSkip\nbody\nx\ny\nSkip\ntail\n"), "body\nx\ny\nSkip\ntail\n");
     }
 
     #[test]
@@ -278,6 +397,22 @@ mod tests {
         assert_eq!(run(blocks, "a\n\nHeadline\nOther Topics\n\nHeadline\n\nSummary.\n\nb\n"), "a\n\nb\n");
         let lines = "[[rule]]\nid = \"x\"\nline = \"M\"\naction = \"drop-window\"\nwindow = { before = 1, after = 1 }\n";
         assert_eq!(run(lines, "a\nb\nM\nc\nd\n"), "a\nd\n");
+    }
+
+    #[test]
+    fn scope_counts_kept_lines_so_repeats_freed_by_drops_go_in_one_decision() {
+        let rules = "[[rule]]\nid = \"rep\"\naction = \"drop-repeat\"\nscope = { first_lines = 2 }\n\
+                     [[rule]]\nid = \"ad\"\nline = \"Ad\"\n";
+        // Every repeat of "Head" lies within the first two *kept* lines once the ads are gone.
+        assert_eq!(run(rules, "Ad\nAd\nHead\nAd\nHead\nHead\nBody\nHead\n"), "Head\nBody\nHead\n");
+    }
+
+    #[test]
+    fn last_scopes_count_from_the_end_of_the_kept_text() {
+        let rules = "[[rule]]\nid = \"tags\"\nline = \"Tags\"\nscope = { last_blocks = 1 }\n\
+                     [[rule]]\nid = \"share\"\nline = \"Share\"\n";
+        assert_eq!(run(rules, "Body.\n\nTags\n\nShare\n"), "Body.\n");
+        assert_eq!(run(rules, "Tags\n\nBody.\n\nShare\n"), "Tags\n\nBody.\n");
     }
 
     #[test]

@@ -39,7 +39,7 @@ pub enum Veto {
     MaxWords,
     /// The line has more stopwords than `max_stopword_ratio` allows.
     StopwordRatio,
-    /// The line lies outside the rule's scope.
+    /// The line lies outside the rule's scope (decided in [`crate::decide`]).
     Scope,
 }
 
@@ -392,7 +392,7 @@ impl RuleSet {
         hits.dedup_by(|a, b| a.line == b.line && a.rule == b.rule);
         self.resolve_repeats(&folded, &active_packs, &mut hits);
         for hit in &mut hits {
-            hit.veto = self.veto(hit, doc, &folded);
+            hit.veto = self.veto(hit, &folded);
         }
         hits
     }
@@ -460,7 +460,9 @@ impl RuleSet {
         hits.sort_by_key(|h| (h.line, h.rule));
     }
 
-    fn veto(&self, hit: &Hit, doc: &Document, folded: &FoldedLines) -> Option<Veto> {
+    /// The guard that vetoes `hit`, if any. Scope is not a guard here: it depends on which
+    /// lines are kept, so [`crate::decide`] checks it.
+    fn veto(&self, hit: &Hit, folded: &FoldedLines) -> Option<Veto> {
         let rule = &self.rules[hit.rule].rule;
         let words = word_count(folded.line(hit.line));
         let guards = &rule.guards;
@@ -478,9 +480,6 @@ impl RuleSet {
             if stopwords::stopword_ratio(folded.line(hit.line), stopwords::english()) > max_ratio {
                 return Some(Veto::StopwordRatio);
             }
-        }
-        if !in_scope(&rule.scope, doc, hit.line) {
-            return Some(Veto::Scope);
         }
         None
     }
@@ -519,7 +518,7 @@ impl RuleSet {
         let rule = &self.rules[index].rule;
         if rule.action == Action::DropRepeat && rule.matcher.is_empty() {
             let probe = Hit { rule: index, line: 0, evidence: Evidence::Repeat { first: 0 }, veto: None };
-            return self.veto(&probe, &doc, &FoldedLines::new(&doc)).is_none();
+            return self.veto(&probe, &FoldedLines::new(&doc)).is_none();
         }
         let all_packs: HashSet<&str> = self.gates.keys().map(String::as_str).collect();
         let folded = FoldedLines::new(&doc);
@@ -534,10 +533,7 @@ impl RuleSet {
             hits.push(Hit { rule: self.regex_rules[pattern], line: 0, evidence: Evidence::Span(0..0), veto: None });
         }
         hits.into_iter().any(|h| {
-            h.rule == index && self.pack_is_active(h.rule, &all_packs) && {
-                let veto = self.veto(&h, &doc, &folded);
-                veto.is_none() || veto == Some(Veto::Scope)
-            }
+            h.rule == index && self.pack_is_active(h.rule, &all_packs) && self.veto(&h, &folded).is_none()
         })
     }
 }
@@ -586,20 +582,6 @@ fn original_span(line: &str, folded_span: Range<usize>) -> Range<usize> {
     // The end offset points at the start of the next folded char; step back over spaces.
     let end = line[..end.max(start)].trim_end().len().max(start);
     start..end
-}
-
-/// Whether line `index` lies in `scope` (any of its bounds).
-pub fn in_scope(scope: &rules::Scope, doc: &Document, index: usize) -> bool {
-    if scope.is_whole_document() {
-        return true;
-    }
-    let lines = doc.len();
-    let block = doc.lines()[index].block;
-    let blocks = doc.blocks().len();
-    scope.first_lines.is_some_and(|n| index < n)
-        || scope.last_lines.is_some_and(|n| index + n >= lines)
-        || scope.first_blocks.is_some_and(|n| block < n)
-        || scope.last_blocks.is_some_and(|n| block + n >= blocks)
 }
 
 /// The lower-cased host of a URL, without port, user info or a leading `www.`.
@@ -666,11 +648,12 @@ mod tests {
     }
 
     #[test]
-    fn regex_rules_and_scope() {
-        let s = set("[[rule]]\nid = \"r\"\nregex = '^\\d+ comments?$'\nscope = { last_lines = 1 }\n");
+    fn regex_rules() {
+        let s = set("[[rule]]\nid = \"r\"\nregex = '^\\d+ comments?$'\n");
         let d = doc("3 comments\n\nbody text\n\n12 comments\n");
         let hits = s.find_hits(&d, Default::default());
-        assert_eq!(hits.iter().map(|h| (h.line, h.veto)).collect::<Vec<_>>(), vec![(0, Some(Veto::Scope)), (2, None)]);
+        assert_eq!(live(&hits), vec![(0, 0), (2, 0)]);
+        assert_eq!(hits[1].evidence, Evidence::Span(0..11));
     }
 
     #[test]
