@@ -49,6 +49,13 @@ impl Cleaner {
         self.run_document(document, context)
     }
 
+    /// Like [`Cleaner::run`], but frees the raw text as soon as it is normalised.
+    pub fn run_owned(&self, text: String, context: DocumentContext<'_>) -> Outcome {
+        let normalized = normalize(&text);
+        drop(text);
+        self.run_document(Document::from_normalized(normalized), context)
+    }
+
     /// Cleans an already normalised and segmented document.
     pub fn run_document(&self, document: Document, context: DocumentContext<'_>) -> Outcome {
         let hits = self.rules.find_hits(&document, context);

@@ -111,13 +111,6 @@ fn rank(cause: &DropCause) -> u8 {
     }
 }
 
-/// True when the lines in `range` hold more words than the rule's `max_block_words`.
-fn too_big(rules: &RuleSet, rule: RuleIndex, doc: &Document, range: &std::ops::Range<usize>) -> bool {
-    rules.rule(rule).guards.max_block_words.is_some_and(|max| {
-        range.clone().map(|line| crate::fold::word_count(doc.line_text(line))).sum::<usize>() > max
-    })
-}
-
 /// Where a line stands among the lines and blocks that are still kept.
 #[derive(Debug, Clone, Copy)]
 struct Position {
@@ -140,9 +133,27 @@ struct Decision<'a> {
     rules: &'a RuleSet,
     doc: &'a Document,
     drops: Vec<Option<DropReason>>,
+    /// Words per block, counted once on first use by `max_block_words`.
+    block_words: Option<Vec<usize>>,
 }
 
 impl Decision<'_> {
+    /// The blocks `range` to drop for `rule`, or just `marker` when they hold more words than
+    /// the rule's `max_block_words`.
+    fn limit_blocks(&mut self, rule: RuleIndex, blocks: std::ops::RangeInclusive<usize>, marker: usize) -> std::ops::Range<usize> {
+        let doc = self.doc;
+        let lines = doc.blocks()[*blocks.start()].start..doc.blocks()[*blocks.end()].end;
+        let Some(max) = self.rules.rule(rule).guards.max_block_words else { return lines };
+        let counts = self.block_words.get_or_insert_with(|| {
+            doc.blocks()
+                .iter()
+                .map(|b| b.clone().map(|l| crate::fold::word_count(doc.line_text(l))).sum())
+                .collect()
+        });
+        let words: usize = counts[blocks].iter().sum();
+        if words > max { marker..marker + 1 } else { lines }
+    }
+
     fn kept(&self, line: usize) -> bool {
         self.drops[line].is_none()
     }
@@ -163,8 +174,8 @@ impl Decision<'_> {
             Action::Keep => {}
             Action::DropLine | Action::DropRepeat => self.mark(marker, hit.rule, matched),
             Action::DropBlock => {
-                let block = doc.blocks()[doc.lines()[marker].block].clone();
-                let range = if too_big(rules, hit.rule, doc, &block) { marker..marker + 1 } else { block };
+                let block = doc.lines()[marker].block;
+                let range = self.limit_blocks(hit.rule, block..=block, marker);
                 self.mark_range(range, hit, |_| DropCause::InBlock { marker });
             }
             Action::DropWindow(window) => {
@@ -172,11 +183,9 @@ impl Decision<'_> {
                     Unit::Lines => marker.saturating_sub(window.before)..(marker + window.after + 1).min(doc.len()),
                     Unit::Blocks => {
                         let block = doc.lines()[marker].block;
-                        let blocks = doc.blocks();
                         let first = block.saturating_sub(window.before);
-                        let last = (block + window.after).min(blocks.len() - 1);
-                        let range = blocks[first].start..blocks[last].end;
-                        if too_big(rules, hit.rule, doc, &range) { marker..marker + 1 } else { range }
+                        let last = (block + window.after).min(doc.blocks().len() - 1);
+                        self.limit_blocks(hit.rule, first..=last, marker)
                     }
                 };
                 self.mark_range(range, hit, |_| DropCause::InWindow { marker });
@@ -301,7 +310,7 @@ pub fn decide(rules: &RuleSet, doc: &Document, hits: &[Hit]) -> Vec<Verdict> {
     let (scoped, unscoped): (Vec<&Hit>, Vec<&Hit>) =
         live.into_iter().partition(|h| !rules.rule(h.rule).scope.is_whole_document());
 
-    let mut decision = Decision { rules, doc, drops: vec![None; n] };
+    let mut decision = Decision { rules, doc, drops: vec![None; n], block_words: None };
     // Position-free rules first. Of several footers only the first matters; applying each is
     // the same as applying the first.
     for hit in &unscoped {

@@ -35,6 +35,18 @@ pub struct Decoded {
     pub replacements: usize,
 }
 
+/// Like [`decode`], but takes the bytes by value so that valid UTF-8 becomes the text without a
+/// copy (a corpus document can be hundreds of megabytes).
+pub fn decode_owned(bytes: Vec<u8>, path: &str, options: DecodeOptions) -> Result<Decoded, InputError> {
+    if Encoding::for_bom(&bytes).is_some() || memchr_nul(&bytes).is_some() {
+        return decode(&bytes, path, options);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Decoded { text, encoding: UTF_8, replacements: 0 }),
+        Err(not_utf8) => decode(not_utf8.as_bytes(), path, options),
+    }
+}
+
 /// Decodes `bytes` read from `path` (used only in error messages).
 pub fn decode(bytes: &[u8], path: &str, options: DecodeOptions) -> Result<Decoded, InputError> {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
@@ -124,6 +136,15 @@ mod tests {
         let d = decode("Grüße — ok".as_bytes(), "x", DecodeOptions::default()).unwrap();
         assert_eq!(d.text, "Grüße — ok");
         assert_eq!(d.encoding, UTF_8);
+    }
+
+    #[test]
+    fn owned_decoding_agrees_with_borrowed() {
+        for bytes in [&b"plain"[..], b"\xEF\xBB\xBFbom", b"caf\xE9 cr\xE8me br\xFBl\xE9e", b"a\0b"] {
+            let borrowed = decode(bytes, "x", DecodeOptions::default()).map(|d| d.text).map_err(|e| e.to_string());
+            let owned = decode_owned(bytes.to_vec(), "x", DecodeOptions::default()).map(|d| d.text).map_err(|e| e.to_string());
+            assert_eq!(owned, borrowed);
+        }
     }
 
     #[test]

@@ -30,6 +30,6 @@ pub mod stopwords;
 pub mod write;
 
 pub use cleaner::{Cleaner, Outcome};
-pub use decode::{decode, DecodeOptions};
+pub use decode::{decode, decode_owned, DecodeOptions};
 pub use error::{InputError, RuleErrors};
 pub use matcher::{DocumentContext, RuleSet, RuleSetBuilder};

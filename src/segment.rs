@@ -99,24 +99,32 @@ impl Document {
         self.lines.is_empty()
     }
 
-    /// Writes the lines for which `keep` is true, separating blocks by one blank line.
+    /// The lines for which `keep` is true, blocks separated by one blank line.
     pub fn render_kept(&self, keep: impl Fn(usize) -> bool) -> String {
-        let mut out = String::with_capacity(self.text.len());
+        let mut out = Vec::with_capacity(self.text.len());
+        self.write_kept(&mut out, keep).expect("writing to a Vec cannot fail");
+        String::from_utf8(out).expect("lines are UTF-8")
+    }
+
+    /// Streams the lines for which `keep` is true to `out`, blocks separated by one blank line.
+    pub fn write_kept(&self, out: &mut impl std::io::Write, keep: impl Fn(usize) -> bool) -> std::io::Result<()> {
+        let mut wrote_any = false;
         for block in &self.blocks {
             let mut block_started = false;
             for index in block.clone() {
                 if !keep(index) {
                     continue;
                 }
-                if !block_started && !out.is_empty() {
-                    out.push('\n');
+                if !block_started && wrote_any {
+                    out.write_all(b"\n")?;
                 }
                 block_started = true;
-                out.push_str(self.line_text(index));
-                out.push('\n');
+                wrote_any = true;
+                out.write_all(self.line_text(index).as_bytes())?;
+                out.write_all(b"\n")?;
             }
         }
-        out
+        Ok(())
     }
 }
 

@@ -8,7 +8,7 @@ use crate::matcher::{Evidence, RuleSet};
 
 /// Writes the kept text of `outcome`.
 pub fn write_clean(out: &mut impl Write, outcome: &Outcome) -> io::Result<()> {
-    out.write_all(outcome.text().as_bytes())
+    outcome.document.write_kept(out, |i| outcome.verdicts[i].is_keep())
 }
 
 /// Writes one row per line: number, verdict, the rule or guard that decided it, and the text.

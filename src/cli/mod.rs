@@ -98,7 +98,7 @@ fn inputs(paths: &[PathBuf]) -> Vec<Input> {
 /// Reads and decodes one input, reporting decode replacements as a warning.
 fn read_text(input: &Input, options: DecodeOptions, quiet: bool) -> Result<String, thresh::InputError> {
     let bytes = input.read_all()?;
-    let decoded = thresh::decode(&bytes, &input.name(), options)?;
+    let decoded = thresh::decode_owned(bytes, &input.name(), options)?;
     if decoded.replacements > 0 && !quiet {
         eprintln!(
             "thresh: {}: warning: {} malformed byte sequence(s) in {} replaced with U+FFFD",
@@ -126,7 +126,7 @@ fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
                 continue;
             }
         };
-        let outcome = cleaner.run(&text, context);
+        let outcome = cleaner.run_owned(text, context);
         if outcome.emptied() && !args.quiet {
             eprintln!(
                 "thresh: {}: warning: every line was dropped ({} lines); see `thresh explain {}`",
