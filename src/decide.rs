@@ -140,7 +140,12 @@ struct Decision<'a> {
 impl Decision<'_> {
     /// The blocks `range` to drop for `rule`, or just `marker` when they hold more words than
     /// the rule's `max_block_words`.
-    fn limit_blocks(&mut self, rule: RuleIndex, blocks: std::ops::RangeInclusive<usize>, marker: usize) -> std::ops::Range<usize> {
+    fn limit_blocks(
+        &mut self,
+        rule: RuleIndex,
+        blocks: std::ops::RangeInclusive<usize>,
+        marker: usize,
+    ) -> std::ops::Range<usize> {
         let doc = self.doc;
         let lines = doc.blocks()[*blocks.start()].start..doc.blocks()[*blocks.end()].end;
         let Some(max) = self.rules.rule(rule).guards.max_block_words else { return lines };
@@ -151,7 +156,11 @@ impl Decision<'_> {
                 .collect()
         });
         let words: usize = counts[blocks].iter().sum();
-        if words > max { marker..marker + 1 } else { lines }
+        if words > max {
+            marker..marker + 1
+        } else {
+            lines
+        }
     }
 
     fn kept(&self, line: usize) -> bool {
@@ -180,7 +189,9 @@ impl Decision<'_> {
             }
             Action::DropWindow(window) => {
                 let range = match window.unit {
-                    Unit::Lines => marker.saturating_sub(window.before)..(marker + window.after + 1).min(doc.len()),
+                    Unit::Lines => {
+                        marker.saturating_sub(window.before)..(marker + window.after + 1).min(doc.len())
+                    }
                     Unit::Blocks => {
                         let block = doc.lines()[marker].block;
                         let first = block.saturating_sub(window.before);
@@ -372,13 +383,17 @@ mod tests {
 
     #[test]
     fn drop_block_takes_the_paragraph() {
-        let out = run("[[rule]]\nid = \"x\"\nline = \"Promo\"\naction = \"drop-block\"\n", "a\n\nPromo\nbuy now\n\nb\n");
+        let out = run(
+            "[[rule]]\nid = \"x\"\nline = \"Promo\"\naction = \"drop-block\"\n",
+            "a\n\nPromo\nbuy now\n\nb\n",
+        );
         assert_eq!(out, "a\n\nb\n");
     }
 
     #[test]
     fn max_block_words_limits_a_block_drop_to_the_marker() {
-        let rules = "[[rule]]\nid = \"x\"\nline = \"Related\"\naction = \"drop-block\"\nmax_block_words = 8\n";
+        let rules =
+            "[[rule]]\nid = \"x\"\nline = \"Related\"\naction = \"drop-block\"\nmax_block_words = 8\n";
         assert_eq!(run(rules, "a\n\nRelated\nShort one\nShort two\n\nb\n"), "a\n\nb\n");
         let glued = "a\n\nRelated\nThe council said the new rules would take effect in March.\n";
         assert_eq!(run(rules, glued), "a\n\nThe council said the new rules would take effect in March.\n");
@@ -434,7 +449,11 @@ mod tests {
     #[test]
     fn vetoed_hits_keep_the_line_and_say_why() {
         let mut b = RuleSetBuilder::new();
-        b.add_pack(parse_pack(Path::new("t.toml"), "[[rule]]\nid = \"x\"\ncontains = \"ad\"\nmax_words = 2\n").unwrap().pack);
+        b.add_pack(
+            parse_pack(Path::new("t.toml"), "[[rule]]\nid = \"x\"\ncontains = \"ad\"\nmax_words = 2\n")
+                .unwrap()
+                .pack,
+        );
         let rules = b.build().unwrap();
         let doc = Document::from_normalized(normalize("an ad here\nad\n"));
         let verdicts = decide(&rules, &doc, &rules.find_hits(&doc, Default::default()));

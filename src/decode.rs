@@ -141,8 +141,11 @@ mod tests {
     #[test]
     fn owned_decoding_agrees_with_borrowed() {
         for bytes in [&b"plain"[..], b"\xEF\xBB\xBFbom", b"caf\xE9 cr\xE8me br\xFBl\xE9e", b"a\0b"] {
-            let borrowed = decode(bytes, "x", DecodeOptions::default()).map(|d| d.text).map_err(|e| e.to_string());
-            let owned = decode_owned(bytes.to_vec(), "x", DecodeOptions::default()).map(|d| d.text).map_err(|e| e.to_string());
+            let borrowed =
+                decode(bytes, "x", DecodeOptions::default()).map(|d| d.text).map_err(|e| e.to_string());
+            let owned = decode_owned(bytes.to_vec(), "x", DecodeOptions::default())
+                .map(|d| d.text)
+                .map_err(|e| e.to_string());
             assert_eq!(owned, borrowed);
         }
     }
@@ -198,8 +201,7 @@ mod tests {
 
     #[test]
     fn nul_bytes_mean_binary() {
-        let err = decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "pic.png", DecodeOptions::default())
-            .unwrap_err();
+        let err = decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR", "pic.png", DecodeOptions::default()).unwrap_err();
         let msg = err.to_string();
         assert!(msg.starts_with("pic.png: looks binary"), "{msg}");
     }

@@ -93,6 +93,8 @@ pub enum InputError {
         offset: usize,
     },
     /// `--encoding` named no encoding that encoding_rs knows.
-    #[error("unknown encoding label `{0}` (try utf-8, windows-1252, iso-8859-2, shift_jis, koi8-r, utf-16le …)")]
+    #[error(
+        "unknown encoding label `{0}` (try utf-8, windows-1252, iso-8859-2, shift_jis, koi8-r, utf-16le …)"
+    )]
     UnknownEncoding(String),
 }

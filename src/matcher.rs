@@ -186,16 +186,16 @@ impl RuleSetBuilder {
                 rules.push(LoadedRule { rule: rule.clone(), pack: pack.name.clone(), active: rule.enabled });
             }
         }
-        let known_names: HashSet<String> = rules
-            .iter()
-            .flat_map(|r| [r.rule.id.clone(), r.rule.category.clone(), r.pack.clone()])
-            .collect();
+        let known_names: HashSet<String> =
+            rules.iter().flat_map(|r| [r.rule.id.clone(), r.rule.category.clone(), r.pack.clone()]).collect();
         let mut apply = |names: &[String], on: bool, origin: &str| {
             for name in names {
                 if !known_names.contains(name) {
                     diagnostics.push(RuleDiagnostic {
                         location: crate::error::SourceLocation { file: origin.into(), line: 1, column: 1 },
-                        message: format!("`{name}` names no rule id, category or pack (see `thresh rules list`)"),
+                        message: format!(
+                            "`{name}` names no rule id, category or pack (see `thresh rules list`)"
+                        ),
                     });
                 }
             }
@@ -383,7 +383,12 @@ impl RuleSet {
                 let text = doc.line_text(line);
                 for pattern in self.regex_set.matches(text).iter() {
                     let span = self.regexes[pattern].find(text).map_or(0..0, |m| m.range());
-                    hits.push(Hit { rule: self.regex_rules[pattern], line, evidence: Evidence::Span(span), veto: None });
+                    hits.push(Hit {
+                        rule: self.regex_rules[pattern],
+                        line,
+                        evidence: Evidence::Span(span),
+                        veto: None,
+                    });
                 }
             }
         }
@@ -397,7 +402,13 @@ impl RuleSet {
         hits
     }
 
-    fn find_phrase_hits(&self, phrases: &AhoCorasick, doc: &Document, folded: &FoldedLines, hits: &mut Vec<Hit>) {
+    fn find_phrase_hits(
+        &self,
+        phrases: &AhoCorasick,
+        doc: &Document,
+        folded: &FoldedLines,
+        hits: &mut Vec<Hit>,
+    ) {
         let text = folded.text.as_str();
         let mut line = 0;
         for m in phrases.find_overlapping_iter(text) {
@@ -484,7 +495,11 @@ impl RuleSet {
         None
     }
 
-    fn active_site_packs<'s>(&'s self, folded: &FoldedLines, context: DocumentContext<'_>) -> HashSet<&'s str> {
+    fn active_site_packs<'s>(
+        &'s self,
+        folded: &FoldedLines,
+        context: DocumentContext<'_>,
+    ) -> HashSet<&'s str> {
         let mut active = HashSet::new();
         if self.gates.is_empty() {
             return active;
@@ -524,13 +539,23 @@ impl RuleSet {
         let folded = FoldedLines::new(&doc);
         let mut hits = Vec::new();
         if let Some(rules) = self.whole_lines.get(line_key(folded.line(0))) {
-            hits.extend(rules.iter().map(|&rule| Hit { rule, line: 0, evidence: Evidence::WholeLine, veto: None }));
+            hits.extend(rules.iter().map(|&rule| Hit {
+                rule,
+                line: 0,
+                evidence: Evidence::WholeLine,
+                veto: None,
+            }));
         }
         if let Some(phrases) = &self.phrases {
             self.find_phrase_hits(phrases, &doc, &folded, &mut hits);
         }
         for pattern in self.regex_set.matches(doc.line_text(0)).iter() {
-            hits.push(Hit { rule: self.regex_rules[pattern], line: 0, evidence: Evidence::Span(0..0), veto: None });
+            hits.push(Hit {
+                rule: self.regex_rules[pattern],
+                line: 0,
+                evidence: Evidence::Span(0..0),
+                veto: None,
+            });
         }
         hits.into_iter().any(|h| {
             h.rule == index && self.pack_is_active(h.rule, &all_packs) && self.veto(&h, &folded).is_none()
@@ -569,7 +594,8 @@ impl FoldedLines {
 fn on_word_boundary(text: &str, start: usize, end: usize) -> bool {
     let first = text[start..end].chars().next();
     let last = text[start..end].chars().next_back();
-    let before_ok = !first.is_some_and(is_word_char) || !text[..start].chars().next_back().is_some_and(is_word_char);
+    let before_ok =
+        !first.is_some_and(is_word_char) || !text[..start].chars().next_back().is_some_and(is_word_char);
     let after_ok = !last.is_some_and(is_word_char) || !text[end..].chars().next().is_some_and(is_word_char);
     before_ok && after_ok
 }
@@ -677,7 +703,8 @@ mod tests {
 
     #[test]
     fn unknown_enable_names_are_errors() {
-        let pack = rules::parse_pack(Path::new("t.toml"), "[[rule]]\nid = \"x\"\nline = \"a\"\n").unwrap().pack;
+        let pack =
+            rules::parse_pack(Path::new("t.toml"), "[[rule]]\nid = \"x\"\nline = \"a\"\n").unwrap().pack;
         let mut b = RuleSetBuilder::new();
         b.add_pack(pack).disable("cokies");
         let err = b.build().unwrap_err().to_string();

@@ -60,9 +60,7 @@ fn map_char(ch: char) -> Option<char> {
     match ch {
         '\t' => Some('\t'),
         // No-break, figure, narrow and the other typographic spaces.
-        '\u{00A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' => {
-            Some(' ')
-        }
+        '\u{00A0}' | '\u{1680}' | '\u{2000}'..='\u{200A}' | '\u{202F}' | '\u{205F}' | '\u{3000}' => Some(' '),
         // Zero-width space, word joiner, BOM used as ZWNBSP, soft hyphen, invisible operators.
         '\u{200B}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}' => None,
         c if c.is_control() => None,

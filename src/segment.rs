@@ -107,7 +107,11 @@ impl Document {
     }
 
     /// Streams the lines for which `keep` is true to `out`, blocks separated by one blank line.
-    pub fn write_kept(&self, out: &mut impl std::io::Write, keep: impl Fn(usize) -> bool) -> std::io::Result<()> {
+    pub fn write_kept(
+        &self,
+        out: &mut impl std::io::Write,
+        keep: impl Fn(usize) -> bool,
+    ) -> std::io::Result<()> {
         let mut wrote_any = false;
         for block in &self.blocks {
             let mut block_started = false;

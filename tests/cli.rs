@@ -151,7 +151,8 @@ fn no_default_rules_without_a_rule_file_is_a_usage_error() {
 fn exceptions_override_bundled_rules() {
     let dir = tempfile::tempdir().unwrap();
     let rules = dir.path().join("keep.toml");
-    std::fs::write(&rules, "[[rule]]\nid = \"mine/keep-share\"\nline = \"Share\"\naction = \"keep\"\n").unwrap();
+    std::fs::write(&rules, "[[rule]]\nid = \"mine/keep-share\"\nline = \"Share\"\naction = \"keep\"\n")
+        .unwrap();
     let input = "Share\n\nStory.\n\nAdvertisement\n";
     let out = run(&["clean", "--rules", rules.to_str().unwrap()], input.as_bytes());
     assert_eq!(stdout(&out), "Share\n\nStory.\n");
@@ -160,7 +161,10 @@ fn exceptions_override_bundled_rules() {
 #[test]
 fn categories_can_be_switched_off() {
     let out = run(&["clean", "--disable", "ads,navigation"], PAGE.as_bytes());
-    assert_eq!(stdout(&out), "Skip to content\n\nThe council met on Monday.\n\nAdvertisement\n\nIt approved the budget.\n");
+    assert_eq!(
+        stdout(&out),
+        "Skip to content\n\nThe council met on Monday.\n\nAdvertisement\n\nIt approved the budget.\n"
+    );
     let bad = run(&["clean", "--disable", "adz"], PAGE.as_bytes());
     assert_eq!(bad.status.code(), Some(2));
     assert!(stderr(&bad).contains("`adz` names no rule id, category or pack"), "{}", stderr(&bad));
@@ -170,7 +174,11 @@ fn categories_can_be_switched_off() {
 fn a_bad_rule_file_reports_every_error_with_position_and_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     let rules = dir.path().join("bad.toml");
-    std::fs::write(&rules, "[[rule]]\nid = \"a\"\npatern = \"x\"\nline = \"y\"\n\n[[rule]]\nid = \"b\"\nregex = \"(\"\n").unwrap();
+    std::fs::write(
+        &rules,
+        "[[rule]]\nid = \"a\"\npatern = \"x\"\nline = \"y\"\n\n[[rule]]\nid = \"b\"\nregex = \"(\"\n",
+    )
+    .unwrap();
     let out = run(&["clean", "--rules", rules.to_str().unwrap()], PAGE.as_bytes());
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
@@ -243,7 +251,11 @@ fn rules_test_runs_examples_and_fixture_pairs() {
     std::fs::write(fixtures.join("a.out.txt"), "Intro line\nEnd.\n").unwrap();
     let failing = run(&["rules", "test", tmp.path().join("strip.toml").to_str().unwrap()], b"");
     assert_eq!(failing.status.code(), Some(1), "{}", stdout(&failing));
-    assert!(stdout(&failing).contains("FAIL a: output line 1: expected \"Intro line\", got \"End.\""), "{}", stdout(&failing));
+    assert!(
+        stdout(&failing).contains("FAIL a: output line 1: expected \"Intro line\", got \"End.\""),
+        "{}",
+        stdout(&failing)
+    );
 }
 
 #[test]
@@ -251,7 +263,9 @@ fn rules_list_shows_ids_packs_and_categories() {
     let out = run(&["rules", "list"], b"");
     let text = stdout(&out);
     assert!(text.starts_with("ID "), "{text}");
-    assert!(text.lines().any(|l| l.starts_with("ads/advertisement-marker") && l.contains(" ads ") && l.contains(" on ")));
+    assert!(text
+        .lines()
+        .any(|l| l.starts_with("ads/advertisement-marker") && l.contains(" ads ") && l.contains(" on ")));
     assert!(text.lines().any(|l| l.starts_with("kyivpost/other-topics-teaser") && l.contains("kyivpost")));
 }
 
@@ -280,7 +294,8 @@ fn explain_shows_the_guard_that_kept_a_line() {
 fn a_closed_stdout_ends_quietly_with_success() {
     let dir = tempfile::tempdir().unwrap();
     let big = dir.path().join("big.txt");
-    let paragraph = "The council met on Monday and approved the budget for next year after a long debate.\n\n";
+    let paragraph =
+        "The council met on Monday and approved the budget for next year after a long debate.\n\n";
     std::fs::write(&big, paragraph.repeat(50_000)).unwrap();
     let mut child = thresh()
         .args(["clean", big.to_str().unwrap()])
@@ -302,7 +317,15 @@ fn a_closed_stdout_ends_quietly_with_success() {
 fn usage_errors_exit_2_and_help_is_complete() {
     let out = run(&["clean", "--no-such-flag"], b"");
     assert_eq!(out.status.code(), Some(2));
-    for sub in [vec!["--help"], vec!["clean", "--help"], vec!["explain", "--help"], vec!["rules", "--help"], vec!["rules", "check", "--help"], vec!["rules", "test", "--help"], vec!["rules", "list", "--help"]] {
+    for sub in [
+        vec!["--help"],
+        vec!["clean", "--help"],
+        vec!["explain", "--help"],
+        vec!["rules", "--help"],
+        vec!["rules", "check", "--help"],
+        vec!["rules", "test", "--help"],
+        vec!["rules", "list", "--help"],
+    ] {
         let out = run(&sub, b"");
         assert_eq!(out.status.code(), Some(0), "{sub:?}");
         assert!(stdout(&out).contains("Usage: thresh"), "{sub:?}");

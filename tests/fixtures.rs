@@ -69,10 +69,8 @@ fn every_fixture_cleans_to_its_expected_output() {
             let actual = cleaner.clean(&read_text(&input));
             let expected_text = thresh::normalize::normalize(&read_text(&expected));
             if actual != expected_text {
-                failures.push(format!(
-                    "{}\n--- expected\n{expected_text}--- actual\n{actual}",
-                    input.display()
-                ));
+                failures
+                    .push(format!("{}\n--- expected\n{expected_text}--- actual\n{actual}", input.display()));
             }
         }
     }
@@ -83,12 +81,12 @@ fn every_fixture_cleans_to_its_expected_output() {
 #[test]
 fn clean_fixtures_come_back_unchanged() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let clean_inputs = cases(&root.join("clean"))
-        .into_iter()
-        .chain(cases(&root.join("seeds")).into_iter().filter(|(i, _)| {
+    let clean_inputs = cases(&root.join("clean")).into_iter().chain(
+        cases(&root.join("seeds")).into_iter().filter(|(i, _)| {
             let name = i.file_name().unwrap().to_string_lossy();
             name.starts_with("001") || name.starts_with("002")
-        }));
+        }),
+    );
     for (input, expected) in clean_inputs {
         let input_text = thresh::normalize::normalize(&read_text(&input));
         let expected_text = thresh::normalize::normalize(&read_text(&expected));

@@ -34,16 +34,41 @@ fn chrome_lines() -> Vec<String> {
     let mut lines: Vec<String> =
         rules.rules().iter().flat_map(|r| r.rule.examples.must_match.iter().cloned()).collect();
     lines.extend(
-        ["Other Topics of Interest", "Privacy and Cookie Policies.", "Related:", "Euromaidan Press", "Kyiv Post"]
-            .map(String::from),
+        [
+            "Other Topics of Interest",
+            "Privacy and Cookie Policies.",
+            "Related:",
+            "Euromaidan Press",
+            "Kyiv Post",
+        ]
+        .map(String::from),
     );
     lines
 }
 
 fn sentence() -> impl Strategy<Value = String> {
     let words = prop::sample::select(vec![
-        "the", "council", "met", "on", "monday", "share", "advertisement", "related", "privacy",
-        "policy", "cookies", "we", "use", "follow", "us", "comments", "3", "©", "2024", "read", "more",
+        "the",
+        "council",
+        "met",
+        "on",
+        "monday",
+        "share",
+        "advertisement",
+        "related",
+        "privacy",
+        "policy",
+        "cookies",
+        "we",
+        "use",
+        "follow",
+        "us",
+        "comments",
+        "3",
+        "©",
+        "2024",
+        "read",
+        "more",
     ]);
     prop::collection::vec(words, 1..30).prop_map(|w| {
         let mut s = w.join(" ");

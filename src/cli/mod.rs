@@ -40,7 +40,10 @@ pub fn main() -> ExitCode {
                     for diagnostic in &rule_errors.0 {
                         eprintln!("{diagnostic}");
                     }
-                    eprintln!("thresh: {} error(s) in rule files; nothing was processed", rule_errors.0.len());
+                    eprintln!(
+                        "thresh: {} error(s) in rule files; nothing was processed",
+                        rule_errors.0.len()
+                    );
                 }
                 None => eprintln!("thresh: {err:#}"),
             }
@@ -57,20 +60,20 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
 
 /// Builds the rule set the flags ask for.
 pub(crate) fn build_rules(args: &RuleArgs) -> anyhow::Result<RuleSet> {
-    let mut builder = rule_builder(args)?;
-    for path in &args.rule_files {
-        builder.add_file(path)?;
-    }
-    Ok(builder.build()?)
-}
-
-/// A builder with the bundled packs (unless disabled) and the enable/disable lists, but not yet
-/// the --rules files.
-pub(crate) fn rule_builder(args: &RuleArgs) -> anyhow::Result<RuleSetBuilder> {
     if args.no_default_rules && args.rule_files.is_empty() {
         anyhow::bail!("--no-default-rules leaves no rules: add at least one --rules FILE");
     }
-    let mut builder = if args.no_default_rules { RuleSetBuilder::new() } else { RuleSetBuilder::with_bundled() };
+    Ok(rule_builder(args)?.build()?)
+}
+
+/// A builder with the bundled packs (unless --no-default-rules), the --rules files and the
+/// enable/disable lists.
+pub(crate) fn rule_builder(args: &RuleArgs) -> anyhow::Result<RuleSetBuilder> {
+    let mut builder =
+        if args.no_default_rules { RuleSetBuilder::new() } else { RuleSetBuilder::with_bundled() };
+    for path in &args.rule_files {
+        builder.add_file(path)?;
+    }
     for name in &args.enable {
         builder.enable(name.trim());
     }

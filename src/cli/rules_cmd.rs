@@ -31,7 +31,13 @@ fn list(args: &RuleArgs) -> anyhow::Result<ExitCode> {
                 (false, true) => "off",
                 (false, false) => "opt-in",
             };
-            [r.rule.id.clone(), r.pack.clone(), r.rule.category.clone(), state.to_string(), r.rule.description.clone()]
+            [
+                r.rule.id.clone(),
+                r.pack.clone(),
+                r.rule.category.clone(),
+                state.to_string(),
+                r.rule.description.clone(),
+            ]
         })
         .collect();
     let header = ["ID", "PACK", "CATEGORY", "STATE", "DESCRIPTION"].map(String::from);
@@ -47,8 +53,15 @@ fn list(args: &RuleArgs) -> anyhow::Result<ExitCode> {
         writeln!(
             out,
             "{:<w0$}  {:<w1$}  {:<w2$}  {:<w3$}  {}",
-            row[0], row[1], row[2], row[3], row[4],
-            w0 = widths[0], w1 = widths[1], w2 = widths[2], w3 = widths[3]
+            row[0],
+            row[1],
+            row[2],
+            row[3],
+            row[4],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2],
+            w3 = widths[3]
         )
         .context("cannot write to standard output")?;
     }
@@ -88,7 +101,8 @@ fn example_failures(file: &CheckedFile) -> (Vec<RuleDiagnostic>, usize) {
             for (line, should_match) in cases {
                 count += 1;
                 if file.rules.matches_example(index, line) != should_match {
-                    let verb = if should_match { "should match but does not" } else { "matches but should not" };
+                    let verb =
+                        if should_match { "should match but does not" } else { "matches but should not" };
                     failures.push(RuleDiagnostic {
                         location: rule.location.clone(),
                         message: format!("rule `{}`: example {line:?} {verb}", rule.id),
@@ -141,11 +155,7 @@ fn test(files: &[PathBuf], fixtures: Option<&Path>, args: &RuleArgs) -> anyhow::
     let mut out = BufWriter::new(stdout.lock());
     let (mut passed, mut failed) = (0usize, 0usize);
     for path in files {
-        let mut base = if args.no_default_rules { RuleSetBuilder::new() } else { rule_builder(args)? };
-        for extra in &args.rule_files {
-            base.add_file(extra)?;
-        }
-        let checked = load_checked(path, base)?;
+        let checked = load_checked(path, rule_builder(args)?)?;
         let (failures, examples) = example_failures(&checked);
         for failure in &failures {
             writeln!(out, "FAIL {failure}")?;
@@ -158,14 +168,15 @@ fn test(files: &[PathBuf], fixtures: Option<&Path>, args: &RuleArgs) -> anyhow::
             None => default_fixture_dir(path),
         };
         let Some(dir) = dir else {
-            writeln!(out, "{}: no fixture directory (looked for STEM.fixtures/ and fixtures/STEM/)", path.display())?;
+            writeln!(
+                out,
+                "{}: no fixture directory (looked for STEM.fixtures/ and fixtures/STEM/)",
+                path.display()
+            )?;
             continue;
         };
         // Fixtures run with the file's rules as the user would load them, not all switched on.
-        let mut builder = if args.no_default_rules { RuleSetBuilder::new() } else { rule_builder(args)? };
-        for extra in &args.rule_files {
-            builder.add_file(extra)?;
-        }
+        let mut builder = rule_builder(args)?;
         builder.add_file(path)?;
         let cleaner = Cleaner::new(builder.build()?);
         for (name, input, expected) in fixture_pairs(&dir)? {
@@ -198,10 +209,12 @@ fn default_fixture_dir(rule_file: &Path) -> Option<PathBuf> {
 /// `(name, NAME.in.txt, NAME.out.txt)` for every input with an expected output, sorted.
 pub(crate) fn fixture_pairs(dir: &Path) -> anyhow::Result<Vec<(String, PathBuf, PathBuf)>> {
     let mut pairs = Vec::new();
-    let entries = std::fs::read_dir(dir).with_context(|| format!("cannot read fixture directory {}", dir.display()))?;
+    let entries =
+        std::fs::read_dir(dir).with_context(|| format!("cannot read fixture directory {}", dir.display()))?;
     for entry in entries {
         let path = entry?.path();
-        let Some(name) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".in.txt")) else {
+        let Some(name) = path.file_name().and_then(|n| n.to_str()).and_then(|n| n.strip_suffix(".in.txt"))
+        else {
             continue;
         };
         let expected = path.with_file_name(format!("{name}.out.txt"));
@@ -221,7 +234,11 @@ fn first_difference(expected: &str, actual: &str) -> String {
             (None, None) => break,
             (e, a) if e == a => continue,
             (e, a) => {
-                return format!("output line {number}: expected {:?}, got {:?}", e.unwrap_or("<end>"), a.unwrap_or("<end>"));
+                return format!(
+                    "output line {number}: expected {:?}, got {:?}",
+                    e.unwrap_or("<end>"),
+                    a.unwrap_or("<end>")
+                );
             }
         }
     }

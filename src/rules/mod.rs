@@ -33,7 +33,8 @@ fn load_into(
     packs: &mut Vec<RulePack>,
 ) -> Result<(), RuleErrors> {
     let at = |message: String| {
-        let location = included_from.cloned().unwrap_or(SourceLocation { file: path.to_path_buf(), line: 1, column: 1 });
+        let location =
+            included_from.cloned().unwrap_or(SourceLocation { file: path.to_path_buf(), line: 1, column: 1 });
         RuleErrors(vec![RuleDiagnostic { location, message }])
     };
     let text = std::fs::read_to_string(path)

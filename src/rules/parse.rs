@@ -11,17 +11,29 @@ use std::path::Path;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-use super::{
-    Action, Examples, Guards, Matcher, Rule, RulePack, Scope, SiteScope, Unit, Window,
-};
+use super::{Action, Examples, Guards, Matcher, Rule, RulePack, Scope, SiteScope, Unit, Window};
 use crate::error::{RuleDiagnostic, RuleErrors, SourceLocation};
 
 const TOP_KEYS: &[&str] = &["pack", "rule"];
 const PACK_KEYS: &[&str] = &["name", "description", "category", "site", "enable", "disable", "include"];
 const SITE_KEYS: &[&str] = &["signatures", "domains"];
 const RULE_KEYS: &[&str] = &[
-    "id", "description", "category", "line", "contains", "regex", "min_words", "max_words",
-    "max_stopword_ratio", "max_block_words", "scope", "action", "inclusive", "window", "enabled", "examples",
+    "id",
+    "description",
+    "category",
+    "line",
+    "contains",
+    "regex",
+    "min_words",
+    "max_words",
+    "max_stopword_ratio",
+    "max_block_words",
+    "scope",
+    "action",
+    "inclusive",
+    "window",
+    "enabled",
+    "examples",
 ];
 const SCOPE_KEYS: &[&str] = &["first_lines", "last_lines", "first_blocks", "last_blocks"];
 const WINDOW_KEYS: &[&str] = &["before", "after", "unit"];
@@ -134,10 +146,8 @@ impl<'a> Reader<'a> {
                                     "duplicate rule id `{}` (first defined at line {})",
                                     rule.id, first.line
                                 );
-                                self.diagnostics.push(RuleDiagnostic {
-                                    location: rule.location.clone(),
-                                    message,
-                                });
+                                self.diagnostics
+                                    .push(RuleDiagnostic { location: rule.location.clone(), message });
                             } else {
                                 seen_ids.insert(rule.id.clone(), rule.location.clone());
                                 pack.rules.push(rule);
@@ -181,7 +191,10 @@ impl<'a> Reader<'a> {
         };
         for (pattern, pattern_span) in self.strings(table, "regex") {
             if let Err(err) = regex::RegexBuilder::new(&pattern).size_limit(REGEX_SIZE_LIMIT).build() {
-                self.error(pattern_span, format!("rule `{id}`: bad regex {pattern:?}: {}", regex_error_summary(&err)));
+                self.error(
+                    pattern_span,
+                    format!("rule `{id}`: bad regex {pattern:?}: {}", regex_error_summary(&err)),
+                );
             }
         }
 
@@ -210,11 +223,7 @@ impl<'a> Reader<'a> {
                 self.check_keys(examples, EXAMPLE_KEYS, "examples");
                 Examples {
                     must_match: self.strings(examples, "match").into_iter().map(|(s, _)| s).collect(),
-                    must_not_match: self
-                        .strings(examples, "no_match")
-                        .into_iter()
-                        .map(|(s, _)| s)
-                        .collect(),
+                    must_not_match: self.strings(examples, "no_match").into_iter().map(|(s, _)| s).collect(),
                 }
             }
             None => Examples::default(),
@@ -295,7 +304,10 @@ impl<'a> Reader<'a> {
         }
         if inclusive.is_some() && !matches!(action, Action::DropToEnd { .. } | Action::DropToStart { .. }) {
             let span = self.span_of(table, "inclusive").unwrap_or(rule_span.clone());
-            self.error(span, format!("rule `{id}`: `inclusive` applies only to drop-to-end and drop-to-start"));
+            self.error(
+                span,
+                format!("rule `{id}`: `inclusive` applies only to drop-to-end and drop-to-start"),
+            );
         }
         let block_action = matches!(action, Action::DropBlock)
             || matches!(action, Action::DropWindow(Window { unit: Unit::Blocks, .. }));
@@ -303,7 +315,10 @@ impl<'a> Reader<'a> {
             let span = self.span_of(table, "max_block_words").unwrap_or(rule_span.clone());
             self.error(span, format!("rule `{id}`: `max_block_words` applies only to drop-block and drop-window with unit = \"blocks\""));
         }
-        if matches!(action, Action::DropToStart { .. }) && scope.first_lines.is_none() && scope.first_blocks.is_none() {
+        if matches!(action, Action::DropToStart { .. })
+            && scope.first_lines.is_none()
+            && scope.first_blocks.is_none()
+        {
             self.error(
                 action_span.clone(),
                 format!("rule `{id}`: drop-to-start cuts header chrome, so it needs a bound near the top: scope = {{ first_lines = 20 }}"),
@@ -326,7 +341,10 @@ impl<'a> Reader<'a> {
         if items.is_empty() {
             if let Some(span) = self.span_of(table, key) {
                 if find(table, key).and_then(|v| v.get_ref().as_array()).is_some() {
-                    self.error(span, format!("rule `{id}`: `{key}` is an empty list: an empty matcher matches nothing"));
+                    self.error(
+                        span,
+                        format!("rule `{id}`: `{key}` is an empty list: an empty matcher matches nothing"),
+                    );
                 }
             }
         }
@@ -350,9 +368,8 @@ impl<'a> Reader<'a> {
         for (key, _) in table.iter() {
             let name: &str = key.get_ref();
             if !allowed.contains(&name) {
-                let hint = closest(name, allowed)
-                    .map(|k| format!(" (did you mean `{k}`?)"))
-                    .unwrap_or_default();
+                let hint =
+                    closest(name, allowed).map(|k| format!(" (did you mean `{k}`?)")).unwrap_or_default();
                 self.error(
                     key.span(),
                     format!("unknown key `{name}` in {what}{hint}; expected one of: {}", allowed.join(", ")),
