@@ -52,3 +52,27 @@ impl Input {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dash_is_stdin_and_names_are_paths() {
+        assert_eq!(Input::from_arg(Path::new("-")), Input::Stdin);
+        assert_eq!(Input::Stdin.name(), "<stdin>");
+        assert_eq!(Input::from_arg(Path::new("a/b.txt")).name(), "a/b.txt");
+    }
+
+    #[test]
+    fn reads_files_and_names_failures() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("page.txt");
+        std::fs::write(&file, b"bytes").unwrap();
+        assert_eq!(Input::File(file).read_all().unwrap(), b"bytes");
+        let err = Input::File(dir.path().join("nope.txt")).read_all().unwrap_err().to_string();
+        assert!(err.contains("nope.txt: cannot read"), "{err}");
+        let err = Input::File(dir.path().to_path_buf()).read_all().unwrap_err().to_string();
+        assert!(err.contains("is a directory"), "{err}");
+    }
+}

@@ -345,3 +345,77 @@ fn an_emptied_document_is_reported() {
     let quiet = run(&["clean", "-q"], b"Advertisement\n");
     assert_eq!(stderr(&quiet), "");
 }
+
+#[test]
+fn rule_files_can_include_others_and_cycles_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("common")).unwrap();
+    std::fs::write(
+        dir.path().join("common/promo.toml"),
+        "[pack]\nname = \"promo\"\n[[rule]]\nid = \"promo/buy\"\nline = \"Buy the paper\"\n",
+    )
+    .unwrap();
+    let main = dir.path().join("site.toml");
+    std::fs::write(
+        &main,
+        "[pack]\nname = \"site\"\ninclude = [\"common/promo.toml\"]\n[[rule]]\nid = \"site/tip\"\nline = \"Send us a tip\"\n",
+    )
+    .unwrap();
+    let out = run(
+        &["clean", "--no-default-rules", "--rules", main.to_str().unwrap()],
+        b"Story.\n\nBuy the paper\n\nSend us a tip\n",
+    );
+    assert_eq!(stdout(&out), "Story.\n", "{}", stderr(&out));
+
+    let a = dir.path().join("a.toml");
+    let b = dir.path().join("b.toml");
+    std::fs::write(&a, "[pack]\ninclude = [\"b.toml\"]\n").unwrap();
+    std::fs::write(&b, "[pack]\ninclude = [\"a.toml\"]\n").unwrap();
+    let cycle = run(&["clean", "--rules", a.to_str().unwrap()], b"x\n");
+    assert_eq!(cycle.status.code(), Some(2));
+    assert!(
+        stderr(&cycle).contains("b.toml:2:12: ") && stderr(&cycle).contains("includes itself"),
+        "{}",
+        stderr(&cycle)
+    );
+}
+
+#[test]
+fn opt_in_rules_run_only_when_enabled() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("strict.toml");
+    std::fs::write(
+        &rules,
+        "[pack]\nname = \"strict\"\n[[rule]]\nid = \"strict/bylines\"\ncategory = \"bylines\"\nregex = '^By [A-Z]'\nenabled = false\n",
+    )
+    .unwrap();
+    let input = b"By Jane Doe\n\nStory.\n";
+    let off = run(&["clean", "--rules", rules.to_str().unwrap()], input);
+    assert_eq!(stdout(&off), "By Jane Doe\n\nStory.\n");
+    let on = run(&["clean", "--rules", rules.to_str().unwrap(), "--enable", "bylines"], input);
+    assert_eq!(stdout(&on), "Story.\n");
+    let listed = stdout(&run(&["rules", "list", "--rules", rules.to_str().unwrap()], b""));
+    assert!(listed.lines().any(|l| l.starts_with("strict/bylines") && l.contains("opt-in")), "{listed}");
+}
+
+#[test]
+fn domain_scoped_packs_apply_by_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let rules = dir.path().join("site.toml");
+    std::fs::write(
+        &rules,
+        "[pack]\nname = \"example\"\nsite = { domains = [\"example.com\"] }\n[[rule]]\nid = \"example/promo\"\nline = \"Read the print edition\"\n",
+    )
+    .unwrap();
+    let input = b"Story.\n\nRead the print edition\n";
+    let r = rules.to_str().unwrap();
+    assert_eq!(stdout(&run(&["clean", "--rules", r], input)), "Story.\n\nRead the print edition\n");
+    assert_eq!(
+        stdout(&run(&["clean", "--rules", r, "--url", "https://news.example.com/x"], input)),
+        "Story.\n"
+    );
+    assert_eq!(
+        stdout(&run(&["clean", "--rules", r, "--url", "https://example.org/x"], input)),
+        "Story.\n\nRead the print edition\n"
+    );
+}

@@ -61,7 +61,8 @@ pub struct RuleArgs {
     #[arg(long, value_name = "NAME", value_delimiter = ',')]
     pub enable: Vec<String>,
     /// Switch off rules by category, pack name or rule id, e.g. --disable share,teasers.
-    /// Comma-separated or repeated.
+    /// Comma-separated or repeated. Bundled categories: ads, copyright, cookies, donations,
+    /// share, newsletter, teasers, corrections, comments, navigation, alt-text, headlines, site.
     #[arg(long, value_name = "NAME", value_delimiter = ',')]
     pub disable: Vec<String>,
 }
