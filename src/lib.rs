@@ -16,6 +16,7 @@
 #![warn(missing_docs)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod batch;
 pub mod cleaner;
 pub mod decide;
 pub mod decode;

@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use thresh::read::plan::Shard;
 
 /// Strip site chrome from scraped plain text.
 ///
@@ -23,13 +24,18 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Clean text files or standard input and write the article text to standard output.
+    /// Clean text files, directories, JSONL and WET shards, or standard input.
     ///
-    /// With no PATH, or with `-`, reads standard input. Several files are written one after
-    /// another, each ending with a newline. Output is always UTF-8 with `\n` line ends; blocks
-    /// (paragraphs) are separated by one blank line.
+    /// Without -o, output goes to standard output: text files one after another, JSONL and WET
+    /// as JSONL. With -o DIR, every input file gets an output file of the same relative path
+    /// (and compression) under DIR, cleaned in parallel on all cores, with a progress bar when
+    /// stderr is a terminal and a summary at the end. Output text is always UTF-8 with `\n`
+    /// line ends; blocks (paragraphs) are separated by one blank line.
     ///
-    /// Example: thresh clean < page.txt > clean.txt
+    /// Examples:
+    ///   thresh clean < page.txt > clean.txt
+    ///   thresh clean crawl/ -o cleaned/
+    ///   thresh clean shards/*.jsonl.zst -o cleaned/ --text-field content --stats stats.json
     Clean(CleanArgs),
     /// Print every line with its verdict (keep/drop) and the rule or guard that decided it.
     ///
@@ -79,19 +85,76 @@ pub struct InputArgs {
     pub url: Option<String>,
 }
 
+/// How input files store documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// From the file name: .jsonl/.json(.gz/.zst) are JSONL, .warc.wet(.gz) are WET, the rest text.
+    Auto,
+    /// Each file is one document.
+    Text,
+    /// One JSON object per line, the text in --text-field.
+    Jsonl,
+    /// Common Crawl WET (WARC conversion records), written out as JSONL.
+    Wet,
+}
+
+/// What to do with a malformed JSONL line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OnErrorArg {
+    /// Leave the line out (reported).
+    Skip,
+    /// Pass the line through unchanged (reported).
+    Keep,
+    /// Fail the whole file (reported; the run goes on with other files).
+    Fail,
+}
+
 /// `thresh clean`.
 #[derive(Debug, Args)]
 pub struct CleanArgs {
-    /// Files to clean; `-` or nothing reads standard input.
+    /// Files or directories to clean; `-` or nothing reads standard input. Directories need -o.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+    /// Write outputs under DIR, mirroring each input's relative path (directories are walked).
+    /// Each file appears only when complete; DIR may not be, contain or lie inside an input.
+    #[arg(short, long = "output", value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Worker threads (default: all cores).
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+    /// Input format.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub format: FormatArg,
+    /// JSONL field holding the text (C4, Dolma, FineWeb: text; RefinedWeb, OSCAR: content;
+    /// RedPajama: raw_content).
+    #[arg(long, value_name = "NAME", default_value = "text")]
+    pub text_field: String,
+    /// JSONL field holding the page URL, used by domain-scoped site packs.
+    #[arg(long, value_name = "NAME", default_value = "url")]
+    pub url_field: String,
+    /// What to do with a JSONL line that is not a JSON object with a string text field.
+    #[arg(long, value_enum, value_name = "POLICY", default_value = "keep")]
+    pub on_error: OnErrorArg,
+    /// Add a `thresh` field to each JSONL/WET record: lines removed, per rule.
+    #[arg(long)]
+    pub annotate: bool,
+    /// Skip inputs whose output already exists (resume an interrupted run).
+    #[arg(long)]
+    pub skip_existing: bool,
+    /// Process only slice I of N (0 <= I < N) of the sorted input file list, e.g. --shard
+    /// $SLURM_ARRAY_TASK_ID/64; the N slices together cover every file exactly once.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<Shard>,
+    /// Also write the run's summary as JSON to FILE.
+    #[arg(long, value_name = "FILE")]
+    pub stats: Option<PathBuf>,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub rules: RuleArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub input: InputArgs,
-    /// Print no warnings (errors are still printed).
+    /// No progress bar, notes or summary (errors are still printed).
     #[arg(short, long)]
     pub quiet: bool,
 }

@@ -5,10 +5,10 @@
 //! error (nothing was processed). A closed standard output ends the run quietly with 0.
 
 mod args;
+mod clean;
 mod rules_cmd;
 
 use std::io::{self, BufWriter, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -16,7 +16,7 @@ use clap::Parser;
 use thresh::read::Input;
 use thresh::{Cleaner, DecodeOptions, DocumentContext, RuleErrors, RuleSet, RuleSetBuilder};
 
-use args::{CleanArgs, Cli, Command, ExplainArgs, InputArgs, RuleArgs};
+use args::{Cli, Command, ExplainArgs, InputArgs, RuleArgs};
 
 /// Some input failed; the run went on.
 const EXIT_INPUT_FAILED: u8 = 1;
@@ -27,7 +27,7 @@ const EXIT_USAGE: u8 = 2;
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Clean(args) => clean(args),
+        Command::Clean(args) => clean::clean(args),
         Command::Explain(args) => explain(args),
         Command::Rules(command) => rules_cmd::run(command),
     };
@@ -83,18 +83,10 @@ pub(crate) fn rule_builder(args: &RuleArgs) -> anyhow::Result<RuleSetBuilder> {
     Ok(builder)
 }
 
-fn decode_options(args: &InputArgs) -> anyhow::Result<DecodeOptions> {
+pub(crate) fn decode_options(args: &InputArgs) -> anyhow::Result<DecodeOptions> {
     match &args.encoding {
         Some(label) => Ok(DecodeOptions::with_label(label)?),
         None => Ok(DecodeOptions::default()),
-    }
-}
-
-fn inputs(paths: &[PathBuf]) -> Vec<Input> {
-    if paths.is_empty() {
-        vec![Input::Stdin]
-    } else {
-        paths.iter().map(|p| Input::from_arg(p)).collect()
     }
 }
 
@@ -111,37 +103,6 @@ fn read_text(input: &Input, options: DecodeOptions, quiet: bool) -> Result<Strin
         );
     }
     Ok(decoded.text)
-}
-
-fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
-    let cleaner = Cleaner::new(build_rules(&args.rules)?);
-    let options = decode_options(&args.input)?;
-    let context = DocumentContext { url: args.input.url.as_deref() };
-    let stdout = io::stdout();
-    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
-    let mut failed = false;
-    for input in inputs(&args.paths) {
-        let text = match read_text(&input, options, args.quiet) {
-            Ok(text) => text,
-            Err(err) => {
-                eprintln!("thresh: {err}");
-                failed = true;
-                continue;
-            }
-        };
-        let outcome = cleaner.run_owned(text, context);
-        if outcome.emptied() && !args.quiet {
-            eprintln!(
-                "thresh: {}: warning: every line was dropped ({} lines); see `thresh explain {}`",
-                input.name(),
-                outcome.document.len(),
-                input.name()
-            );
-        }
-        thresh::write::write_clean(&mut out, &outcome).context("cannot write to standard output")?;
-    }
-    out.flush().context("cannot write to standard output")?;
-    Ok(if failed { ExitCode::from(EXIT_INPUT_FAILED) } else { ExitCode::SUCCESS })
 }
 
 fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {

@@ -1,4 +1,7 @@
-//! Stage 7, write: verdicts → cleaned text, or an explanation of every line.
+//! Stage 7, write: verdicts → cleaned text, or an explanation of every line; corpus outputs are
+//! written atomically (see [`atomic`]).
+
+pub mod atomic;
 
 use std::io::{self, Write};
 

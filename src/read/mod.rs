@@ -1,4 +1,11 @@
-//! Stage 1, read: a path or standard input → raw bytes, named for error messages.
+//! Stage 1, read: a path or standard input → raw bytes, named for error messages; corpus
+//! inputs (directories, compressed JSONL shards, WET files) are planned and read by the
+//! submodules.
+
+pub mod compression;
+pub mod jsonl;
+pub mod plan;
+pub mod wet;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

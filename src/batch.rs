@@ -1,0 +1,621 @@
+//! Corpus runs: many files and shards on all cores, output in input order, every output file
+//! written atomically, failures reported per file while the run goes on, and a tally of what was
+//! removed.
+//!
+//! Files run in parallel (rayon). Inside a JSONL or WET shard, records are read in batches of
+//! bounded size, cleaned in parallel and written in their original order, so memory is bounded
+//! by the batch and the largest record, not by the shard.
+
+use std::collections::BTreeMap;
+use std::io::{self, BufRead, Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::cleaner::{Cleaner, Outcome};
+use crate::decide::Verdict;
+use crate::decode::{decode_owned, DecodeOptions};
+use crate::error::InputError;
+use crate::matcher::DocumentContext;
+use crate::read::compression::{open_decompressed, read_all, CompressedWriter, Compression};
+use crate::read::jsonl::Record;
+use crate::read::plan::{Format, Job};
+use crate::read::wet::WarcReader;
+use crate::write::atomic::AtomicFile;
+
+/// A batch of records is cut at this many bytes…
+const BATCH_BYTES: usize = 8 << 20;
+/// …or this many records.
+const BATCH_RECORDS: usize = 2048;
+
+/// What to do with a JSONL line that is not a JSON object with a string text field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnError {
+    /// Leave it out of the output (reported).
+    Skip,
+    /// Pass it through unchanged (reported).
+    Keep,
+    /// Fail the whole file.
+    Fail,
+}
+
+/// Options of a corpus run.
+#[derive(Debug, Clone)]
+pub struct BatchOptions {
+    /// Where output files go; `None` writes everything to one writer (stdout).
+    pub out_dir: Option<PathBuf>,
+    /// JSONL field holding the text.
+    pub text_field: String,
+    /// JSONL field holding the page URL (for domain-scoped packs).
+    pub url_field: String,
+    /// Policy for malformed JSONL lines.
+    pub on_error: OnError,
+    /// Add a `thresh` field to each JSONL/WET record with the lines removed per rule.
+    pub annotate: bool,
+    /// Skip jobs whose output file exists (resuming an interrupted run).
+    pub skip_existing: bool,
+    /// How to decode text files.
+    pub decode: DecodeOptions,
+    /// URL of plain-text inputs, if known.
+    pub url: Option<String>,
+}
+
+impl Default for BatchOptions {
+    fn default() -> Self {
+        BatchOptions {
+            out_dir: None,
+            text_field: "text".to_string(),
+            url_field: "url".to_string(),
+            on_error: OnError::Keep,
+            annotate: false,
+            skip_existing: false,
+            decode: DecodeOptions::default(),
+            url: None,
+        }
+    }
+}
+
+/// Receives progress; the library never prints. All methods default to doing nothing.
+pub trait Progress: Sync {
+    /// Raw (possibly compressed) input bytes were read.
+    fn read_bytes(&self, _bytes: u64) {}
+    /// Documents were cleaned.
+    fn documents(&self, _count: u64) {}
+    /// A note for the user: a skipped file, a malformed record, an emptied document.
+    fn note(&self, _message: &str) {}
+}
+
+/// A [`Progress`] that ignores everything.
+pub struct Silent;
+impl Progress for Silent {}
+
+/// One failed file.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Failure {
+    /// The input file.
+    pub path: String,
+    /// What went wrong.
+    pub error: String,
+}
+
+/// Totals of a run, printed as the summary and written by `--stats`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Stats {
+    /// Files cleaned completely.
+    pub files_done: u64,
+    /// Files skipped (not text, or output already there with --skip-existing).
+    pub files_skipped: u64,
+    /// Files that failed.
+    pub files_failed: u64,
+    /// Documents cleaned.
+    pub documents: u64,
+    /// Documents of which every line was dropped.
+    pub documents_emptied: u64,
+    /// JSONL lines that were not records (skipped or kept as they were).
+    pub records_malformed: u64,
+    /// Bytes of document text in.
+    pub bytes_in: u64,
+    /// Bytes of document text out.
+    pub bytes_out: u64,
+    /// Lines of document text in.
+    pub lines_in: u64,
+    /// Lines dropped.
+    pub lines_dropped: u64,
+    /// Lines dropped per rule id.
+    pub lines_dropped_by_rule: BTreeMap<String, u64>,
+    /// The failed files.
+    pub failures: Vec<Failure>,
+    /// True when the run was interrupted (Ctrl-C, SIGTERM).
+    pub interrupted: bool,
+}
+
+impl Stats {
+    /// Share of the input text removed, in percent.
+    pub fn percent_removed(&self) -> f64 {
+        if self.bytes_in == 0 {
+            0.0
+        } else {
+            100.0 * (1.0 - self.bytes_out as f64 / self.bytes_in as f64)
+        }
+    }
+
+    /// The `n` rules that dropped most lines.
+    pub fn top_rules(&self, n: usize) -> Vec<(&str, u64)> {
+        let mut rules: Vec<(&str, u64)> =
+            self.lines_dropped_by_rule.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        rules.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        rules.truncate(n);
+        rules
+    }
+}
+
+/// Counts kept while documents are cleaned; rule drops by index, named at the end.
+#[derive(Debug, Default)]
+struct Tally {
+    stats: Stats,
+    rule_drops: Vec<u64>,
+}
+
+impl Tally {
+    fn add_document(&mut self, text_len: usize, outcome: &Outcome, out_len: usize) {
+        let s = &mut self.stats;
+        s.documents += 1;
+        s.bytes_in += text_len as u64;
+        s.bytes_out += out_len as u64;
+        s.lines_in += outcome.document.len() as u64;
+        if outcome.emptied() {
+            s.documents_emptied += 1;
+        }
+        for verdict in &outcome.verdicts {
+            if let Verdict::Drop(reason) = verdict {
+                s.lines_dropped += 1;
+                if self.rule_drops.len() <= reason.rule {
+                    self.rule_drops.resize(reason.rule + 1, 0);
+                }
+                self.rule_drops[reason.rule] += 1;
+            }
+        }
+    }
+
+    fn merge(&mut self, other: Tally) {
+        let (a, b) = (&mut self.stats, other.stats);
+        a.files_done += b.files_done;
+        a.files_skipped += b.files_skipped;
+        a.files_failed += b.files_failed;
+        a.documents += b.documents;
+        a.documents_emptied += b.documents_emptied;
+        a.records_malformed += b.records_malformed;
+        a.bytes_in += b.bytes_in;
+        a.bytes_out += b.bytes_out;
+        a.lines_in += b.lines_in;
+        a.lines_dropped += b.lines_dropped;
+        a.failures.extend(b.failures);
+        if self.rule_drops.len() < other.rule_drops.len() {
+            self.rule_drops.resize(other.rule_drops.len(), 0);
+        }
+        for (i, n) in other.rule_drops.into_iter().enumerate() {
+            self.rule_drops[i] += n;
+        }
+    }
+}
+
+/// Why a job did not complete.
+enum JobError {
+    /// Not text (found by walking a directory): skipped with a note.
+    Skip(String),
+    /// The input could not be read or parsed; the job failed, the run goes on.
+    Input(String),
+    /// The output could not be written.
+    Output(io::Error),
+    /// The run was interrupted.
+    Interrupted,
+}
+
+/// Runs jobs with one cleaner.
+pub struct Batch<'a> {
+    cleaner: &'a Cleaner,
+    options: &'a BatchOptions,
+    progress: &'a dyn Progress,
+    cancel: &'a AtomicBool,
+}
+
+impl<'a> Batch<'a> {
+    /// A runner; setting `cancel` stops it between records, discarding unfinished outputs.
+    pub fn new(
+        cleaner: &'a Cleaner,
+        options: &'a BatchOptions,
+        progress: &'a dyn Progress,
+        cancel: &'a AtomicBool,
+    ) -> Self {
+        Batch { cleaner, options, progress, cancel }
+    }
+
+    /// Cleans every job into its own file under `options.out_dir`, files in parallel.
+    pub fn run_to_dir(&self, jobs: &[Job]) -> Stats {
+        let out_dir = self.options.out_dir.as_deref().expect("run_to_dir needs an output directory");
+        let total = Mutex::new(Tally::default());
+        jobs.par_iter().for_each(|job| {
+            let mut tally = Tally::default();
+            if self.cancelled() {
+                return;
+            }
+            let target = job.output_path(out_dir);
+            if self.options.skip_existing && target.exists() {
+                tally.stats.files_skipped += 1;
+            } else {
+                let result = self.job_to_file(job, &target, &mut tally);
+                self.record(job, result, &mut tally);
+            }
+            total.lock().expect("no panics hold this lock").merge(tally);
+        });
+        self.finish(total.into_inner().expect("no panics hold this lock"))
+    }
+
+    /// Cleans every job, in order, into `out` (standard output): text files as text, JSONL and
+    /// WET as JSONL. An error writing `out` (a closed pipe) stops the run and is returned.
+    pub fn run_to_writer(&self, jobs: &[Job], out: &mut dyn Write) -> io::Result<Stats> {
+        let mut total = Tally::default();
+        for job in jobs {
+            if self.cancelled() {
+                break;
+            }
+            let mut tally = Tally::default();
+            let result = self.job_to(job, out, &mut tally);
+            if let Err(JobError::Output(e)) = result {
+                return Err(e);
+            }
+            self.record(job, result, &mut tally);
+            total.merge(tally);
+        }
+        Ok(self.finish(total))
+    }
+
+    /// Cleans one stream (standard input) of the given format into `out`.
+    pub fn run_stream(
+        &self,
+        name: &str,
+        format: Format,
+        input: Box<dyn Read + Send + 'a>,
+        out: &mut dyn Write,
+    ) -> io::Result<Stats> {
+        let job = Job { input: PathBuf::from(name), relative: PathBuf::from(name), format, named: true };
+        let mut tally = Tally::default();
+        let result = match open_decompressed(input) {
+            Ok((reader, _)) => self.clean_into(&job, reader, out, &mut tally),
+            Err(e) => Err(JobError::Input(format!("cannot read: {e}"))),
+        };
+        if let Err(JobError::Output(e)) = result {
+            return Err(e);
+        }
+        self.record(&job, result, &mut tally);
+        Ok(self.finish(tally))
+    }
+
+    fn cancelled(&self) -> bool {
+        self.cancel.load(Ordering::Relaxed)
+    }
+
+    fn finish(&self, mut total: Tally) -> Stats {
+        for (index, count) in total.rule_drops.iter().enumerate() {
+            if *count > 0 {
+                total.stats.lines_dropped_by_rule.insert(self.cleaner.rules().rule(index).id.clone(), *count);
+            }
+        }
+        total.stats.interrupted = self.cancelled();
+        total.stats
+    }
+
+    fn record(&self, job: &Job, result: Result<(), JobError>, tally: &mut Tally) {
+        let path = job.input.display().to_string();
+        match result {
+            Ok(()) => tally.stats.files_done += 1,
+            Err(JobError::Skip(reason)) => {
+                tally.stats.files_skipped += 1;
+                self.progress.note(&format!("{path}: skipped: {reason}"));
+            }
+            Err(JobError::Input(error)) => {
+                tally.stats.files_failed += 1;
+                self.progress.note(&format!("{path}: {error}"));
+                tally.stats.failures.push(Failure { path, error });
+            }
+            Err(JobError::Output(e)) => {
+                tally.stats.files_failed += 1;
+                let error = format!("cannot write output: {e}");
+                self.progress.note(&format!("{path}: {error}"));
+                tally.stats.failures.push(Failure { path, error });
+            }
+            Err(JobError::Interrupted) => {}
+        }
+    }
+
+    fn job_to_file(&self, job: &Job, target: &Path, tally: &mut Tally) -> Result<(), JobError> {
+        let (reader, compression) = self.open_input(job)?;
+        // The output keeps the input's compression (and its file name).
+        let file = AtomicFile::create(target).map_err(JobError::Output)?;
+        let mut writer = CompressedWriter::new(file, compression).map_err(JobError::Output)?;
+        self.clean_into(job, reader, &mut writer, tally)?;
+        writer.finish().and_then(AtomicFile::commit).map_err(JobError::Output)
+    }
+
+    fn job_to(&self, job: &Job, out: &mut dyn Write, tally: &mut Tally) -> Result<(), JobError> {
+        let (reader, _) = self.open_input(job)?;
+        self.clean_into(job, reader, out, tally)
+    }
+
+    /// Opens the input, decompressing what its first bytes say.
+    fn open_input(&self, job: &Job) -> Result<(Box<dyn BufRead + Send + 'a>, Compression), JobError> {
+        let file =
+            std::fs::File::open(&job.input).map_err(|e| JobError::Input(format!("cannot read: {e}")))?;
+        let counted = CountingReader { inner: file, progress: self.progress };
+        open_decompressed(counted).map_err(|e| JobError::Input(format!("cannot read: {e}")))
+    }
+
+    fn clean_into<W: Write + ?Sized>(
+        &self,
+        job: &Job,
+        reader: Box<dyn BufRead + Send + '_>,
+        out: &mut W,
+        tally: &mut Tally,
+    ) -> Result<(), JobError> {
+        match job.format {
+            Format::Text => self.text(job, reader, out, tally),
+            Format::Jsonl => self.jsonl(&job.input.display().to_string(), reader, out, tally),
+            Format::Wet => self.wet(reader, out, tally),
+        }
+    }
+
+    fn text<W: Write + ?Sized>(
+        &self,
+        job: &Job,
+        reader: Box<dyn BufRead + Send + '_>,
+        out: &mut W,
+        tally: &mut Tally,
+    ) -> Result<(), JobError> {
+        let path = job.input.display().to_string();
+        let bytes = read_all(reader).map_err(|e| JobError::Input(format!("cannot read: {e}")))?;
+        let text = match decode_owned(bytes, &path, self.options.decode) {
+            Ok(decoded) => decoded.text,
+            Err(InputError::Binary { offset, .. }) if !job.named => {
+                return Err(JobError::Skip(format!("not text (NUL byte at offset {offset})")));
+            }
+            Err(e) => return Err(JobError::Input(strip_path(&e.to_string(), &path))),
+        };
+        let text_len = text.len();
+        let context = DocumentContext { url: self.options.url.as_deref() };
+        let outcome = self.cleaner.run_owned(text, context);
+        let mut counted = CountingWriter { inner: out, written: 0 };
+        crate::write::write_clean(&mut counted, &outcome).map_err(JobError::Output)?;
+        if outcome.emptied() {
+            self.progress.note(&format!(
+                "{path}: every line was dropped ({} lines); see `thresh explain {path}`",
+                outcome.document.len()
+            ));
+        }
+        tally.add_document(text_len, &outcome, counted.written);
+        self.progress.documents(1);
+        Ok(())
+    }
+
+    fn jsonl<W: Write + ?Sized>(
+        &self,
+        path: &str,
+        mut reader: Box<dyn BufRead + Send + '_>,
+        out: &mut W,
+        tally: &mut Tally,
+    ) -> Result<(), JobError> {
+        let mut line_number = 0usize;
+        loop {
+            if self.cancelled() {
+                return Err(JobError::Interrupted);
+            }
+            let mut batch: Vec<(usize, Vec<u8>)> = Vec::new();
+            let mut batch_bytes = 0;
+            while batch_bytes < BATCH_BYTES && batch.len() < BATCH_RECORDS {
+                let mut raw = Vec::new();
+                let n = reader
+                    .read_until(b'\n', &mut raw)
+                    .map_err(|e| JobError::Input(format!("line {}: cannot read: {e}", line_number + 1)))?;
+                if n == 0 {
+                    break;
+                }
+                line_number += 1;
+                batch_bytes += n;
+                batch.push((line_number, raw));
+            }
+            if batch.is_empty() {
+                return Ok(());
+            }
+            let results: Vec<LineResult> = batch.par_iter().map(|(_, raw)| self.clean_line(raw)).collect();
+            for ((number, raw), result) in batch.iter().zip(results) {
+                match result {
+                    LineResult::Cleaned { line, text_len, out_len, outcome } => {
+                        out.write_all(line.as_bytes())
+                            .and_then(|()| out.write_all(terminator(raw)))
+                            .map_err(JobError::Output)?;
+                        tally.add_document(text_len, &outcome, out_len);
+                    }
+                    LineResult::Blank => out.write_all(raw).map_err(JobError::Output)?,
+                    LineResult::Bad(message) => {
+                        let where_ = format!("{path}:{number}");
+                        match self.options.on_error {
+                            OnError::Fail => {
+                                return Err(JobError::Input(format!("line {number}: {message}")))
+                            }
+                            OnError::Keep => {
+                                self.progress.note(&format!("{where_}: {message}; passed through unchanged"));
+                                out.write_all(raw).map_err(JobError::Output)?;
+                            }
+                            OnError::Skip => self.progress.note(&format!("{where_}: {message}; skipped")),
+                        }
+                        tally.stats.records_malformed += 1;
+                    }
+                }
+            }
+            self.progress.documents(batch.len() as u64);
+        }
+    }
+
+    fn clean_line(&self, raw: &[u8]) -> LineResult {
+        let content = strip_terminator(raw);
+        if content.iter().all(u8::is_ascii_whitespace) {
+            return LineResult::Blank;
+        }
+        let Ok(line) = std::str::from_utf8(content) else {
+            return LineResult::Bad("not valid UTF-8".to_string());
+        };
+        let record = match Record::parse(line, &self.options.text_field, &self.options.url_field) {
+            Ok(record) => record,
+            Err(e) => return LineResult::Bad(e.to_string()),
+        };
+        let outcome = self.cleaner.run(&record.text, DocumentContext { url: record.url.as_deref() });
+        let cleaned = record_text(&outcome, &record.text);
+        let annotation = self.options.annotate.then(|| annotation(self.cleaner, &outcome));
+        let line = record.with_text(&cleaned, annotation.as_ref().map(|a| ("thresh", a)));
+        LineResult::Cleaned { line, text_len: record.text.len(), out_len: cleaned.len(), outcome }
+    }
+
+    fn wet<W: Write + ?Sized>(
+        &self,
+        reader: Box<dyn BufRead + Send + '_>,
+        out: &mut W,
+        tally: &mut Tally,
+    ) -> Result<(), JobError> {
+        let mut records = WarcReader::new(reader);
+        loop {
+            if self.cancelled() {
+                return Err(JobError::Interrupted);
+            }
+            let mut batch = Vec::new();
+            let mut batch_bytes = 0;
+            let mut finished = false;
+            while batch_bytes < BATCH_BYTES && batch.len() < BATCH_RECORDS {
+                match records.next_record().map_err(|e| JobError::Input(e.to_string()))? {
+                    None => {
+                        finished = true;
+                        break;
+                    }
+                    Some(record)
+                        if record
+                            .header("WARC-Type")
+                            .is_some_and(|t| t.eq_ignore_ascii_case("conversion")) =>
+                    {
+                        batch_bytes += record.body.len();
+                        batch.push(record);
+                    }
+                    Some(_) => {}
+                }
+            }
+            let results: Vec<(String, usize, usize, Outcome)> = batch
+                .par_iter()
+                .map(|record| {
+                    let text = String::from_utf8_lossy(&record.body);
+                    let url = record.header("WARC-Target-URI");
+                    let outcome = self.cleaner.run(&text, DocumentContext { url });
+                    let cleaned = record_text(&outcome, &text);
+                    let doc = WetDocument {
+                        url,
+                        warc_record_id: record.header("WARC-Record-ID"),
+                        language: record.header("WARC-Identified-Content-Language"),
+                        text: &cleaned,
+                        thresh: self.options.annotate.then(|| annotation(self.cleaner, &outcome)),
+                    };
+                    let line = serde_json::to_string(&doc).expect("documents always serialise");
+                    (line, text.len(), cleaned.len(), outcome)
+                })
+                .collect();
+            for (line, text_len, out_len, outcome) in &results {
+                out.write_all(line.as_bytes())
+                    .and_then(|()| out.write_all(b"\n"))
+                    .map_err(JobError::Output)?;
+                tally.add_document(*text_len, outcome, *out_len);
+            }
+            self.progress.documents(results.len() as u64);
+            if finished {
+                return Ok(());
+            }
+        }
+    }
+}
+
+enum LineResult {
+    Cleaned { line: String, text_len: usize, out_len: usize, outcome: Outcome },
+    Blank,
+    Bad(String),
+}
+
+#[derive(Serialize)]
+struct WetDocument<'a> {
+    url: Option<&'a str>,
+    warc_record_id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    language: Option<&'a str>,
+    text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    thresh: Option<serde_json::Value>,
+}
+
+/// `{"removed_lines": N, "rules": {"id": count, …}}` for `--annotate`.
+fn annotation(cleaner: &Cleaner, outcome: &Outcome) -> serde_json::Value {
+    let rules: serde_json::Map<String, serde_json::Value> = outcome
+        .drops_by_rule(cleaner.rules())
+        .into_iter()
+        .map(|(id, n)| (id.to_string(), n.into()))
+        .collect();
+    serde_json::json!({ "removed_lines": outcome.dropped_lines(), "rules": rules })
+}
+
+/// The cleaned text of a record, ending with a newline only if the original did.
+fn record_text(outcome: &Outcome, original: &str) -> String {
+    let mut text = outcome.text();
+    if !original.ends_with('\n') && text.ends_with('\n') {
+        text.pop();
+    }
+    text
+}
+
+fn strip_terminator(raw: &[u8]) -> &[u8] {
+    let raw = raw.strip_suffix(b"\n").unwrap_or(raw);
+    raw.strip_suffix(b"\r").unwrap_or(raw)
+}
+
+fn terminator(raw: &[u8]) -> &[u8] {
+    &raw[strip_terminator(raw).len()..]
+}
+
+/// Error messages of the decode stage start with the path; the batch adds its own.
+fn strip_path(message: &str, path: &str) -> String {
+    message.strip_prefix(path).and_then(|m| m.strip_prefix(": ")).unwrap_or(message).to_string()
+}
+
+struct CountingReader<'a, R> {
+    inner: R,
+    progress: &'a dyn Progress,
+}
+
+impl<R: Read> Read for CountingReader<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.progress.read_bytes(n as u64);
+        Ok(n)
+    }
+}
+
+struct CountingWriter<'w, W: ?Sized> {
+    inner: &'w mut W,
+    written: usize,
+}
+
+impl<W: Write + ?Sized> Write for CountingWriter<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.written += n;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}

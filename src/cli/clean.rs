@@ -1,0 +1,225 @@
+//! `thresh clean`: files, directories, JSONL and WET shards, to stdout or mirrored under -o.
+
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use thresh::batch::{Batch, BatchOptions, OnError, Progress, Stats};
+use thresh::read::plan::{self, Format};
+use thresh::Cleaner;
+
+use super::args::{CleanArgs, FormatArg, OnErrorArg};
+use super::{build_rules, decode_options, EXIT_INPUT_FAILED, EXIT_USAGE};
+
+/// Exit code after Ctrl-C or SIGTERM, as shells report a SIGINT death.
+const EXIT_INTERRUPTED: u8 = 130;
+
+static CANCEL: AtomicBool = AtomicBool::new(false);
+
+pub(crate) fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
+    let cleaner = Cleaner::new(build_rules(&args.rules)?);
+    let options = BatchOptions {
+        out_dir: args.output.clone(),
+        text_field: args.text_field.clone(),
+        url_field: args.url_field.clone(),
+        on_error: match args.on_error {
+            OnErrorArg::Skip => OnError::Skip,
+            OnErrorArg::Keep => OnError::Keep,
+            OnErrorArg::Fail => OnError::Fail,
+        },
+        annotate: args.annotate,
+        skip_existing: args.skip_existing,
+        decode: decode_options(&args.input)?,
+        url: args.input.url.clone(),
+    };
+    let format = match args.format {
+        FormatArg::Auto => None,
+        FormatArg::Text => Some(Format::Text),
+        FormatArg::Jsonl => Some(Format::Jsonl),
+        FormatArg::Wet => Some(Format::Wet),
+    };
+    if let Some(jobs) = args.jobs {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(jobs.max(1))
+            .build_global()
+            .context("cannot start worker threads")?;
+    }
+    let reads_stdin = args.paths.is_empty() || args.paths.iter().any(|p| p.as_os_str() == "-");
+    if reads_stdin {
+        if args.paths.len() > 1 || args.output.is_some() || args.shard.is_some() {
+            anyhow::bail!("`-` (standard input) cannot be combined with other paths, -o or --shard");
+        }
+        let progress = MessagesOnly { quiet: args.quiet };
+        let batch = Batch::new(&cleaner, &options, &progress, &CANCEL);
+        let stdout = io::stdout();
+        let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+        let stats = batch
+            .run_stream("<stdin>", format.unwrap_or(Format::Text), Box::new(io::stdin()), &mut out)
+            .and_then(|stats| out.flush().map(|()| stats))
+            .context("cannot write to standard output")?;
+        return finish(&stats, &args, false);
+    }
+
+    let jobs = plan::plan(&args.paths, format)?;
+    let jobs = match args.shard {
+        Some(shard) => plan::select_shard(jobs, shard),
+        None => jobs,
+    };
+    let Some(out_dir) = args.output.clone() else {
+        if let Some(dir) = args.paths.iter().find(|p| p.is_dir()) {
+            eprintln!(
+                "thresh: {} is a directory: directories are cleaned into a mirror tree, add -o OUT",
+                dir.display()
+            );
+            return Ok(ExitCode::from(EXIT_USAGE));
+        }
+        let progress = MessagesOnly { quiet: args.quiet };
+        let batch = Batch::new(&cleaner, &options, &progress, &CANCEL);
+        let stdout = io::stdout();
+        let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+        let stats = batch
+            .run_to_writer(&jobs, &mut out)
+            .and_then(|stats| out.flush().map(|()| stats))
+            .context("cannot write to standard output")?;
+        return finish(&stats, &args, false);
+    };
+
+    if let Err(err) = plan::check_output(&out_dir, &args.paths, &jobs) {
+        eprintln!("thresh: {err}");
+        return Ok(ExitCode::from(EXIT_USAGE));
+    }
+    ctrlc::set_handler(|| {
+        if CANCEL.swap(true, Ordering::SeqCst) {
+            // A second signal: stop now. Unfinished outputs keep their temporary names.
+            std::process::exit(EXIT_INTERRUPTED.into());
+        }
+    })
+    .context("cannot install the Ctrl-C handler")?;
+    let total_bytes: u64 =
+        jobs.iter().filter_map(|j| std::fs::metadata(&j.input).ok()).map(|m| m.len()).sum();
+    let progress = BarProgress::new(total_bytes, args.quiet);
+    let batch = Batch::new(&cleaner, &options, &progress, &CANCEL);
+    let stats = batch.run_to_dir(&jobs);
+    progress.done();
+    finish(&stats, &args, true)
+}
+
+/// Prints the summary (batch runs), writes --stats, and picks the exit code.
+fn finish(stats: &Stats, args: &CleanArgs, summary: bool) -> anyhow::Result<ExitCode> {
+    if summary && !args.quiet {
+        eprint!("{}", render_summary(stats));
+    }
+    if let Some(path) = &args.stats {
+        let json = serde_json::to_string_pretty(stats).expect("stats always serialise");
+        std::fs::write(path, json + "\n")
+            .with_context(|| format!("cannot write stats to {}", path.display()))?;
+    }
+    if stats.interrupted {
+        eprintln!("thresh: interrupted; finished files are complete, unfinished ones were discarded; rerun with --skip-existing to resume");
+        return Ok(ExitCode::from(EXIT_INTERRUPTED));
+    }
+    Ok(if stats.files_failed > 0 { ExitCode::from(EXIT_INPUT_FAILED) } else { ExitCode::SUCCESS })
+}
+
+fn render_summary(stats: &Stats) -> String {
+    let mut s = String::new();
+    let size = |b: u64| indicatif::HumanBytes(b).to_string();
+    s.push_str(&format!(
+        "thresh: {} files cleaned, {} skipped, {} failed; {} documents\n",
+        stats.files_done, stats.files_skipped, stats.files_failed, stats.documents
+    ));
+    s.push_str(&format!(
+        "thresh: {} of text in, {} out ({:.1}% removed); {} of {} lines dropped\n",
+        size(stats.bytes_in),
+        size(stats.bytes_out),
+        stats.percent_removed(),
+        stats.lines_dropped,
+        stats.lines_in
+    ));
+    if stats.documents_emptied > 0 || stats.records_malformed > 0 {
+        s.push_str(&format!(
+            "thresh: {} documents emptied, {} malformed records\n",
+            stats.documents_emptied, stats.records_malformed
+        ));
+    }
+    let top = stats.top_rules(5);
+    if !top.is_empty() {
+        let list: Vec<String> = top.iter().map(|(id, n)| format!("{id} {n}")).collect();
+        s.push_str(&format!("thresh: top rules by lines dropped: {}\n", list.join(", ")));
+    }
+    for failure in &stats.failures {
+        s.push_str(&format!("thresh: failed: {}: {}\n", failure.path, failure.error));
+    }
+    s
+}
+
+/// Progress for stdout runs: only notes, on stderr.
+struct MessagesOnly {
+    quiet: bool,
+}
+
+impl Progress for MessagesOnly {
+    fn note(&self, message: &str) {
+        if !self.quiet {
+            eprintln!("thresh: {message}");
+        }
+    }
+}
+
+/// An indicatif bar (bytes, documents, rate, ETA) when stderr is a terminal; notes otherwise.
+struct BarProgress {
+    bar: Option<ProgressBar>,
+    quiet: bool,
+    documents: AtomicU64,
+}
+
+impl BarProgress {
+    fn new(total_bytes: u64, quiet: bool) -> Self {
+        let bar = (!quiet && io::stderr().is_terminal()).then(|| {
+            let bar = ProgressBar::new(total_bytes);
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} [{elapsed_precise}] {wide_bar} {bytes}/{total_bytes} {bytes_per_sec} ETA {eta} {msg}",
+                )
+                .expect("valid template"),
+            );
+            bar.enable_steady_tick(Duration::from_millis(200));
+            bar
+        });
+        BarProgress { bar, quiet, documents: AtomicU64::new(0) }
+    }
+
+    fn done(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Progress for BarProgress {
+    fn read_bytes(&self, bytes: u64) {
+        if let Some(bar) = &self.bar {
+            bar.inc(bytes);
+        }
+    }
+
+    fn documents(&self, count: u64) {
+        let total = self.documents.fetch_add(count, Ordering::Relaxed) + count;
+        if let Some(bar) = &self.bar {
+            bar.set_message(format!("{total} docs"));
+        }
+    }
+
+    fn note(&self, message: &str) {
+        if self.quiet {
+            return;
+        }
+        match &self.bar {
+            Some(bar) => bar.println(format!("thresh: {message}")),
+            None => eprintln!("thresh: {message}"),
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! JSONL records: find the text (and URL) field of one line and splice a cleaned text back in,
+//! leaving every other byte of the line as it was.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::ops::Range;
+
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
+
+/// One parsed JSONL line: where its fields are and the text to clean.
+#[derive(Debug)]
+pub struct Record<'a> {
+    line: &'a str,
+    /// The unescaped text field.
+    pub text: String,
+    text_span: Range<usize>,
+    /// The unescaped URL field, when present and a string.
+    pub url: Option<String>,
+}
+
+/// Why a line is not a usable record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RecordError {
+    /// Not a JSON object.
+    Malformed(String),
+    /// The text field is missing or not a string.
+    NoText(String),
+}
+
+impl fmt::Display for RecordError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RecordError::Malformed(detail) => write!(f, "not a JSON object: {detail}"),
+            RecordError::NoText(field) => write!(f, "no string field `{field}`"),
+        }
+    }
+}
+
+/// The top-level fields of an object, in order, each with its raw JSON value.
+struct Fields<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
+
+impl<'de> serde::Deserialize<'de> for Fields<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct FieldsVisitor;
+        impl<'de> Visitor<'de> for FieldsVisitor {
+            type Value = Fields<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+                let mut fields = Vec::new();
+                while let Some((key, value)) = map.next_entry::<Cow<'de, str>, &'de RawValue>()? {
+                    fields.push((key, value));
+                }
+                Ok(Fields(fields))
+            }
+        }
+        deserializer.deserialize_map(FieldsVisitor)
+    }
+}
+
+impl<'a> Record<'a> {
+    /// Parses `line` and extracts `text_field` (required) and `url_field` (optional).
+    pub fn parse(line: &'a str, text_field: &str, url_field: &str) -> Result<Self, RecordError> {
+        let fields: Fields<'a> =
+            serde_json::from_str(line).map_err(|e| RecordError::Malformed(e.to_string()))?;
+        let mut text = None;
+        let mut url = None;
+        for (key, raw) in &fields.0 {
+            if text.is_none() && key == text_field {
+                let value: String = serde_json::from_str(raw.get())
+                    .map_err(|_| RecordError::NoText(text_field.to_string()))?;
+                text = Some((value, span_of(line, raw)));
+            } else if url.is_none() && key == url_field {
+                url = serde_json::from_str::<String>(raw.get()).ok();
+            }
+        }
+        let (text, text_span) = text.ok_or_else(|| RecordError::NoText(text_field.to_string()))?;
+        Ok(Record { line, text, text_span, url })
+    }
+
+    /// The line with the text field's value replaced by `cleaned`, and, when given, an extra
+    /// field appended before the closing brace.
+    pub fn with_text(&self, cleaned: &str, extra_field: Option<(&str, &serde_json::Value)>) -> String {
+        let mut out = String::with_capacity(self.line.len());
+        out.push_str(&self.line[..self.text_span.start]);
+        out.push_str(&serde_json::to_string(cleaned).expect("strings always serialise"));
+        let rest = &self.line[self.text_span.end..];
+        match extra_field {
+            None => out.push_str(rest),
+            Some((name, value)) => {
+                let close = rest.rfind('}').expect("a parsed object ends with }");
+                out.push_str(&rest[..close]);
+                out.push(',');
+                out.push_str(&serde_json::to_string(name).expect("strings always serialise"));
+                out.push(':');
+                out.push_str(&value.to_string());
+                out.push_str(&rest[close..]);
+            }
+        }
+        out
+    }
+}
+
+/// Where `raw` (borrowed from `line`) lies in `line`.
+fn span_of(line: &str, raw: &RawValue) -> Range<usize> {
+    let start = raw.get().as_ptr() as usize - line.as_ptr() as usize;
+    start..start + raw.get().len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_text_value_changes() {
+        let line = r#"{"id": 7,  "text":"Hello\nAdvertisement\n\u00e9t\u00e9", "meta":{"a":[1,2.50,"x"]}, "url":"https://ex.com/a"}"#;
+        let record = Record::parse(line, "text", "url").unwrap();
+        assert_eq!(record.text, "Hello\nAdvertisement\nété");
+        assert_eq!(record.url.as_deref(), Some("https://ex.com/a"));
+        let out = record.with_text("Hello\n", None);
+        assert_eq!(
+            out,
+            r#"{"id": 7,  "text":"Hello\n", "meta":{"a":[1,2.50,"x"]}, "url":"https://ex.com/a"}"#
+        );
+    }
+
+    #[test]
+    fn other_field_names_and_annotation() {
+        let line = r#"{"raw_content":"a\"b","n":1}"#;
+        let record = Record::parse(line, "raw_content", "url").unwrap();
+        assert_eq!(record.text, "a\"b");
+        let note = serde_json::json!({"removed_lines": 1});
+        assert_eq!(
+            record.with_text("a", Some(("thresh", &note))),
+            r#"{"raw_content":"a","n":1,"thresh":{"removed_lines":1}}"#
+        );
+    }
+
+    #[test]
+    fn errors() {
+        assert!(matches!(Record::parse("{not json", "text", "url"), Err(RecordError::Malformed(_))));
+        assert!(matches!(Record::parse("[1,2]", "text", "url"), Err(RecordError::Malformed(_))));
+        assert_eq!(
+            Record::parse(r#"{"text":5}"#, "text", "url").unwrap_err(),
+            RecordError::NoText("text".into())
+        );
+        assert_eq!(
+            Record::parse(r#"{"body":"x"}"#, "text", "url").unwrap_err(),
+            RecordError::NoText("text".into())
+        );
+    }
+
+    #[test]
+    fn escaped_keys_are_matched_unescaped() {
+        let record = Record::parse(r#"{"te\u0078t":"x"}"#, "text", "url").unwrap();
+        assert_eq!(record.text, "x");
+    }
+}
