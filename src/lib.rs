@@ -21,6 +21,7 @@ pub mod cleaner;
 pub mod decide;
 pub mod decode;
 pub mod error;
+pub mod eval;
 pub mod fold;
 pub mod matcher;
 pub mod normalize;

@@ -50,6 +50,30 @@ pub enum Command {
     /// List, check and test rule files.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Score cleaned outputs against human gold text (token-level precision, recall and F1).
+    ///
+    /// For every GOLD_DIR/ID.txt, OUT_DIR/ID.txt is compared (a missing output counts as
+    /// empty). Both texts are lower-cased and split into \w+ tokens, compared as multisets;
+    /// macro averages the documents, micro pools their counts. Same definition as the thresh
+    /// benchmark's score.py.
+    Eval(EvalArgs),
+}
+
+/// `thresh eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Directory of gold texts (ID.txt).
+    #[arg(value_name = "GOLD_DIR")]
+    pub gold: PathBuf,
+    /// Directory of cleaned outputs (ID.txt).
+    #[arg(value_name = "OUT_DIR")]
+    pub out: PathBuf,
+    /// Also list the N documents with the lowest F1 (default 20).
+    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "20")]
+    pub per_doc: Option<usize>,
+    /// Print the totals (and with --per-doc every document) as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Options that choose the rules.

@@ -16,7 +16,7 @@ use clap::Parser;
 use thresh::read::Input;
 use thresh::{Cleaner, DecodeOptions, DocumentContext, RuleErrors, RuleSet, RuleSetBuilder};
 
-use args::{Cli, Command, ExplainArgs, InputArgs, RuleArgs};
+use args::{Cli, Command, EvalArgs, ExplainArgs, InputArgs, RuleArgs};
 
 /// Some input failed; the run went on.
 const EXIT_INPUT_FAILED: u8 = 1;
@@ -30,6 +30,7 @@ pub fn main() -> ExitCode {
         Command::Clean(args) => clean::clean(args),
         Command::Explain(args) => explain(args),
         Command::Rules(command) => rules_cmd::run(command),
+        Command::Eval(args) => eval(args),
     };
     match result {
         Ok(code) => code,
@@ -126,5 +127,45 @@ fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
     }
     .and_then(|()| out.flush())
     .context("cannot write to standard output")?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
+    if !args.gold.is_dir() {
+        anyhow::bail!("{}: not a directory of gold texts", args.gold.display());
+    }
+    let mut evaluation = thresh::eval::evaluate(&args.gold, &args.out)
+        .with_context(|| format!("cannot score {} against {}", args.out.display(), args.gold.display()))?;
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    if args.json {
+        if args.per_doc.is_none() {
+            evaluation.per_doc.clear();
+        }
+        serde_json::to_writer_pretty(&mut out, &evaluation)?;
+        writeln!(out)?;
+    } else {
+        let (m, u) = (evaluation.macro_avg, evaluation.micro_avg);
+        writeln!(out, "docs: {}  (missing outputs: {})", evaluation.docs, evaluation.missing_outputs)?;
+        writeln!(out, "macro  P={:.4}  R={:.4}  F1={:.4}", m.p, m.r, m.f1)?;
+        writeln!(out, "micro  P={:.4}  R={:.4}  F1={:.4}", u.p, u.r, u.f1)?;
+        if let Some(n) = args.per_doc {
+            let mut worst: Vec<_> = evaluation.per_doc.iter().collect();
+            worst.sort_by(|a, b| a.f1.total_cmp(&b.f1).then(a.id.cmp(&b.id)));
+            writeln!(
+                out,
+                "\nworst {} documents:\nid\tP\tR\tF1\tout_tokens\tgold_tokens",
+                n.min(worst.len())
+            )?;
+            for d in worst.into_iter().take(n) {
+                writeln!(
+                    out,
+                    "{}\t{:.4}\t{:.4}\t{:.4}\t{}\t{}",
+                    d.id, d.p, d.r, d.f1, d.out_tokens, d.gold_tokens
+                )?;
+            }
+        }
+    }
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
