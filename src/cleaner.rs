@@ -5,7 +5,10 @@
 
 use std::collections::HashMap;
 
-use crate::decide::{decide, Verdict};
+use crate::decide::{decide, decide_after, Verdict};
+
+/// Upper bound on rounds of rules and heuristics; real pages settle in one or two.
+const MAX_ROUNDS: usize = 8;
 use crate::matcher::{DocumentContext, Hit, RuleSet};
 use crate::normalize::normalize;
 use crate::segment::Document;
@@ -59,7 +62,20 @@ impl Cleaner {
     /// Cleans an already normalised and segmented document.
     pub fn run_document(&self, document: Document, context: DocumentContext<'_>) -> Outcome {
         let hits = self.rules.find_hits(&document, context);
-        let verdicts = decide(&self.rules, &document, &hits);
+        let mut verdicts = decide(&self.rules, &document, &hits);
+        // Rules and heuristics settle together: lines the heuristics drop can bring lines into
+        // a scoped rule's reach, and the rules' drops change the heuristics' context.
+        let scoped = hits.iter().any(|h| !self.rules.rule(h.rule).scope.is_whole_document());
+        for _ in 0..MAX_ROUNDS {
+            if !crate::heuristics::apply(&self.rules, &document, &mut verdicts) || !scoped {
+                break;
+            }
+            let before = verdicts.iter().filter(|v| !v.is_keep()).count();
+            verdicts = decide_after(&self.rules, &document, &hits, &verdicts);
+            if verdicts.iter().filter(|v| !v.is_keep()).count() == before {
+                break;
+            }
+        }
         Outcome { document, verdicts, hits }
     }
 }

@@ -99,6 +99,8 @@ pub enum DropCause {
         /// 0-based marker line.
         marker: usize,
     },
+    /// A heuristic judged the line to be boilerplate (see [`crate::heuristics`]).
+    Heuristic,
 }
 
 /// Directness of a cause: lower wins when a line is reached by several rules.
@@ -108,6 +110,7 @@ fn rank(cause: &DropCause) -> u8 {
         DropCause::InBlock { .. } => 1,
         DropCause::InWindow { .. } => 2,
         DropCause::AfterMarker { .. } | DropCause::BeforeMarker { .. } => 3,
+        DropCause::Heuristic => 4,
     }
 }
 
@@ -180,7 +183,7 @@ impl Decision<'_> {
         let marker = hit.line;
         let matched = DropCause::Matched(hit.evidence.clone());
         match rules.rule(hit.rule).action {
-            Action::Keep => {}
+            Action::Keep | Action::Heuristic => {}
             Action::DropLine | Action::DropRepeat => self.mark(marker, hit.rule, matched),
             Action::DropBlock => {
                 let block = doc.lines()[marker].block;
@@ -306,6 +309,12 @@ impl Decision<'_> {
 
 /// Decides every line of `doc` from its `hits` (sorted by line).
 pub fn decide(rules: &RuleSet, doc: &Document, hits: &[Hit]) -> Vec<Verdict> {
+    decide_after(rules, doc, hits, &[])
+}
+
+/// Like [`decide`], with the drops already made by a later stage (the heuristics) taken as
+/// given, so that scoped rules count positions among the lines those drops leave.
+pub fn decide_after(rules: &RuleSet, doc: &Document, hits: &[Hit], earlier: &[Verdict]) -> Vec<Verdict> {
     let n = doc.len();
     let mut exception: Vec<Option<&Hit>> = vec![None; n];
     for hit in hits.iter().filter(|h| h.veto.is_none()) {
@@ -322,6 +331,11 @@ pub fn decide(rules: &RuleSet, doc: &Document, hits: &[Hit]) -> Vec<Verdict> {
         live.into_iter().partition(|h| !rules.rule(h.rule).scope.is_whole_document());
 
     let mut decision = Decision { rules, doc, drops: vec![None; n], block_words: None };
+    for (line, verdict) in earlier.iter().enumerate() {
+        if let Verdict::Drop(reason) = verdict {
+            decision.drops[line] = Some(reason.clone());
+        }
+    }
     // Position-free rules first. Of several footers only the first matters; applying each is
     // the same as applying the first.
     for hit in &unscoped {

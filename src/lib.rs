@@ -23,12 +23,13 @@ pub mod decode;
 pub mod error;
 pub mod eval;
 pub mod fold;
+pub mod heuristics;
+pub mod language;
 pub mod matcher;
 pub mod normalize;
 pub mod read;
 pub mod rules;
 pub mod segment;
-pub mod stopwords;
 pub mod write;
 
 pub use cleaner::{Cleaner, Outcome};

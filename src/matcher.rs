@@ -21,11 +21,12 @@ use std::path::Path;
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 
-use crate::error::{RuleDiagnostic, RuleErrors};
+use crate::error::{RuleDiagnostic, RuleErrors, SourceLocation};
 use crate::fold::{fold_into, fold_with_offsets, is_word_char, line_key, word_count};
+use crate::heuristics::{self, HeuristicsConfig};
+use crate::language;
 use crate::rules::{self, Action, Rule, RulePack, DEFAULT_PHRASE_MAX_WORDS};
 use crate::segment::Document;
-use crate::stopwords;
 
 /// Index of a rule in a [`RuleSet`].
 pub type RuleIndex = usize;
@@ -113,6 +114,9 @@ pub struct RuleSet {
     repeat_rules: Vec<RuleIndex>,
     signatures: Option<AhoCorasick>,
     signature_packs: Vec<String>,
+    heuristics: HeuristicsConfig,
+    /// Rule index of each heuristic, `None` when switched off.
+    heuristic_rules: Vec<Option<RuleIndex>>,
 }
 
 /// Builds a [`RuleSet`] from bundled packs, rule files and enable/disable lists.
@@ -186,6 +190,22 @@ impl RuleSetBuilder {
                 rules.push(LoadedRule { rule: rule.clone(), pack: pack.name.clone(), active: rule.enabled });
             }
         }
+        // The heuristics are listed as rules so they can be explained and switched off alike.
+        for (id, description) in heuristics::HEURISTICS {
+            let rule = Rule {
+                id: id.to_string(),
+                description: description.to_string(),
+                category: "heuristics".to_string(),
+                matcher: rules::Matcher::default(),
+                guards: rules::Guards::default(),
+                scope: rules::Scope::default(),
+                action: Action::Heuristic,
+                examples: rules::Examples::default(),
+                enabled: true,
+                location: SourceLocation { file: "src/heuristics.rs".into(), line: 1, column: 1 },
+            };
+            rules.push(LoadedRule { rule, pack: "heuristics".to_string(), active: true });
+        }
         let known_names: HashSet<String> =
             rules.iter().flat_map(|r| [r.rule.id.clone(), r.rule.category.clone(), r.pack.clone()]).collect();
         let mut apply = |names: &[String], on: bool, origin: &str| {
@@ -227,7 +247,16 @@ impl RuleSetBuilder {
                 p.site.as_ref().map(|s| (p.name.clone(), SiteGate { domains: s.domains.clone() }))
             })
             .collect();
-        compile(rules, gates, &self.packs)
+        let mut config = HeuristicsConfig::default();
+        for pack in &self.packs {
+            pack.heuristics.apply_to(&mut config);
+        }
+        let mut set = compile(rules, gates, &self.packs)?;
+        set.heuristic_rules = heuristics::heuristic_ids()
+            .map(|id| set.rules.iter().position(|r| r.rule.id == id && r.active))
+            .collect();
+        set.heuristics = config;
+        Ok(set)
     }
 }
 
@@ -325,6 +354,8 @@ fn compile(
         repeat_rules,
         signatures,
         signature_packs,
+        heuristics: HeuristicsConfig::default(),
+        heuristic_rules: Vec::new(),
     })
 }
 
@@ -353,6 +384,16 @@ impl RuleSet {
     /// The rule at `index`.
     pub fn rule(&self, index: RuleIndex) -> &Rule {
         &self.rules[index].rule
+    }
+
+    /// The heuristics' thresholds (defaults overridden by `[heuristics]` tables of the packs).
+    pub fn heuristics_config(&self) -> HeuristicsConfig {
+        self.heuristics
+    }
+
+    /// Rule index of each heuristic (in [`heuristics::HEURISTICS`] order), `None` when off.
+    pub fn heuristic_rules(&self) -> &[Option<RuleIndex>] {
+        &self.heuristic_rules
     }
 
     /// True when no rule is active.
@@ -488,7 +529,7 @@ impl RuleSet {
             return Some(Veto::MaxWords);
         }
         if let Some(max_ratio) = guards.max_stopword_ratio {
-            if stopwords::stopword_ratio(folded.line(hit.line), stopwords::english()) > max_ratio {
+            if language::stopword_ratio(folded.line(hit.line), language::english()) > max_ratio {
                 return Some(Veto::StopwordRatio);
             }
         }

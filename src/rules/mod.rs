@@ -74,6 +74,48 @@ pub struct RulePack {
     pub enable: Vec<String>,
     /// Categories, packs or rule ids this pack switches off.
     pub disable: Vec<String>,
+    /// Heuristic thresholds this pack sets (`[heuristics]`); later packs override earlier ones.
+    pub heuristics: HeuristicsSettings,
+}
+
+/// The `[heuristics]` table of a rule file: every key optional.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct HeuristicsSettings {
+    /// `enabled`
+    pub enabled: Option<bool>,
+    /// `length_low`
+    pub length_low: Option<usize>,
+    /// `length_high`
+    pub length_high: Option<usize>,
+    /// `stopwords_low`
+    pub stopwords_low: Option<f64>,
+    /// `stopwords_high`
+    pub stopwords_high: Option<f64>,
+    /// `max_heading_distance`
+    pub max_heading_distance: Option<usize>,
+    /// `max_gap_lines`
+    pub max_gap_lines: Option<usize>,
+    /// `min_stretch_share`
+    pub min_stretch_share: Option<f64>,
+}
+
+impl HeuristicsSettings {
+    /// Applies the keys that are set to `config`.
+    pub fn apply_to(&self, config: &mut crate::heuristics::HeuristicsConfig) {
+        macro_rules! set {
+            ($($field:ident),*) => { $( if let Some(v) = self.$field { config.$field = v; } )* };
+        }
+        set!(
+            enabled,
+            length_low,
+            length_high,
+            stopwords_low,
+            stopwords_high,
+            max_heading_distance,
+            max_gap_lines,
+            min_stretch_share
+        );
+    }
 }
 
 /// Limits a pack to one site.
@@ -186,6 +228,9 @@ pub enum Action {
     DropWindow(Window),
     /// Drop the line when it repeats an earlier line (duplicated headlines).
     DropRepeat,
+    /// A heuristic of [`crate::heuristics`], listed as a rule so it can be explained and
+    /// switched off like one; it has no matcher and cannot be written in a rule file.
+    Heuristic,
 }
 
 impl Action {
@@ -199,6 +244,7 @@ impl Action {
             Action::DropToStart { .. } => "drop-to-start",
             Action::DropWindow(_) => "drop-window",
             Action::DropRepeat => "drop-repeat",
+            Action::Heuristic => "heuristic",
         }
     }
 }

@@ -11,10 +11,22 @@ use std::path::Path;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
-use super::{Action, Examples, Guards, Matcher, Rule, RulePack, Scope, SiteScope, Unit, Window};
+use super::{
+    Action, Examples, Guards, HeuristicsSettings, Matcher, Rule, RulePack, Scope, SiteScope, Unit, Window,
+};
 use crate::error::{RuleDiagnostic, RuleErrors, SourceLocation};
 
-const TOP_KEYS: &[&str] = &["pack", "rule"];
+const TOP_KEYS: &[&str] = &["pack", "rule", "heuristics"];
+const HEURISTICS_KEYS: &[&str] = &[
+    "enabled",
+    "length_low",
+    "length_high",
+    "stopwords_low",
+    "stopwords_high",
+    "max_heading_distance",
+    "max_gap_lines",
+    "min_stretch_share",
+];
 const PACK_KEYS: &[&str] = &["name", "description", "category", "site", "enable", "disable", "include"];
 const SITE_KEYS: &[&str] = &["signatures", "domains"];
 const RULE_KEYS: &[&str] = &[
@@ -101,7 +113,21 @@ impl<'a> Reader<'a> {
             rules: Vec::new(),
             enable: Vec::new(),
             disable: Vec::new(),
+            heuristics: HeuristicsSettings::default(),
         };
+        if let Some(table) = self.table(root, "heuristics") {
+            self.check_keys(table, HEURISTICS_KEYS, "[heuristics]");
+            pack.heuristics = HeuristicsSettings {
+                enabled: self.boolean(table, "enabled"),
+                length_low: self.count(table, "length_low"),
+                length_high: self.count(table, "length_high"),
+                stopwords_low: self.ratio(table, "stopwords_low"),
+                stopwords_high: self.ratio(table, "stopwords_high"),
+                max_heading_distance: self.count(table, "max_heading_distance"),
+                max_gap_lines: self.count(table, "max_gap_lines"),
+                min_stretch_share: self.ratio(table, "min_stretch_share"),
+            };
+        }
         let mut includes = Vec::new();
         let mut default_category = None;
         if let Some(header) = self.table(root, "pack") {
@@ -598,6 +624,22 @@ action = "explode"
     fn drop_to_start_needs_a_top_bound() {
         let errs = errors("[[rule]]\nid = \"x\"\nline = \"a\"\naction = \"drop-to-start\"\n");
         assert!(errs[0].contains("needs a bound near the top"), "{errs:?}");
+    }
+
+    #[test]
+    fn heuristics_table() {
+        let pack = parse_pack(Path::new("t.toml"), "[heuristics]\nlength_low = 40\nstopwords_high = 0.4\n")
+            .unwrap()
+            .pack;
+        assert_eq!(pack.heuristics.length_low, Some(40));
+        assert_eq!(pack.heuristics.stopwords_high, Some(0.4));
+        assert_eq!(pack.heuristics.enabled, None);
+        let errs = errors("[heuristics]\nlenght_low = 4\nstopwords_low = 3\n");
+        assert!(
+            errs[0].contains("unknown key `lenght_low` in [heuristics] (did you mean `length_low`?)"),
+            "{errs:?}"
+        );
+        assert!(errs[1].contains("`stopwords_low` must be a number from 0.0 to 1.0"), "{errs:?}");
     }
 
     #[test]

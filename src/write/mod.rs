@@ -67,6 +67,7 @@ pub fn describe(verdict: &Verdict, rules: &RuleSet, line: &str) -> (&'static str
                 DropCause::InWindow { marker } => format!(" (window of line {})", marker + 1),
                 DropCause::AfterMarker { marker } => format!(" (after line {})", marker + 1),
                 DropCause::BeforeMarker { marker } => format!(" (before line {})", marker + 1),
+                DropCause::Heuristic => String::new(),
             };
             ("drop", format!("{id}{note}"))
         }

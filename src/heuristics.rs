@@ -1,0 +1,374 @@
+//! Judgement for chrome that no rule names: each kept line is classified from its own shape,
+//! then from its neighbours, then by whether it lies in the article's main stretch.
+//!
+//! The method follows jusText (Pomikálek 2011), adapted to plain text:
+//! 1. **Shape.** A line is *good* when it is long prose (many characters, many function words
+//!    of the document's language), *near-good* when it is borderline, *short* when it is too
+//!    short to judge alone, and *bad* when it is not prose: few function words
+//!    (`heuristics/not-prose`), title-case words between separators (`heuristics/menu-line`:
+//!    `Home | News | Sport`), mostly digits and symbols (`heuristics/counter`: dates, "3
+//!    comments", prices) or a long lower-case keyword string (`heuristics/keyword-stuffed`).
+//! 2. **Context.** A short line takes the class of its nearest judged neighbours — between two
+//!    good lines it is a subheading and stays, inside a run of boilerplate it is navigation and
+//!    goes (`heuristics/short-in-boilerplate`); a near-good line goes only when both neighbours
+//!    are boilerplate (`heuristics/near-boilerplate`); a heading-like short line just before
+//!    good text stays.
+//! 3. **Main stretch.** The article is usually one contiguous stretch. Good lines separated by
+//!    long runs of boilerplate form separate stretches; the largest is the article, and
+//!    stretches much smaller than it — comments, teasers, footers — go
+//!    (`heuristics/outside-main-text`). A long well-formed paragraph is therefore never dropped
+//!    on one weak signal: it must be cut off from the article by a run of boilerplate.
+//!
+//! Guard rails: lines kept by an exception rule are never dropped and count as good; a document
+//! with no good line at all is left to the rules (there is no article to anchor on); the pass
+//! repeats on the kept lines until nothing changes, so cleaning is idempotent.
+
+use crate::decide::{DropCause, DropReason, KeepReason, Verdict};
+use crate::fold;
+use crate::language::{self, Language};
+use crate::matcher::RuleSet;
+use crate::segment::Document;
+
+/// Ids and descriptions of the heuristics, as `thresh rules list` and `explain` show them.
+pub const HEURISTICS: [(&str, &str); 7] = [
+    ("heuristics/not-prose", "A line of some length with few function words: link lists, names, labels"),
+    ("heuristics/menu-line", "Title-case words between separators: Home | News | Sport"),
+    ("heuristics/counter", "Mostly digits and symbols: dates, counters like '3 comments', prices"),
+    (
+        "heuristics/keyword-stuffed",
+        "A long lower-case string without punctuation or function words: alt text",
+    ),
+    (
+        "heuristics/short-in-boilerplate",
+        "A short line whose nearest judged neighbours are boilerplate: navigation runs",
+    ),
+    ("heuristics/near-boilerplate", "A borderline line between two pieces of boilerplate"),
+    (
+        "heuristics/outside-main-text",
+        "Prose cut off from the article by boilerplate: comments, teasers, footers",
+    ),
+];
+
+/// Thresholds of the heuristics, settable in a rule file's `[heuristics]` table.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HeuristicsConfig {
+    /// Whether the heuristics run at all.
+    pub enabled: bool,
+    /// Lines shorter than this many characters are *short*: judged by their neighbours.
+    pub length_low: usize,
+    /// Lines longer than this with enough stopwords are *good* on their own.
+    pub length_high: usize,
+    /// Below this stopword share a line of some length is not prose.
+    pub stopwords_low: f64,
+    /// From this stopword share on, a long line is good.
+    pub stopwords_high: f64,
+    /// A heading-like short line is kept when good text follows within this many characters.
+    pub max_heading_distance: usize,
+    /// Good lines separated by more than this many boilerplate lines belong to different
+    /// stretches.
+    pub max_gap_lines: usize,
+    /// A stretch is kept when its text is at least this share of the largest stretch's.
+    pub min_stretch_share: f64,
+}
+
+impl Default for HeuristicsConfig {
+    fn default() -> Self {
+        HeuristicsConfig {
+            // Off until tuned on the benchmark (see scripts/bench-quality.sh).
+            enabled: false,
+            length_low: 70,
+            length_high: 200,
+            stopwords_low: 0.20,
+            stopwords_high: 0.32,
+            max_heading_distance: 200,
+            max_gap_lines: 12,
+            min_stretch_share: 0.25,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Good,
+    NearGood,
+    Short,
+    Bad,
+}
+
+/// Which heuristic a bad line falls under (index into [`HEURISTICS`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Why {
+    NotProse = 0,
+    MenuLine = 1,
+    Counter = 2,
+    KeywordStuffed = 3,
+    ShortInBoilerplate = 4,
+    NearBoilerplate = 5,
+    OutsideMain = 6,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Shape {
+    chars: usize,
+    class: Class,
+    why: Why,
+    heading: bool,
+}
+
+fn shape(line: &str, stopwords: Option<&std::collections::HashSet<&str>>, cfg: &HeuristicsConfig) -> Shape {
+    let text = line.trim();
+    let chars = text.chars().count();
+    let folded = fold::fold(text);
+    let words: Vec<&str> = language::words(&folded).collect();
+    let tokens = text.split_whitespace().count();
+    let terminal =
+        text.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»']).ends_with(['.', '!', '?', '…', ':', ';']);
+    let heading = !terminal
+        && tokens <= 20
+        && text.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric() || c == '"' || c == '“');
+    let bad = |why| Shape { chars, class: Class::Bad, why, heading };
+
+    let non_space = text.chars().filter(|c| !c.is_whitespace()).count().max(1);
+    let digits_and_symbols =
+        text.chars().filter(|c| c.is_numeric() || (!c.is_alphanumeric() && !c.is_whitespace())).count();
+    if chars < cfg.length_low && digits_and_symbols * 5 > non_space * 3 {
+        return bad(Why::Counter);
+    }
+    let separators = text
+        .split_whitespace()
+        .filter(|t| {
+            t.chars()
+                .all(|c| matches!(c, '|' | '•' | '·' | '»' | '›' | '>' | '/' | '–' | '-' | '*' | '◦' | '▪'))
+        })
+        .count();
+    let capitalised =
+        text.split_whitespace().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
+    let ratio = stopwords.map(|sw| language::stopword_ratio(&folded, sw));
+    if separators >= 2
+        && capitalised * 2 >= tokens.saturating_sub(separators)
+        && ratio.is_none_or(|r| r < cfg.stopwords_low)
+    {
+        return bad(Why::MenuLine);
+    }
+    if words.len() >= 12
+        && !text.chars().any(|c| matches!(c, '.' | ',' | ';' | ':' | '!' | '?'))
+        && text.chars().all(|c| !c.is_uppercase())
+        && ratio.is_none_or(|r| r < 0.15)
+    {
+        return bad(Why::KeywordStuffed);
+    }
+    if chars < cfg.length_low {
+        return Shape { chars, class: Class::Short, why: Why::ShortInBoilerplate, heading };
+    }
+    let class = match ratio {
+        Some(r) if r >= cfg.stopwords_high && chars > cfg.length_high => Class::Good,
+        Some(r) if r >= cfg.stopwords_low => Class::NearGood,
+        Some(_) => Class::Bad,
+        // No stoplist for this language: judge by length and sentence shape alone.
+        None if terminal && chars > cfg.length_high => Class::Good,
+        None if terminal => Class::NearGood,
+        None => Class::Bad,
+    };
+    Shape { chars, class, why: Why::NotProse, heading }
+}
+
+/// Runs the heuristics over the lines `verdicts` still keeps, dropping what they judge to be
+/// boilerplate; returns whether anything was dropped.
+pub fn apply(rules: &RuleSet, doc: &Document, verdicts: &mut [Verdict]) -> bool {
+    let cfg = rules.heuristics_config();
+    let ids = rules.heuristic_rules();
+    if !cfg.enabled || ids.iter().all(Option::is_none) {
+        return false;
+    }
+    let mut dropped_any = false;
+    let mut shapes: Vec<Option<Shape>> = vec![None; doc.len()];
+    let mut language: Option<Option<Language>> = None;
+    loop {
+        let alive: Vec<usize> = (0..doc.len()).filter(|&i| verdicts[i].is_keep()).collect();
+        if alive.is_empty() {
+            return dropped_any;
+        }
+        let detected =
+            *language.get_or_insert_with(|| Language::detect_lines(alive.iter().map(|&i| doc.line_text(i))));
+        let stopwords = detected.map(Language::stopwords);
+        let mut classes: Vec<Shape> = alive
+            .iter()
+            .map(|&i| *shapes[i].get_or_insert_with(|| shape(doc.line_text(i), stopwords, &cfg)))
+            .collect();
+        for (k, &i) in alive.iter().enumerate() {
+            if matches!(verdicts[i], Verdict::Keep(KeepReason::Exception { .. })) {
+                classes[k].class = Class::Good;
+            }
+        }
+        if !classes.iter().any(|s| s.class == Class::Good) {
+            return dropped_any;
+        }
+        let judged = revise(&classes, &cfg);
+        let keep = main_stretches(&judged, &classes, &cfg);
+        let mut dropped_now = false;
+        for (k, &i) in alive.iter().enumerate() {
+            if matches!(verdicts[i], Verdict::Keep(KeepReason::Exception { .. })) {
+                continue;
+            }
+            let why = match (judged[k], keep[k]) {
+                (Judged::Good, true) => continue,
+                (Judged::Good, false) => Why::OutsideMain,
+                (Judged::Bad(why), _) => why,
+            };
+            if let Some(rule) = ids[why as usize] {
+                verdicts[i] = Verdict::Drop(DropReason { rule, cause: DropCause::Heuristic });
+                dropped_now = true;
+            }
+        }
+        if !dropped_now {
+            return dropped_any;
+        }
+        dropped_any = true;
+        // The kept lines may be in another language than the page around them.
+        language = None;
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Judged {
+    Good,
+    Bad(Why),
+}
+
+/// jusText's context revision: short and near-good lines take their class from neighbours.
+fn revise(shapes: &[Shape], cfg: &HeuristicsConfig) -> Vec<Judged> {
+    let n = shapes.len();
+    let mut class: Vec<Class> = shapes.iter().map(|s| s.class).collect();
+    let good_follows = |i: usize, class: &[Class]| {
+        let mut distance = 0;
+        for j in i + 1..n {
+            if class[j] == Class::Good {
+                return true;
+            }
+            distance += shapes[j].chars;
+            if distance > cfg.max_heading_distance {
+                return false;
+            }
+        }
+        false
+    };
+    for i in 0..n {
+        if shapes[i].heading && class[i] == Class::Short && good_follows(i, &class) {
+            class[i] = Class::NearGood;
+        }
+    }
+    // Nearest neighbour that is good or bad (skipping short and, if asked, near-good lines),
+    // or `None` at the document's edge.
+    let neighbour =
+        |class: &[Class], i: usize, forward: bool, skip_near_good: bool| -> Option<(Class, usize)> {
+            let mut j = i;
+            loop {
+                if forward {
+                    j += 1;
+                    if j >= n {
+                        return None;
+                    }
+                } else {
+                    if j == 0 {
+                        return None;
+                    }
+                    j -= 1;
+                }
+                match class[j] {
+                    Class::Short => continue,
+                    Class::NearGood if skip_near_good => continue,
+                    other => return Some((other, j)),
+                }
+            }
+        };
+    let class_of = |found: Option<(Class, usize)>| found.map_or(Class::Bad, |(c, _)| c);
+    // Characters between line i and line j (exclusive of both).
+    let gap = |i: usize, j: usize| -> usize { (i.min(j) + 1..i.max(j)).map(|k| shapes[k].chars).sum() };
+    let mut revised = class.clone();
+    for i in 0..n {
+        if class[i] != Class::Short {
+            continue;
+        }
+        let (prev, next) = (neighbour(&class, i, false, true), neighbour(&class, i, true, true));
+        revised[i] = match (prev, next) {
+            (Some((Class::Good, _)), Some((Class::Good, _))) => Class::Good,
+            // At an edge, a short line close to good text is its headline, kicker or last
+            // sentence; a long run of short lines there is navigation.
+            (None, Some((Class::Good, j))) | (Some((Class::Good, j)), None)
+                if gap(i, j) + shapes[i].chars <= cfg.max_heading_distance =>
+            {
+                Class::Good
+            }
+            _ if (class_of(prev) == Class::Bad
+                && class_of(neighbour(&class, i, false, false)) == Class::NearGood)
+                || (class_of(next) == Class::Bad
+                    && class_of(neighbour(&class, i, true, false)) == Class::NearGood) =>
+            {
+                Class::Good
+            }
+            _ => Class::Bad,
+        };
+    }
+    for i in 0..n {
+        if class[i] == Class::NearGood {
+            let both_bad = class_of(neighbour(&class, i, false, true)) == Class::Bad
+                && class_of(neighbour(&class, i, true, true)) == Class::Bad;
+            revised[i] = if both_bad { Class::Bad } else { Class::Good };
+        }
+    }
+    // A heading whose own shape was not bad, followed by good text, is kept.
+    for i in 0..n {
+        if shapes[i].heading
+            && revised[i] == Class::Bad
+            && shapes[i].class != Class::Bad
+            && good_follows(i, &revised)
+        {
+            revised[i] = Class::Good;
+        }
+    }
+    (0..n)
+        .map(|i| match revised[i] {
+            Class::Good => Judged::Good,
+            _ => Judged::Bad(match shapes[i].class {
+                Class::Short => Why::ShortInBoilerplate,
+                Class::NearGood => Why::NearBoilerplate,
+                _ => shapes[i].why,
+            }),
+        })
+        .collect()
+}
+
+/// Which lines lie in a stretch worth keeping: good lines joined across gaps of at most
+/// `max_gap_lines` other lines; stretches with less than `min_stretch_share` of the largest
+/// one's characters are dropped.
+fn main_stretches(judged: &[Judged], shapes: &[Shape], cfg: &HeuristicsConfig) -> Vec<bool> {
+    let mut stretches: Vec<(usize, usize, usize)> = Vec::new(); // (first, last, good chars)
+    let mut gap = 0;
+    for (k, j) in judged.iter().enumerate() {
+        if *j != Judged::Good {
+            gap += 1;
+            continue;
+        }
+        match stretches.last_mut() {
+            Some(last) if gap <= cfg.max_gap_lines => {
+                last.1 = k;
+                last.2 += shapes[k].chars;
+            }
+            _ => stretches.push((k, k, shapes[k].chars)),
+        }
+        gap = 0;
+    }
+    let largest = stretches.iter().map(|s| s.2).max().unwrap_or(0) as f64;
+    let mut keep = vec![false; judged.len()];
+    for &(first, last, chars) in &stretches {
+        if chars as f64 >= cfg.min_stretch_share * largest {
+            keep[first..=last].iter_mut().for_each(|k| *k = true);
+        }
+    }
+    keep
+}
+
+/// The ids of the heuristics, in [`HEURISTICS`] order.
+pub(crate) fn heuristic_ids() -> impl Iterator<Item = &'static str> {
+    HEURISTICS.iter().map(|(id, _)| *id)
+}

@@ -1,0 +1,157 @@
+//! Per-document language and its stopword list (function words), bundled as data files under
+//! `rules/stopwords/`. Heuristics measure how much of a line is function words: prose is full of
+//! them, menus and keyword strings are not.
+
+use std::collections::HashSet;
+use std::sync::OnceLock;
+
+use crate::fold;
+use crate::segment::Document;
+
+/// A language with a bundled stoplist.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Language {
+    /// English.
+    English,
+    /// German.
+    German,
+    /// French.
+    French,
+    /// Spanish.
+    Spanish,
+    /// Italian.
+    Italian,
+    /// Portuguese.
+    Portuguese,
+    /// Russian.
+    Russian,
+    /// Ukrainian.
+    Ukrainian,
+}
+
+const LISTS: [(Language, whatlang::Lang, &str); 8] = [
+    (Language::English, whatlang::Lang::Eng, include_str!("../rules/stopwords/en.txt")),
+    (Language::German, whatlang::Lang::Deu, include_str!("../rules/stopwords/de.txt")),
+    (Language::French, whatlang::Lang::Fra, include_str!("../rules/stopwords/fr.txt")),
+    (Language::Spanish, whatlang::Lang::Spa, include_str!("../rules/stopwords/es.txt")),
+    (Language::Italian, whatlang::Lang::Ita, include_str!("../rules/stopwords/it.txt")),
+    (Language::Portuguese, whatlang::Lang::Por, include_str!("../rules/stopwords/pt.txt")),
+    (Language::Russian, whatlang::Lang::Rus, include_str!("../rules/stopwords/ru.txt")),
+    (Language::Ukrainian, whatlang::Lang::Ukr, include_str!("../rules/stopwords/uk.txt")),
+];
+
+/// How much text language detection looks at: the longest lines, which are prose if anything is.
+const SAMPLE_BYTES: usize = 4096;
+
+impl Language {
+    /// The language's stopwords.
+    pub fn stopwords(self) -> &'static HashSet<&'static str> {
+        static SETS: OnceLock<Vec<HashSet<&'static str>>> = OnceLock::new();
+        let sets = SETS.get_or_init(|| LISTS.iter().map(|(_, _, text)| parse_list(text)).collect());
+        let index = LISTS.iter().position(|(l, _, _)| *l == self).expect("every language has a list");
+        &sets[index]
+    }
+
+    /// Detects the language of a document from its longest lines; `None` when it is not one
+    /// of the bundled languages or the text is too short to tell.
+    pub fn detect(doc: &Document) -> Option<Language> {
+        Self::detect_lines((0..doc.len()).map(|i| doc.line_text(i)))
+    }
+
+    /// Like [`Language::detect`], for some lines of a document.
+    pub fn detect_lines<'a>(lines: impl Iterator<Item = &'a str>) -> Option<Language> {
+        let mut lines: Vec<&str> = lines.collect();
+        lines.sort_by_key(|l| std::cmp::Reverse(l.len()));
+        let mut sample = String::new();
+        for line in lines {
+            if sample.len() >= SAMPLE_BYTES {
+                break;
+            }
+            sample.push_str(line);
+            sample.push('\n');
+        }
+        if sample.split_whitespace().count() < 8 {
+            return None;
+        }
+        let detector = whatlang::Detector::with_allowlist(LISTS.iter().map(|(_, w, _)| *w).collect());
+        let lang = detector.detect_lang(&sample)?;
+        LISTS.iter().find(|(_, w, _)| *w == lang).map(|(l, _, _)| *l)
+    }
+}
+
+fn parse_list(text: &'static str) -> HashSet<&'static str> {
+    text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
+}
+
+/// The words of a folded line (letters, digits and apostrophes).
+pub fn words(folded: &str) -> impl Iterator<Item = &str> {
+    folded.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|w| !w.is_empty())
+}
+
+/// Share of the words of a folded line that are stopwords; 0.0 for a line without words.
+pub fn stopword_ratio(folded: &str, stopwords: &HashSet<&str>) -> f64 {
+    let (mut total, mut hits) = (0usize, 0usize);
+    for word in words(folded) {
+        total += 1;
+        hits += usize::from(stopwords.contains(word));
+    }
+    if total == 0 {
+        0.0
+    } else {
+        hits as f64 / total as f64
+    }
+}
+
+/// The bundled English stopwords (used by the `max_stopword_ratio` guard).
+pub fn english() -> &'static HashSet<&'static str> {
+    Language::English.stopwords()
+}
+
+/// Folds `line` and returns its stopword ratio.
+pub fn line_stopword_ratio(line: &str, stopwords: &HashSet<&str>) -> f64 {
+    stopword_ratio(&fold::fold(line), stopwords)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::normalize::normalize;
+
+    fn doc(text: &str) -> Document {
+        Document::from_normalized(normalize(text))
+    }
+
+    #[test]
+    fn ratio() {
+        let sw = english();
+        assert!(sw.contains("the"));
+        assert_eq!(stopword_ratio("the cat and the hat", sw), 0.6);
+        assert_eq!(stopword_ratio("syria aleppo rebels", sw), 0.0);
+        assert_eq!(stopword_ratio("", sw), 0.0);
+    }
+
+    #[test]
+    fn detects_the_bundled_languages() {
+        let cases = [
+            ("The council met on Monday and decided that the new lanes would be built by the city within three years.", Language::English),
+            ("Der Stadtrat hat am Dienstag beschlossen, dass in den nächsten drei Jahren neue Radwege gebaut werden.", Language::German),
+            ("Le conseil municipal a voté mardi la construction de nouvelles pistes cyclables dans la ville.", Language::French),
+            ("El pleno municipal aprobó el martes la construcción de nuevos carriles bici en la ciudad.", Language::Spanish),
+            ("Il consiglio comunale ha approvato martedì la costruzione di nuove piste ciclabili in città.", Language::Italian),
+            ("A câmara municipal aprovou na terça-feira a construção de novas ciclovias na cidade.", Language::Portuguese),
+            ("Во вторник городской совет проголосовал за строительство новых велодорожек в городе.", Language::Russian),
+            ("У вівторок міська рада проголосувала за будівництво нових велодоріжок у місті.", Language::Ukrainian),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(Language::detect(&doc(text)), Some(expected), "{text}");
+        }
+        assert_eq!(Language::detect(&doc("Menu\nHome")), None);
+    }
+
+    #[test]
+    fn every_list_loads() {
+        for (language, _, _) in LISTS {
+            assert!(language.stopwords().len() > 50, "{language:?}");
+        }
+    }
+}
