@@ -67,8 +67,13 @@ pub struct HeuristicsConfig {
     /// Good lines separated by more than this many boilerplate lines belong to different
     /// stretches.
     pub max_gap_lines: usize,
-    /// A stretch is kept when its text is at least this share of the largest stretch's.
-    pub min_stretch_share: f64,
+    /// The article is the first stretch with at least this many characters of good text (the
+    /// largest stretch when none has): what follows it is comments and teasers, far more
+    /// often than what precedes it.
+    pub min_main_chars: usize,
+    /// At most this many short lines, within `max_heading_distance` characters, stand between
+    /// the document's edge and good text and still count as its headline or closing line.
+    pub max_edge_lines: usize,
 }
 
 impl Default for HeuristicsConfig {
@@ -82,7 +87,8 @@ impl Default for HeuristicsConfig {
             stopwords_high: 0.32,
             max_heading_distance: 200,
             max_gap_lines: 12,
-            min_stretch_share: 0.25,
+            min_main_chars: 400,
+            max_edge_lines: 3,
         }
     }
 }
@@ -163,6 +169,8 @@ fn shape(line: &str, stopwords: Option<&std::collections::HashSet<&str>>, cfg: &
     let class = match ratio {
         Some(r) if r >= cfg.stopwords_high && chars > cfg.length_high => Class::Good,
         Some(r) if r >= cfg.stopwords_low => Class::NearGood,
+        // A sentence full of names still reads as a sentence.
+        Some(r) if terminal && tokens >= 8 && r >= cfg.stopwords_low / 2.0 => Class::NearGood,
         Some(_) => Class::Bad,
         // No stoplist for this language: judge by length and sentence shape alone.
         None if terminal && chars > cfg.length_high => Class::Good,
@@ -204,7 +212,9 @@ pub fn apply(rules: &RuleSet, doc: &Document, verdicts: &mut [Verdict]) -> bool 
             return dropped_any;
         }
         let judged = revise(&classes, &cfg);
-        let keep = main_stretches(&judged, &classes, &cfg);
+        let boundaries = comment_boundaries(rules, verdicts, &alive);
+        let dropped_before = dropped_before(verdicts, &alive);
+        let keep = main_stretches(&judged, &classes, &boundaries, &dropped_before, &cfg);
         let mut dropped_now = false;
         for (k, &i) in alive.iter().enumerate() {
             if matches!(verdicts[i], Verdict::Keep(KeepReason::Exception { .. })) {
@@ -241,7 +251,7 @@ fn revise(shapes: &[Shape], cfg: &HeuristicsConfig) -> Vec<Judged> {
     let mut class: Vec<Class> = shapes.iter().map(|s| s.class).collect();
     let good_follows = |i: usize, class: &[Class]| {
         let mut distance = 0;
-        for j in i + 1..n {
+        for j in i + 1..n.min(i + 1 + cfg.max_edge_lines) {
             if class[j] == Class::Good {
                 return true;
             }
@@ -295,7 +305,8 @@ fn revise(shapes: &[Shape], cfg: &HeuristicsConfig) -> Vec<Judged> {
             // At an edge, a short line close to good text is its headline, kicker or last
             // sentence; a long run of short lines there is navigation.
             (None, Some((Class::Good, j))) | (Some((Class::Good, j)), None)
-                if gap(i, j) + shapes[i].chars <= cfg.max_heading_distance =>
+                if gap(i, j) + shapes[i].chars <= cfg.max_heading_distance
+                    && i.abs_diff(j) <= cfg.max_edge_lines =>
             {
                 Class::Good
             }
@@ -338,34 +349,107 @@ fn revise(shapes: &[Shape], cfg: &HeuristicsConfig) -> Vec<Judged> {
         .collect()
 }
 
-/// Which lines lie in a stretch worth keeping: good lines joined across gaps of at most
-/// `max_gap_lines` other lines; stretches with less than `min_stretch_share` of the largest
-/// one's characters are dropped.
-fn main_stretches(judged: &[Judged], shapes: &[Shape], cfg: &HeuristicsConfig) -> Vec<bool> {
-    let mut stretches: Vec<(usize, usize, usize)> = Vec::new(); // (first, last, good chars)
-    let mut gap = 0;
-    for (k, j) in judged.iter().enumerate() {
-        if *j != Judged::Good {
+/// Which lines lie in the article's main stretch. Prose lines (good on their own shape) joined
+/// across gaps of at most `max_gap_lines` other lines form stretches; the first stretch with
+/// `min_main_chars` of prose (else the largest) is the article, together with the good short
+/// lines right before and after it (headline, byline, closing line). Short lines kept by
+/// context do not join stretches: a comment section is full of them.
+fn main_stretches(
+    judged: &[Judged],
+    shapes: &[Shape],
+    boundaries: &[bool],
+    dropped_before: &[usize],
+    cfg: &HeuristicsConfig,
+) -> Vec<bool> {
+    let is_prose =
+        |k: usize| judged[k] == Judged::Good && matches!(shapes[k].class, Class::Good | Class::NearGood);
+    let mut stretches: Vec<(usize, usize, usize)> = Vec::new(); // (first, last, prose chars)
+                                                                // Lines since the last prose line, and how many of them are clear boilerplate (dropped by a
+                                                                // rule, or bad by their own shape). A gap of nothing but short lines is a list inside the
+                                                                // article, however long.
+    let (mut gap, mut strong) = (0, 0);
+    for k in 0..judged.len() {
+        strong += dropped_before[k];
+        if !is_prose(k) {
             gap += 1;
+            strong += usize::from(shapes[k].class == Class::Bad);
             continue;
         }
+        let gap_is_weak = gap <= cfg.max_gap_lines || strong == 0;
+        let crosses_boundary =
+            stretches.last().is_some_and(|last| boundaries[last.1 + 1..=k].iter().any(|b| *b));
         match stretches.last_mut() {
-            Some(last) if gap <= cfg.max_gap_lines => {
+            Some(last) if gap_is_weak && !crosses_boundary => {
                 last.1 = k;
                 last.2 += shapes[k].chars;
             }
             _ => stretches.push((k, k, shapes[k].chars)),
         }
-        gap = 0;
+        (gap, strong) = (0, 0);
     }
-    let largest = stretches.iter().map(|s| s.2).max().unwrap_or(0) as f64;
+    let main =
+        stretches.iter().find(|s| s.2 >= cfg.min_main_chars).or_else(|| stretches.iter().max_by_key(|s| s.2));
     let mut keep = vec![false; judged.len()];
-    for &(first, last, chars) in &stretches {
-        if chars as f64 >= cfg.min_stretch_share * largest {
-            keep[first..=last].iter_mut().for_each(|k| *k = true);
+    // Smaller stretches just before the article (an intro, a standfirst) belong to it.
+    let main = main.map(|&(first, last, chars)| {
+        let start = first;
+        let mut first = first;
+        for s in stretches.iter().rev().filter(|s| s.1 < start) {
+            if first - s.1 > 2 * cfg.max_gap_lines {
+                break;
+            }
+            first = s.0;
         }
+        (first, last, chars)
+    });
+    if let Some((mut first, mut last, _)) = main {
+        // Headline and byline before, a closing short line after: short lines kept by context,
+        // never prose of another stretch, never across a comment marker.
+        let short_good = |k: usize| judged[k] == Judged::Good && !is_prose(k);
+        while first > 0 && short_good(first - 1) && !boundaries[first] {
+            first -= 1;
+        }
+        while last + 1 < judged.len() && short_good(last + 1) && !boundaries[last + 1] {
+            last += 1;
+        }
+        keep[first..=last].iter_mut().for_each(|k| *k = true);
     }
     keep
+}
+
+/// For each kept line, how many lines dropped by rules (not by an earlier round of heuristics)
+/// stand right before it.
+fn dropped_before(verdicts: &[Verdict], alive: &[usize]) -> Vec<usize> {
+    let mut previous = None;
+    alive
+        .iter()
+        .map(|&line| {
+            let start = previous.map_or(0, |p: usize| p + 1);
+            previous = Some(line);
+            (start..line)
+                .filter(|&l| matches!(&verdicts[l], Verdict::Drop(r) if r.cause != DropCause::Heuristic))
+                .count()
+        })
+        .collect()
+}
+
+/// For each kept line, whether a comment-section marker (a line dropped by a rule of category
+/// `comments`) stands right before it: comments follow the article, so a stretch of text never
+/// continues across one.
+fn comment_boundaries(rules: &RuleSet, verdicts: &[Verdict], alive: &[usize]) -> Vec<bool> {
+    let is_marker = |line: usize| match &verdicts[line] {
+        Verdict::Drop(reason) => rules.rule(reason.rule).category == "comments",
+        Verdict::Keep(_) => false,
+    };
+    let mut previous = None;
+    alive
+        .iter()
+        .map(|&line| {
+            let start = previous.map_or(0, |p: usize| p + 1);
+            previous = Some(line);
+            (start..line).any(is_marker)
+        })
+        .collect()
 }
 
 /// The ids of the heuristics, in [`HEURISTICS`] order.

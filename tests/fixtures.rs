@@ -105,7 +105,9 @@ fn every_bundled_rule_has_examples_that_pass() {
     let rules = builder.build().unwrap();
     let mut problems = Vec::new();
     // Heuristics are listed as rules but match no pattern; tests/heuristics.rs covers them.
-    for (index, loaded) in rules.rules().iter().enumerate().filter(|(_, r)| r.rule.action != Action::Heuristic) {
+    for (index, loaded) in
+        rules.rules().iter().enumerate().filter(|(_, r)| r.rule.action != Action::Heuristic)
+    {
         let rule = &loaded.rule;
         if rule.examples.must_match.is_empty() || rule.examples.must_not_match.is_empty() {
             problems.push(format!("{}: needs examples of both kinds", rule.id));

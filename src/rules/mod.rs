@@ -95,8 +95,10 @@ pub struct HeuristicsSettings {
     pub max_heading_distance: Option<usize>,
     /// `max_gap_lines`
     pub max_gap_lines: Option<usize>,
-    /// `min_stretch_share`
-    pub min_stretch_share: Option<f64>,
+    /// `min_main_chars`
+    pub min_main_chars: Option<usize>,
+    /// `max_edge_lines`
+    pub max_edge_lines: Option<usize>,
 }
 
 impl HeuristicsSettings {
@@ -113,7 +115,8 @@ impl HeuristicsSettings {
             stopwords_high,
             max_heading_distance,
             max_gap_lines,
-            min_stretch_share
+            min_main_chars,
+            max_edge_lines
         );
     }
 }

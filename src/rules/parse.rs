@@ -25,7 +25,8 @@ const HEURISTICS_KEYS: &[&str] = &[
     "stopwords_high",
     "max_heading_distance",
     "max_gap_lines",
-    "min_stretch_share",
+    "min_main_chars",
+    "max_edge_lines",
 ];
 const PACK_KEYS: &[&str] = &["name", "description", "category", "site", "enable", "disable", "include"];
 const SITE_KEYS: &[&str] = &["signatures", "domains"];
@@ -125,7 +126,8 @@ impl<'a> Reader<'a> {
                 stopwords_high: self.ratio(table, "stopwords_high"),
                 max_heading_distance: self.count(table, "max_heading_distance"),
                 max_gap_lines: self.count(table, "max_gap_lines"),
-                min_stretch_share: self.ratio(table, "min_stretch_share"),
+                min_main_chars: self.count(table, "min_main_chars"),
+                max_edge_lines: self.count(table, "max_edge_lines"),
             };
         }
         let mut includes = Vec::new();
