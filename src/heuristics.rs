@@ -79,8 +79,7 @@ pub struct HeuristicsConfig {
 impl Default for HeuristicsConfig {
     fn default() -> Self {
         HeuristicsConfig {
-            // Off until tuned on the benchmark (see scripts/bench-quality.sh).
-            enabled: false,
+            enabled: true,
             length_low: 70,
             length_high: 200,
             stopwords_low: 0.20,
@@ -137,7 +136,8 @@ fn shape(line: &str, stopwords: Option<&std::collections::HashSet<&str>>, cfg: &
     let non_space = text.chars().filter(|c| !c.is_whitespace()).count().max(1);
     let digits_and_symbols =
         text.chars().filter(|c| c.is_numeric() || (!c.is_alphanumeric() && !c.is_whitespace())).count();
-    if chars < cfg.length_low && digits_and_symbols * 5 > non_space * 3 {
+    let digits = text.chars().filter(|c| c.is_numeric()).count();
+    if chars < cfg.length_low && digits > 0 && digits_and_symbols * 5 > non_space * 3 {
         return bad(Why::Counter);
     }
     let separators = text
@@ -170,7 +170,11 @@ fn shape(line: &str, stopwords: Option<&std::collections::HashSet<&str>>, cfg: &
         Some(r) if r >= cfg.stopwords_high && chars > cfg.length_high => Class::Good,
         Some(r) if r >= cfg.stopwords_low => Class::NearGood,
         // A sentence full of names still reads as a sentence.
-        Some(r) if terminal && tokens >= 8 && r >= cfg.stopwords_low / 2.0 => Class::NearGood,
+        Some(r) if (terminal || has_sentence_break(text)) && tokens >= 8 && r >= cfg.stopwords_low / 2.0 => {
+            Class::NearGood
+        }
+        // A title has few function words; its neighbours tell whether it heads the article.
+        Some(_) if heading => Class::Short,
         Some(_) => Class::Bad,
         // No stoplist for this language: judge by length and sentence shape alone.
         None if terminal && chars > cfg.length_high => Class::Good,
@@ -178,6 +182,14 @@ fn shape(line: &str, stopwords: Option<&std::collections::HashSet<&str>>, cfg: &
         None => Class::Bad,
     };
     Shape { chars, class, why: Why::NotProse, heading }
+}
+
+/// True when a sentence ends inside the line (". " before a capital or digit).
+fn has_sentence_break(text: &str) -> bool {
+    text.match_indices(['.', '!', '?']).any(|(i, _)| {
+        let mut rest = text[i + 1..].chars();
+        rest.next() == Some(' ') && rest.next().is_some_and(|c| c.is_uppercase() || c.is_numeric())
+    })
 }
 
 /// Runs the heuristics over the lines `verdicts` still keeps, dropping what they judge to be
@@ -294,6 +306,16 @@ fn revise(shapes: &[Shape], cfg: &HeuristicsConfig) -> Vec<Judged> {
     let class_of = |found: Option<(Class, usize)>| found.map_or(Class::Bad, |(c, _)| c);
     // Characters between line i and line j (exclusive of both).
     let gap = |i: usize, j: usize| -> usize { (i.min(j) + 1..i.max(j)).map(|k| shapes[k].chars).sum() };
+    // At an edge, a short line close to prose (good or near-good) is its headline, kicker or
+    // last sentence; a long run of short lines there is navigation.
+    let near_prose_at_edge = |class: &[Class], i: usize| {
+        [false, true].into_iter().any(|forward| match neighbour(class, i, forward, false) {
+            Some((Class::Good | Class::NearGood, j)) => {
+                gap(i, j) + shapes[i].chars <= cfg.max_heading_distance && i.abs_diff(j) <= cfg.max_edge_lines
+            }
+            _ => false,
+        })
+    };
     let mut revised = class.clone();
     for i in 0..n {
         if class[i] != Class::Short {
@@ -302,11 +324,8 @@ fn revise(shapes: &[Shape], cfg: &HeuristicsConfig) -> Vec<Judged> {
         let (prev, next) = (neighbour(&class, i, false, true), neighbour(&class, i, true, true));
         revised[i] = match (prev, next) {
             (Some((Class::Good, _)), Some((Class::Good, _))) => Class::Good,
-            // At an edge, a short line close to good text is its headline, kicker or last
-            // sentence; a long run of short lines there is navigation.
-            (None, Some((Class::Good, j))) | (Some((Class::Good, j)), None)
-                if gap(i, j) + shapes[i].chars <= cfg.max_heading_distance
-                    && i.abs_diff(j) <= cfg.max_edge_lines =>
+            (None, Some((Class::Good, _))) | (Some((Class::Good, _)), None)
+                if near_prose_at_edge(&class, i) =>
             {
                 Class::Good
             }
@@ -433,12 +452,16 @@ fn dropped_before(verdicts: &[Verdict], alive: &[usize]) -> Vec<usize> {
         .collect()
 }
 
+/// Rules of this category mark where a comment section starts ("Leave a Reply", "12 Comments");
+/// a site pack can add its own.
+pub const COMMENT_SECTION_CATEGORY: &str = "comment-section";
+
 /// For each kept line, whether a comment-section marker (a line dropped by a rule of category
-/// `comments`) stands right before it: comments follow the article, so a stretch of text never
-/// continues across one.
+/// [`COMMENT_SECTION_CATEGORY`]) stands right before it: comments follow the article, so a
+/// stretch of text never continues across one.
 fn comment_boundaries(rules: &RuleSet, verdicts: &[Verdict], alive: &[usize]) -> Vec<bool> {
     let is_marker = |line: usize| match &verdicts[line] {
-        Verdict::Drop(reason) => rules.rule(reason.rule).category == "comments",
+        Verdict::Drop(reason) => rules.rule(reason.rule).category == COMMENT_SECTION_CATEGORY,
         Verdict::Keep(_) => false,
     };
     let mut previous = None;

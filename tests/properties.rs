@@ -80,8 +80,55 @@ fn sentence() -> impl Strategy<Value = String> {
     })
 }
 
+/// A long paragraph of prose (over 200 characters, full of function words), so that the
+/// heuristics find an article to anchor on and really run.
+fn paragraph() -> impl Strategy<Value = String> {
+    let words = prop::sample::select(vec![
+        "the",
+        "council",
+        "said",
+        "that",
+        "it",
+        "would",
+        "build",
+        "new",
+        "lanes",
+        "in",
+        "the",
+        "city",
+        "and",
+        "that",
+        "residents",
+        "were",
+        "asked",
+        "to",
+        "give",
+        "their",
+        "views",
+        "on",
+        "the",
+        "plan",
+        "before",
+        "it",
+        "was",
+        "approved",
+        "by",
+        "a",
+        "vote",
+        "of",
+        "members",
+    ]);
+    prop::collection::vec(words, 40..80).prop_map(|w| {
+        let mut s = w.join(" ");
+        s.replace_range(..1, &s[..1].to_uppercase());
+        s.push('.');
+        s
+    })
+}
+
 fn line() -> impl Strategy<Value = String> {
     prop_oneof![
+        3 => paragraph(),
         4 => sentence(),
         3 => prop::sample::select(chrome_lines()),
         2 => Just(String::new()),
