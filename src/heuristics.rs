@@ -118,6 +118,10 @@ struct Shape {
     class: Class,
     why: Why,
     heading: bool,
+    /// Reads as a finished sentence of prose: closing punctuation and many stopwords.
+    sentence: bool,
+    /// Ends with a colon: introduces what follows ("Check out a few highlights:").
+    colon: bool,
 }
 
 fn shape(line: &str, stopwords: Option<&std::collections::HashSet<&str>>, cfg: &HeuristicsConfig) -> Shape {
@@ -131,7 +135,8 @@ fn shape(line: &str, stopwords: Option<&std::collections::HashSet<&str>>, cfg: &
     let heading = !terminal
         && tokens <= 20
         && text.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric() || c == '"' || c == '“');
-    let bad = |why| Shape { chars, class: Class::Bad, why, heading };
+    let colon = text.ends_with(':');
+    let bad = |why| Shape { chars, class: Class::Bad, why, heading, sentence: false, colon };
 
     let non_space = text.chars().filter(|c| !c.is_whitespace()).count().max(1);
     let digits_and_symbols =
@@ -163,8 +168,9 @@ fn shape(line: &str, stopwords: Option<&std::collections::HashSet<&str>>, cfg: &
     {
         return bad(Why::KeywordStuffed);
     }
+    let sentence = terminal && ratio.is_some_and(|r| r >= cfg.stopwords_high);
     if chars < cfg.length_low {
-        return Shape { chars, class: Class::Short, why: Why::ShortInBoilerplate, heading };
+        return Shape { chars, class: Class::Short, why: Why::ShortInBoilerplate, heading, sentence, colon };
     }
     let class = match ratio {
         Some(r) if r >= cfg.stopwords_high && chars > cfg.length_high => Class::Good,
@@ -181,7 +187,7 @@ fn shape(line: &str, stopwords: Option<&std::collections::HashSet<&str>>, cfg: &
         None if terminal => Class::NearGood,
         None => Class::Bad,
     };
-    Shape { chars, class, why: Why::NotProse, heading }
+    Shape { chars, class, why: Why::NotProse, heading, sentence, colon }
 }
 
 /// True when a sentence ends inside the line (". " before a capital or digit).
@@ -218,6 +224,13 @@ pub fn apply(rules: &RuleSet, doc: &Document, verdicts: &mut [Verdict]) -> bool 
         for (k, &i) in alive.iter().enumerate() {
             if matches!(verdicts[i], Verdict::Keep(KeepReason::Exception { .. })) {
                 classes[k].class = Class::Good;
+            }
+        }
+        if !classes.iter().any(|s| s.class == Class::Good) {
+            // An article of short paragraphs (wire copy) has no line long enough to be good on
+            // its own: its near-good sentences anchor it instead.
+            for shape in classes.iter_mut().filter(|s| s.class == Class::NearGood && s.sentence) {
+                shape.class = Class::Good;
             }
         }
         if !classes.iter().any(|s| s.class == Class::Good) {
@@ -354,6 +367,21 @@ fn revise(shapes: &[Shape], cfg: &HeuristicsConfig) -> Vec<Judged> {
             && good_follows(i, &revised)
         {
             revised[i] = Class::Good;
+        }
+    }
+    // A line ending with a colon right after good text introduces a list: the short lines
+    // that follow belong to the article however many they are.
+    for i in 0..n {
+        let follows_good = i > 0 && revised[i - 1] == Class::Good;
+        if !shapes[i].colon || !(revised[i] == Class::Good || follows_good) {
+            continue;
+        }
+        revised[i] = Class::Good;
+        for j in i + 1..n {
+            if class[j] != Class::Short {
+                break;
+            }
+            revised[j] = Class::Good;
         }
     }
     (0..n)

@@ -68,9 +68,12 @@ pub struct EvalArgs {
     /// Directory of cleaned outputs (ID.txt).
     #[arg(value_name = "OUT_DIR")]
     pub out: PathBuf,
-    /// Also list the N documents with the lowest F1 (default 20).
-    #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "20")]
-    pub per_doc: Option<usize>,
+    /// Also list the documents with the lowest F1 (see --worst); with --json, every document.
+    #[arg(long)]
+    pub per_doc: bool,
+    /// How many documents --per-doc lists.
+    #[arg(long, value_name = "N", default_value = "20")]
+    pub worst: usize,
     /// Print the totals (and with --per-doc every document) as JSON.
     #[arg(long)]
     pub json: bool,

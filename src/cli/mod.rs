@@ -139,7 +139,7 @@ fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     if args.json {
-        if args.per_doc.is_none() {
+        if !args.per_doc {
             evaluation.per_doc.clear();
         }
         serde_json::to_writer_pretty(&mut out, &evaluation)?;
@@ -149,7 +149,8 @@ fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
         writeln!(out, "docs: {}  (missing outputs: {})", evaluation.docs, evaluation.missing_outputs)?;
         writeln!(out, "macro  P={:.4}  R={:.4}  F1={:.4}", m.p, m.r, m.f1)?;
         writeln!(out, "micro  P={:.4}  R={:.4}  F1={:.4}", u.p, u.r, u.f1)?;
-        if let Some(n) = args.per_doc {
+        if args.per_doc {
+            let n = args.worst;
             let mut worst: Vec<_> = evaluation.per_doc.iter().collect();
             worst.sort_by(|a, b| a.f1.total_cmp(&b.f1).then(a.id.cmp(&b.id)));
             writeln!(
