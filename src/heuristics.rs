@@ -122,6 +122,8 @@ struct Shape {
     sentence: bool,
     /// Ends with a colon: introduces what follows ("Check out a few highlights:").
     colon: bool,
+    /// One to three words without closing punctuation: a menu item, a label, a tag.
+    nav_like: bool,
 }
 
 fn shape(line: &str, stopwords: Option<&std::collections::HashSet<&str>>, cfg: &HeuristicsConfig) -> Shape {
@@ -136,7 +138,8 @@ fn shape(line: &str, stopwords: Option<&std::collections::HashSet<&str>>, cfg: &
         && tokens <= 20
         && text.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric() || c == '"' || c == '“');
     let colon = text.ends_with(':');
-    let bad = |why| Shape { chars, class: Class::Bad, why, heading, sentence: false, colon };
+    let nav_like = tokens <= 3 && !terminal;
+    let bad = |why| Shape { chars, class: Class::Bad, why, heading, sentence: false, colon, nav_like };
 
     let non_space = text.chars().filter(|c| !c.is_whitespace()).count().max(1);
     let digits_and_symbols =
@@ -170,7 +173,15 @@ fn shape(line: &str, stopwords: Option<&std::collections::HashSet<&str>>, cfg: &
     }
     let sentence = terminal && ratio.is_some_and(|r| r >= cfg.stopwords_high);
     if chars < cfg.length_low {
-        return Shape { chars, class: Class::Short, why: Why::ShortInBoilerplate, heading, sentence, colon };
+        return Shape {
+            chars,
+            class: Class::Short,
+            why: Why::ShortInBoilerplate,
+            heading,
+            sentence,
+            colon,
+            nav_like,
+        };
     }
     let class = match ratio {
         Some(r) if r >= cfg.stopwords_high && chars > cfg.length_high => Class::Good,
@@ -187,7 +198,7 @@ fn shape(line: &str, stopwords: Option<&std::collections::HashSet<&str>>, cfg: &
         None if terminal => Class::NearGood,
         None => Class::Bad,
     };
-    Shape { chars, class, why: Why::NotProse, heading, sentence, colon }
+    Shape { chars, class, why: Why::NotProse, heading, sentence, colon, nav_like }
 }
 
 /// True when a sentence ends inside the line (". " before a capital or digit).
@@ -414,15 +425,18 @@ fn main_stretches(
                                                                 // Lines since the last prose line, and how many of them are clear boilerplate (dropped by a
                                                                 // rule, or bad by their own shape). A gap of nothing but short lines is a list inside the
                                                                 // article, however long.
-    let (mut gap, mut strong) = (0, 0);
+    let (mut gap, mut strong, mut nav) = (0, 0, 0);
     for k in 0..judged.len() {
         strong += dropped_before[k];
         if !is_prose(k) {
             gap += 1;
             strong += usize::from(shapes[k].class == Class::Bad);
+            nav += usize::from(shapes[k].nav_like && judged[k] != Judged::Good);
             continue;
         }
-        let gap_is_weak = gap <= cfg.max_gap_lines || strong == 0;
+        // A long run of menu-like lines is navigation even when no rule named it.
+        let gap_is_weak =
+            (gap <= cfg.max_gap_lines && strong < 3) || (strong == 0 && nav <= cfg.max_gap_lines);
         let crosses_boundary =
             stretches.last().is_some_and(|last| boundaries[last.1 + 1..=k].iter().any(|b| *b));
         match stretches.last_mut() {
@@ -432,7 +446,7 @@ fn main_stretches(
             }
             _ => stretches.push((k, k, shapes[k].chars)),
         }
-        (gap, strong) = (0, 0);
+        (gap, strong, nav) = (0, 0, 0);
     }
     let main =
         stretches.iter().find(|s| s.2 >= cfg.min_main_chars).or_else(|| stretches.iter().max_by_key(|s| s.2));
@@ -449,6 +463,21 @@ fn main_stretches(
         }
         (first, last, chars)
     });
+    // Later stretches of substantial prose continue the article (it was interrupted by an ad
+    // block or an inline teaser), until a comment section starts.
+    let main_end = main.map(|(_, last, _)| last);
+    if let Some(main_end) = main_end {
+        let mut previous_end = main_end;
+        for &(first, last, chars) in stretches.iter().filter(|s| s.0 > main_end) {
+            if boundaries[previous_end + 1..=first].iter().any(|b| *b) {
+                break;
+            }
+            if chars >= 3 * cfg.min_main_chars {
+                keep[first..=last].iter_mut().for_each(|k| *k = true);
+                previous_end = last;
+            }
+        }
+    }
     if let Some((mut first, mut last, _)) = main {
         // Headline and byline before, a closing short line after: short lines kept by context,
         // never prose of another stretch, never across a comment marker.
