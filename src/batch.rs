@@ -26,6 +26,14 @@ use crate::read::plan::{Format, Job};
 use crate::read::wet::WarcReader;
 use crate::write::atomic::AtomicFile;
 
+/// A document of at least this many bytes of which less than [`FLAG_KEPT_SHARE`] is kept is
+/// flagged in the summary: the cleaner removed an implausibly large share of it.
+const FLAG_MIN_BYTES: usize = 1000;
+/// See [`FLAG_MIN_BYTES`].
+const FLAG_KEPT_SHARE: f64 = 0.05;
+/// How many flagged documents the stats name.
+const FLAG_EXAMPLES: usize = 20;
+
 /// A batch of records is cut at this many bytes…
 const BATCH_BYTES: usize = 8 << 20;
 /// …or this many records.
@@ -114,6 +122,11 @@ pub struct Stats {
     pub documents: u64,
     /// Documents of which every line was dropped.
     pub documents_emptied: u64,
+    /// Documents that lost an implausibly large share of their text (emptied ones included):
+    /// worth a look with `thresh explain`.
+    pub documents_flagged: u64,
+    /// The first flagged documents (file, or file:line for JSONL records).
+    pub flagged_examples: Vec<String>,
     /// JSONL lines that were not records (skipped or kept as they were).
     pub records_malformed: u64,
     /// Bytes of document text in.
@@ -160,7 +173,13 @@ struct Tally {
 }
 
 impl Tally {
-    fn add_document(&mut self, text_len: usize, outcome: &Outcome, out_len: usize) {
+    fn add_document(
+        &mut self,
+        text_len: usize,
+        outcome: &Outcome,
+        out_len: usize,
+        name: impl FnOnce() -> String,
+    ) {
         let s = &mut self.stats;
         s.documents += 1;
         s.bytes_in += text_len as u64;
@@ -168,6 +187,13 @@ impl Tally {
         s.lines_in += outcome.document.len() as u64;
         if outcome.emptied() {
             s.documents_emptied += 1;
+        }
+        let implausible = text_len >= FLAG_MIN_BYTES && (out_len as f64) < FLAG_KEPT_SHARE * text_len as f64;
+        if outcome.emptied() || implausible {
+            s.documents_flagged += 1;
+            if s.flagged_examples.len() < FLAG_EXAMPLES {
+                s.flagged_examples.push(name());
+            }
         }
         for verdict in &outcome.verdicts {
             if let Verdict::Drop(reason) = verdict {
@@ -187,6 +213,9 @@ impl Tally {
         a.files_failed += b.files_failed;
         a.documents += b.documents;
         a.documents_emptied += b.documents_emptied;
+        a.documents_flagged += b.documents_flagged;
+        let room = FLAG_EXAMPLES.saturating_sub(a.flagged_examples.len());
+        a.flagged_examples.extend(b.flagged_examples.into_iter().take(room));
         a.records_malformed += b.records_malformed;
         a.bytes_in += b.bytes_in;
         a.bytes_out += b.bytes_out;
@@ -363,7 +392,7 @@ impl<'a> Batch<'a> {
         match job.format {
             Format::Text => self.text(job, reader, out, tally),
             Format::Jsonl => self.jsonl(&job.input.display().to_string(), reader, out, tally),
-            Format::Wet => self.wet(reader, out, tally),
+            Format::Wet => self.wet(&job.input.display().to_string(), reader, out, tally),
         }
     }
 
@@ -394,7 +423,7 @@ impl<'a> Batch<'a> {
                 outcome.document.len()
             ));
         }
-        tally.add_document(text_len, &outcome, counted.written);
+        tally.add_document(text_len, &outcome, counted.written, || path.clone());
         self.progress.documents(1);
         Ok(())
     }
@@ -435,7 +464,7 @@ impl<'a> Batch<'a> {
                         out.write_all(line.as_bytes())
                             .and_then(|()| out.write_all(terminator(raw)))
                             .map_err(JobError::Output)?;
-                        tally.add_document(text_len, &outcome, out_len);
+                        tally.add_document(text_len, &outcome, out_len, || format!("{path}:{number}"));
                     }
                     LineResult::Blank => out.write_all(raw).map_err(JobError::Output)?,
                     LineResult::Bad(message) => {
@@ -479,6 +508,7 @@ impl<'a> Batch<'a> {
 
     fn wet<W: Write + ?Sized>(
         &self,
+        path: &str,
         reader: Box<dyn BufRead + Send + '_>,
         out: &mut W,
         tally: &mut Tally,
@@ -508,7 +538,7 @@ impl<'a> Batch<'a> {
                     Some(_) => {}
                 }
             }
-            let results: Vec<(String, usize, usize, Outcome)> = batch
+            let results: Vec<(String, usize, usize, Outcome, String)> = batch
                 .par_iter()
                 .map(|record| {
                     let text = String::from_utf8_lossy(&record.body);
@@ -523,14 +553,15 @@ impl<'a> Batch<'a> {
                         thresh: self.options.annotate.then(|| annotation(self.cleaner, &outcome)),
                     };
                     let line = serde_json::to_string(&doc).expect("documents always serialise");
-                    (line, text.len(), cleaned.len(), outcome)
+                    let id = record.header("WARC-Record-ID").or(url).unwrap_or("record").to_string();
+                    (line, text.len(), cleaned.len(), outcome, id)
                 })
                 .collect();
-            for (line, text_len, out_len, outcome) in &results {
+            for (line, text_len, out_len, outcome, id) in &results {
                 out.write_all(line.as_bytes())
                     .and_then(|()| out.write_all(b"\n"))
                     .map_err(JobError::Output)?;
-                tally.add_document(*text_len, outcome, *out_len);
+                tally.add_document(*text_len, outcome, *out_len, || format!("{path}: {id}"));
             }
             self.progress.documents(results.len() as u64);
             if finished {

@@ -19,6 +19,10 @@
 //!    (`heuristics/outside-main-text`). A long well-formed paragraph is therefore never dropped
 //!    on one weak signal: it must be cut off from the article by a run of boilerplate.
 //!
+//! 4. **Unrelated teasers.** Next to a teaser marker (a line dropped by a `teasers` rule) or a
+//!    repeated headline, a line whose content words the rest of the article hardly shares is a
+//!    teaser for another story (`heuristics/unrelated-teaser`).
+//!
 //! Guard rails: lines kept by an exception rule are never dropped and count as good; a document
 //! with no good line at all is left to the rules (there is no article to anchor on); the pass
 //! repeats on the kept lines until nothing changes, so cleaning is idempotent.
@@ -30,7 +34,7 @@ use crate::matcher::RuleSet;
 use crate::segment::Document;
 
 /// Ids and descriptions of the heuristics, as `thresh rules list` and `explain` show them.
-pub const HEURISTICS: [(&str, &str); 7] = [
+pub const HEURISTICS: [(&str, &str); 8] = [
     ("heuristics/not-prose", "A line of some length with few function words: link lists, names, labels"),
     ("heuristics/menu-line", "Title-case words between separators: Home | News | Sport"),
     ("heuristics/counter", "Mostly digits and symbols: dates, counters like '3 comments', prices"),
@@ -46,6 +50,10 @@ pub const HEURISTICS: [(&str, &str); 7] = [
     (
         "heuristics/outside-main-text",
         "Prose cut off from the article by boilerplate: comments, teasers, footers",
+    ),
+    (
+        "heuristics/unrelated-teaser",
+        "Next to a teaser marker or repeated headline, a line whose words the article does not share",
     ),
 ];
 
@@ -110,6 +118,7 @@ enum Why {
     ShortInBoilerplate = 4,
     NearBoilerplate = 5,
     OutsideMain = 6,
+    UnrelatedTeaser = 7,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -251,12 +260,14 @@ pub fn apply(rules: &RuleSet, doc: &Document, verdicts: &mut [Verdict]) -> bool 
         let boundaries = comment_boundaries(rules, verdicts, &alive);
         let dropped_before = dropped_before(verdicts, &alive);
         let keep = main_stretches(&judged, &classes, &boundaries, &dropped_before, &cfg);
+        let teasers = unrelated_teasers(rules, doc, verdicts, &alive, stopwords);
         let mut dropped_now = false;
         for (k, &i) in alive.iter().enumerate() {
             if matches!(verdicts[i], Verdict::Keep(KeepReason::Exception { .. })) {
                 continue;
             }
             let why = match (judged[k], keep[k]) {
+                (Judged::Good, true) if teasers[k] => Why::UnrelatedTeaser,
                 (Judged::Good, true) => continue,
                 (Judged::Good, false) => Why::OutsideMain,
                 (Judged::Bad(why), _) => why,
@@ -491,6 +502,74 @@ fn main_stretches(
         keep[first..=last].iter_mut().for_each(|k| *k = true);
     }
     keep
+}
+
+/// How many blocks after a teaser marker may hold its teaser.
+const TEASER_BLOCKS: usize = 2;
+/// A teaser candidate shares less than this share of its content words with the article.
+const TEASER_MAX_SHARED: f64 = 0.2;
+/// Candidates with fewer content words are not judged.
+const TEASER_MIN_WORDS: usize = 4;
+
+/// For each kept line, whether it is an unrelated teaser: in the block of a teaser marker or in
+/// the [`TEASER_BLOCKS`] blocks after it, with less than [`TEASER_MAX_SHARED`] of its content
+/// words (not stopwords, three letters or more) found in the rest of the kept text.
+fn unrelated_teasers(
+    rules: &RuleSet,
+    doc: &Document,
+    verdicts: &[Verdict],
+    alive: &[usize],
+    stopwords: Option<&std::collections::HashSet<&str>>,
+) -> Vec<bool> {
+    let mut candidate = vec![false; alive.len()];
+    let is_marker = |line: usize| match &verdicts[line] {
+        Verdict::Drop(reason) => {
+            let rule = rules.rule(reason.rule);
+            rule.category == "teasers" || rule.action == crate::rules::Action::DropRepeat
+        }
+        Verdict::Keep(_) => false,
+    };
+    let marker_blocks: Vec<usize> =
+        (0..doc.len()).filter(|&l| is_marker(l)).map(|l| doc.lines()[l].block).collect();
+    if marker_blocks.is_empty() {
+        return candidate;
+    }
+    for (k, &line) in alive.iter().enumerate() {
+        let b = doc.lines()[line].block;
+        candidate[k] = marker_blocks.iter().any(|&m| b >= m && b <= m + TEASER_BLOCKS);
+    }
+    let content_words = |line: usize| -> std::collections::HashSet<String> {
+        let folded = fold::fold(doc.line_text(line));
+        language::words(&folded)
+            .filter(|w| w.chars().count() >= 3 && w.chars().all(char::is_alphabetic))
+            .filter(|w| !stopwords.is_some_and(|sw| sw.contains(w)))
+            .map(str::to_string)
+            .collect()
+    };
+    let article: std::collections::HashSet<String> = alive
+        .iter()
+        .enumerate()
+        .filter(|(k, _)| !candidate[*k])
+        .flat_map(|(_, &line)| content_words(line))
+        .collect();
+    if article.is_empty() {
+        return vec![false; alive.len()];
+    }
+    alive
+        .iter()
+        .enumerate()
+        .map(|(k, &line)| {
+            if !candidate[k] {
+                return false;
+            }
+            let words = content_words(line);
+            if words.len() < TEASER_MIN_WORDS {
+                return false;
+            }
+            let shared = words.iter().filter(|w| article.contains(w.as_str())).count();
+            (shared as f64) < TEASER_MAX_SHARED * words.len() as f64
+        })
+        .collect()
 }
 
 /// For each kept line, how many lines dropped by rules (not by an earlier round of heuristics)

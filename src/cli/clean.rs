@@ -139,11 +139,14 @@ fn render_summary(stats: &Stats) -> String {
         stats.lines_dropped,
         stats.lines_in
     ));
-    if stats.documents_emptied > 0 || stats.records_malformed > 0 {
+    if stats.documents_flagged > 0 || stats.records_malformed > 0 {
         s.push_str(&format!(
-            "thresh: {} documents emptied, {} malformed records\n",
-            stats.documents_emptied, stats.records_malformed
+            "thresh: {} documents flagged (most of their text removed, {} emptied), {} malformed records\n",
+            stats.documents_flagged, stats.documents_emptied, stats.records_malformed
         ));
+        for example in stats.flagged_examples.iter().take(5) {
+            s.push_str(&format!("thresh:   flagged: {example} (see `thresh explain`)\n"));
+        }
     }
     let top = stats.top_rules(5);
     if !top.is_empty() {
