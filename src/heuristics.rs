@@ -23,7 +23,8 @@
 //!    repeated headline, a line whose content words the rest of the article hardly shares is a
 //!    teaser for another story (`heuristics/unrelated-teaser`).
 //!
-//! Guard rails: lines kept by an exception rule are never dropped and count as good; a document
+//! Guard rails: lines kept by an exception rule are never dropped (they protect themselves, not
+//! the lines around them); a document
 //! with no good line at all is left to the rules (there is no article to anchor on); the pass
 //! repeats on the kept lines until nothing changes, so cleaning is idempotent.
 
@@ -241,11 +242,6 @@ pub fn apply(rules: &RuleSet, doc: &Document, verdicts: &mut [Verdict]) -> bool 
             .iter()
             .map(|&i| *shapes[i].get_or_insert_with(|| shape(doc.line_text(i), stopwords, &cfg)))
             .collect();
-        for (k, &i) in alive.iter().enumerate() {
-            if matches!(verdicts[i], Verdict::Keep(KeepReason::Exception { .. })) {
-                classes[k].class = Class::Good;
-            }
-        }
         if !classes.iter().any(|s| s.class == Class::Good) {
             // An article of short paragraphs (wire copy) has no line long enough to be good on
             // its own: its near-good sentences anchor it instead.
@@ -296,10 +292,13 @@ enum Judged {
 fn revise(shapes: &[Shape], cfg: &HeuristicsConfig) -> Vec<Judged> {
     let n = shapes.len();
     let mut class: Vec<Class> = shapes.iter().map(|s| s.class).collect();
+    // Rescues are anchored in prose by its own shape, never in another rescued line: a chain
+    // of "headings" would climb a whole menu.
+    let prose = |j: usize| matches!(shapes[j].class, Class::Good | Class::NearGood);
     let good_follows = |i: usize, class: &[Class]| {
         let mut distance = 0;
         for j in i + 1..n.min(i + 1 + cfg.max_edge_lines) {
-            if class[j] == Class::Good {
+            if class[j] == Class::Good && prose(j) {
                 return true;
             }
             distance += shapes[j].chars;
@@ -345,7 +344,7 @@ fn revise(shapes: &[Shape], cfg: &HeuristicsConfig) -> Vec<Judged> {
     // last sentence; a long run of short lines there is navigation.
     let near_prose_at_edge = |class: &[Class], i: usize| {
         [false, true].into_iter().any(|forward| match neighbour(class, i, forward, false) {
-            Some((Class::Good | Class::NearGood, j)) => {
+            Some((Class::Good | Class::NearGood, j)) if prose(j) => {
                 gap(i, j) + shapes[i].chars <= cfg.max_heading_distance && i.abs_diff(j) <= cfg.max_edge_lines
             }
             _ => false,

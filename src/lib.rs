@@ -25,6 +25,7 @@ pub mod eval;
 pub mod fold;
 pub mod heuristics;
 pub mod language;
+pub mod learn;
 pub mod matcher;
 pub mod normalize;
 pub mod read;

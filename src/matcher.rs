@@ -652,7 +652,7 @@ fn original_span(line: &str, folded_span: Range<usize>) -> Range<usize> {
 }
 
 /// The lower-cased host of a URL, without port, user info or a leading `www.`.
-fn url_host(url: &str) -> Option<String> {
+pub(crate) fn url_host(url: &str) -> Option<String> {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
     let authority = rest.split(['/', '?', '#']).next()?;
     let host = authority.rsplit('@').next()?.split(':').next()?;

@@ -50,6 +50,16 @@ pub enum Command {
     /// List, check and test rule files.
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Propose rules from lines that repeat across a corpus (boilerplate repeats, content does
+    /// not).
+    ///
+    /// Reads files, directories, JSONL and WET shards like `clean`, counts every line the
+    /// current rules keep, per site when the input carries URLs, and writes one rule pack per
+    /// site into DIR (SITE.toml, or all.toml without URLs) plus DIR/learned.toml, which
+    /// includes them all. Each proposed rule carries its count and example documents; short
+    /// generic lines and repeated sentences are proposed switched off. Review, then use
+    /// `thresh clean --rules DIR/learned.toml`.
+    Learn(LearnArgs),
     /// Score cleaned outputs against human gold text (token-level precision, recall and F1).
     ///
     /// For every GOLD_DIR/ID.txt, OUT_DIR/ID.txt is compared (a missing output counts as
@@ -57,6 +67,41 @@ pub enum Command {
     /// macro averages the documents, micro pools their counts. Same definition as the thresh
     /// benchmark's score.py.
     Eval(EvalArgs),
+}
+
+/// `thresh learn`.
+#[derive(Debug, Args)]
+pub struct LearnArgs {
+    /// Files or directories to learn from.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Directory to write the proposed packs into.
+    #[arg(short, long = "output", value_name = "DIR", default_value = "learned")]
+    pub output: PathBuf,
+    /// A line must stand in at least N documents of its site.
+    #[arg(long, value_name = "N", default_value = "5")]
+    pub min_docs: u64,
+    /// …and in at least this share of its site's documents (0.0-1.0).
+    #[arg(long, value_name = "SHARE", default_value = "0.2")]
+    pub min_share: f64,
+    /// Replace packs an earlier run wrote into DIR.
+    #[arg(long)]
+    pub force: bool,
+    /// Input format.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub format: FormatArg,
+    /// JSONL field holding the text.
+    #[arg(long, value_name = "NAME", default_value = "text")]
+    pub text_field: String,
+    /// JSONL field holding the page URL (proposals are made per site).
+    #[arg(long, value_name = "NAME", default_value = "url")]
+    pub url_field: String,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub rules: RuleArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub input: InputArgs,
 }
 
 /// `thresh eval`.

@@ -6,6 +6,7 @@
 
 mod args;
 mod clean;
+mod learn;
 mod rules_cmd;
 
 use std::io::{self, BufWriter, Write};
@@ -31,6 +32,7 @@ pub fn main() -> ExitCode {
         Command::Explain(args) => explain(args),
         Command::Rules(command) => rules_cmd::run(command),
         Command::Eval(args) => eval(args),
+        Command::Learn(args) => learn::learn(args),
     };
     match result {
         Ok(code) => code,

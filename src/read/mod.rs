@@ -3,6 +3,7 @@
 //! submodules.
 
 pub mod compression;
+pub mod documents;
 pub mod jsonl;
 pub mod plan;
 pub mod wet;

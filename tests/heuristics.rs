@@ -1,0 +1,196 @@
+//! The heuristics on small hand-written pages: what no rule names is judged by the line's
+//! shape, its neighbours and the article's main stretch; explain names the heuristic.
+
+use std::path::Path;
+use std::process::Command;
+
+use thresh::decide::Verdict;
+use thresh::rules::parse_pack;
+use thresh::{Cleaner, DocumentContext, RuleSetBuilder};
+
+const P1: &str = "The city council voted on Tuesday to build forty kilometres of protected bike lanes over the next three years, ending a debate that had divided residents and shop owners for most of the past decade.";
+const P2: &str = "Supporters said that the lanes would make the city safer for the children who cycle to school, while opponents argued that the loss of parking spaces would hurt the small shops along the main road.";
+const P3: &str = "The mayor said that the first lanes would open in the spring, and that the council would report on their use to the residents of each district before it decided where the next ones should go.";
+
+fn cleaner() -> Cleaner {
+    Cleaner::new(RuleSetBuilder::with_bundled().build().unwrap())
+}
+
+fn cleaner_with(extra: &str) -> Cleaner {
+    let mut builder = RuleSetBuilder::with_bundled();
+    builder.add_pack(parse_pack(Path::new("extra.toml"), extra).unwrap().pack);
+    Cleaner::new(builder.build().unwrap())
+}
+
+/// The id of the rule or heuristic that dropped each line (`None` for kept lines).
+fn reasons(cleaner: &Cleaner, text: &str) -> Vec<(String, Option<String>)> {
+    let outcome = cleaner.run(text, DocumentContext::default());
+    outcome
+        .verdicts
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let line = outcome.document.line_text(i).to_string();
+            match v {
+                Verdict::Drop(r) => (line, Some(cleaner.rules().rule(r.rule).id.clone())),
+                Verdict::Keep(_) => (line, None),
+            }
+        })
+        .collect()
+}
+
+fn reason_of<'a>(reasons: &'a [(String, Option<String>)], line: &str) -> Option<&'a str> {
+    reasons.iter().find(|(l, _)| l == line).unwrap_or_else(|| panic!("no line {line:?}")).1.as_deref()
+}
+
+#[test]
+fn a_menu_run_goes_and_the_article_stays() {
+    let page = format!("Latest\nWorld\nBusiness\nCulture\nOpinion\nPodcasts\nCity desk\n\nBike lanes approved\n\n{P1}\n\n{P2}\n\n{P3}\n");
+    let r = reasons(&cleaner(), &page);
+    for item in ["Latest", "World", "Business", "Culture", "Opinion"] {
+        assert_eq!(reason_of(&r, item), Some("heuristics/short-in-boilerplate"), "{item}");
+    }
+    assert_eq!(reason_of(&r, "Bike lanes approved"), None, "the headline right above the article stays");
+    for p in [P1, P2, P3] {
+        assert_eq!(reason_of(&r, p), None);
+    }
+}
+
+#[test]
+fn a_separator_menu_line_goes() {
+    let page = format!("Home | News | Sport | Business | Travel\n\n{P1}\n\n{P2}\n");
+    let r = reasons(&cleaner(), &page);
+    assert_eq!(reason_of(&r, "Home | News | Sport | Business | Travel"), Some("heuristics/menu-line"));
+}
+
+#[test]
+fn a_subheading_between_paragraphs_stays() {
+    let page = format!("{P1}\n\nWhat happens next\n\n{P2}\n\n{P3}\n");
+    assert_eq!(cleaner().clean(&page), thresh::normalize::normalize(&page));
+}
+
+#[test]
+fn keyword_stuffed_alt_text_goes_even_without_its_rule() {
+    let alt =
+        "city council bike lanes vote tuesday forty kilometres protected lanes residents shop owners decade";
+    let page = format!("{P1}\n{alt}\n\n{P2}\n\n{P3}\n");
+    let c = cleaner_with("[pack]\ndisable = [\"alt-text\"]\n");
+    assert_eq!(reason_of(&reasons(&c, &page), alt), Some("heuristics/keyword-stuffed"));
+}
+
+#[test]
+fn a_counter_line_goes() {
+    let page = format!("{P1}\n\n{P2}\n\n{P3}\n\n12 | 4,512 | 09:45\nMenu\nAbout us\n");
+    let r = reasons(&cleaner(), &page);
+    assert_eq!(reason_of(&r, "12 | 4,512 | 09:45"), Some("heuristics/counter"));
+}
+
+#[test]
+fn an_unrelated_teaser_paragraph_goes_and_a_related_one_stays() {
+    let teaser = "Hundreds of people gathered outside the national assembly in Seoul, demanding the repeal of martial law while lawmakers voted against the president's declaration.";
+    let related = "Council members also said that the bike lanes would connect the schools of each district, and residents will be asked about the next lanes.";
+    let page =
+        format!("{P1}\n\n{P2}\n\nRead more\n\n{teaser}\n\n{P3}\n\nRelated\n\n{related}\n\n{P1} Again.\n");
+    let r = reasons(&cleaner(), &page);
+    assert_eq!(reason_of(&r, teaser), Some("heuristics/unrelated-teaser"));
+    assert_eq!(reason_of(&r, related), None, "a paragraph about the article's subject stays");
+    assert_eq!(reason_of(&r, P3), None);
+}
+
+#[test]
+fn a_one_line_article_survives() {
+    for page in
+        ["The mayor resigned on Friday, citing health reasons.\n", "Storm warning for the coast tonight\n"]
+    {
+        assert_eq!(cleaner().clean(page), page);
+    }
+}
+
+#[test]
+fn comments_after_the_article_go() {
+    let comment = "I really liked this article and I think that the author is right about most of the points that were made in it, thanks for writing it all down for us and for the people of the city.";
+    let page = format!("{P1}\n\n{P2}\n\n{P3}\n\n3 Comments\n\nJane on Monday\n\n{comment}\n\nBob on Tuesday\n\n{comment} Yes.\n");
+    let r = reasons(&cleaner(), &page);
+    assert_eq!(reason_of(&r, comment), Some("heuristics/outside-main-text"));
+    assert_eq!(reason_of(&r, P3), None);
+}
+
+#[test]
+fn a_list_introduced_by_a_colon_stays() {
+    let page = format!("{P1}\n\nThe first lanes will run through:\nNorth Street\nHarbour Road\nOld Town\nThe station square\nMill Lane\n");
+    assert_eq!(cleaner().clean(&page), thresh::normalize::normalize(&page));
+}
+
+#[test]
+fn guard_rail_no_prose_means_no_judgement() {
+    // A page without any line of prose has no article to anchor on: only rules apply.
+    let page = "Opening hours\nMonday to Friday\n9:00 to 17:00\nClosed on holidays\n";
+    assert_eq!(cleaner().clean(page), page);
+}
+
+#[test]
+fn guard_rail_exceptions_are_never_dropped_by_heuristics() {
+    let page = format!("Latest\nWorld\nBusiness\nCulture\nOpinion\n\n{P1}\n\n{P2}\n");
+    let c = cleaner_with("[[rule]]\nid = \"mine/keep-culture\"\nline = \"Culture\"\naction = \"keep\"\n");
+    let r = reasons(&c, &page);
+    assert_eq!(reason_of(&r, "Culture"), None);
+    assert_eq!(reason_of(&r, "World"), Some("heuristics/short-in-boilerplate"));
+}
+
+#[test]
+fn thresholds_and_switches_come_from_rule_files() {
+    let page = format!("Latest\nWorld\nBusiness\nCulture\nOpinion\n\n{P1}\n\n{P2}\n");
+    let off = cleaner_with("[heuristics]\nenabled = false\n");
+    assert_eq!(off.clean(&page), thresh::normalize::normalize(&page));
+    let mut builder = RuleSetBuilder::with_bundled();
+    builder.disable("heuristics");
+    assert_eq!(Cleaner::new(builder.build().unwrap()).clean(&page), thresh::normalize::normalize(&page));
+    // With a very high bar for "good" prose, nothing anchors the article: nothing is judged.
+    let strict = cleaner_with("[heuristics]\nlength_high = 5000\nstopwords_high = 0.99\n");
+    assert_eq!(strict.clean(&page), thresh::normalize::normalize(&page));
+}
+
+#[test]
+fn explain_names_the_heuristic() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("page.txt");
+    std::fs::write(&file, format!("Latest\nWorld\nBusiness\nCulture\nOpinion\n\n{P1}\n\n{P2}\n")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_thresh"))
+        .args(["explain", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("    2 drop heuristics/short-in-boilerplate"), "{text}");
+    let list = Command::new(env!("CARGO_BIN_EXE_thresh")).args(["rules", "list"]).output().unwrap();
+    let list = String::from_utf8(list.stdout).unwrap();
+    assert!(
+        list.lines().any(|l| l.starts_with("heuristics/unrelated-teaser") && l.contains("heuristics")),
+        "{list}"
+    );
+}
+
+#[test]
+fn implausible_removals_are_flagged_in_the_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    std::fs::write(input.join("ok.txt"), format!("{P1}\n\n{P2}\n")).unwrap();
+    std::fs::write(input.join("all-chrome.txt"), "Advertisement\n\nShare\n\nPrivacy Policy\n").unwrap();
+    let stats = dir.path().join("stats.json");
+    let out = Command::new(env!("CARGO_BIN_EXE_thresh"))
+        .args([
+            "clean",
+            input.to_str().unwrap(),
+            "-o",
+            dir.path().join("out").to_str().unwrap(),
+            "--stats",
+            stats.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("1 documents flagged (most of their text removed, 1 emptied)"), "{err}");
+    assert!(err.contains("flagged: ") && err.contains("all-chrome.txt"), "{err}");
+    let stats: serde_json::Value = serde_json::from_slice(&std::fs::read(stats).unwrap()).unwrap();
+    assert_eq!(stats["documents_flagged"], 1);
+}
