@@ -91,12 +91,12 @@ impl Default for HeuristicsConfig {
             enabled: true,
             length_low: 70,
             length_high: 200,
-            stopwords_low: 0.20,
+            stopwords_low: 0.18,
             stopwords_high: 0.32,
             max_heading_distance: 200,
             max_gap_lines: 12,
             min_main_chars: 400,
-            max_edge_lines: 3,
+            max_edge_lines: 4,
         }
     }
 }
@@ -134,6 +134,8 @@ struct Shape {
     colon: bool,
     /// One to three words without closing punctuation: a menu item, a label, a tag.
     nav_like: bool,
+    /// Ends with a comma or semicolon: the sentence goes on in the next line.
+    continues: bool,
 }
 
 fn shape(line: &str, stopwords: Option<&std::collections::HashSet<&str>>, cfg: &HeuristicsConfig) -> Shape {
@@ -149,7 +151,9 @@ fn shape(line: &str, stopwords: Option<&std::collections::HashSet<&str>>, cfg: &
         && text.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric() || c == '"' || c == '“');
     let colon = text.ends_with(':');
     let nav_like = tokens <= 3 && !terminal;
-    let bad = |why| Shape { chars, class: Class::Bad, why, heading, sentence: false, colon, nav_like };
+    let continues = text.ends_with([',', ';']);
+    let bad =
+        |why| Shape { chars, class: Class::Bad, why, heading, sentence: false, colon, nav_like, continues };
 
     let non_space = text.chars().filter(|c| !c.is_whitespace()).count().max(1);
     let digits_and_symbols =
@@ -191,6 +195,7 @@ fn shape(line: &str, stopwords: Option<&std::collections::HashSet<&str>>, cfg: &
             sentence,
             colon,
             nav_like,
+            continues,
         };
     }
     let class = match ratio {
@@ -208,7 +213,7 @@ fn shape(line: &str, stopwords: Option<&std::collections::HashSet<&str>>, cfg: &
         None if terminal => Class::NearGood,
         None => Class::Bad,
     };
-    Shape { chars, class, why: Why::NotProse, heading, sentence, colon, nav_like }
+    Shape { chars, class, why: Why::NotProse, heading, sentence, colon, nav_like, continues }
 }
 
 /// True when a sentence ends inside the line (". " before a capital or digit).
@@ -403,6 +408,13 @@ fn revise(shapes: &[Shape], cfg: &HeuristicsConfig) -> Vec<Judged> {
                 break;
             }
             revised[j] = Class::Good;
+        }
+    }
+    // A line after one ending with a comma or semicolon continues its sentence (a list written
+    // across lines): it shares the kept line's fate, and so does the rest of the sentence.
+    for i in 1..n {
+        if class[i] == Class::Short && revised[i - 1] == Class::Good && shapes[i - 1].continues {
+            revised[i] = Class::Good;
         }
     }
     (0..n)
