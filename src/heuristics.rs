@@ -142,8 +142,21 @@ fn shape(line: &str, stopwords: Option<&std::collections::HashSet<&str>>, cfg: &
     let text = line.trim();
     let chars = text.chars().count();
     let folded = fold::fold(text);
-    let words: Vec<&str> = language::words(&folded).collect();
-    let tokens = text.split_whitespace().count();
+    let words = language::words(&folded).count();
+    // One pass over the tokens: how many, how many separators, how many capitalised.
+    let (mut tokens, mut separators, mut capitalised) = (0usize, 0usize, 0usize);
+    for token in text.split_whitespace() {
+        tokens += 1;
+        if token
+            .chars()
+            .all(|c| matches!(c, '|' | '•' | '·' | '»' | '›' | '>' | '/' | '–' | '-' | '*' | '◦' | '▪'))
+        {
+            separators += 1;
+        }
+        if token.chars().next().is_some_and(char::is_uppercase) {
+            capitalised += 1;
+        }
+    }
     let terminal =
         text.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»']).ends_with(['.', '!', '?', '…', ':', ';']);
     let heading = !terminal
@@ -162,15 +175,6 @@ fn shape(line: &str, stopwords: Option<&std::collections::HashSet<&str>>, cfg: &
     if chars < cfg.length_low && digits > 0 && digits_and_symbols * 5 > non_space * 3 {
         return bad(Why::Counter);
     }
-    let separators = text
-        .split_whitespace()
-        .filter(|t| {
-            t.chars()
-                .all(|c| matches!(c, '|' | '•' | '·' | '»' | '›' | '>' | '/' | '–' | '-' | '*' | '◦' | '▪'))
-        })
-        .count();
-    let capitalised =
-        text.split_whitespace().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
     let ratio = stopwords.map(|sw| language::stopword_ratio(&folded, sw));
     if separators >= 2
         && capitalised * 2 >= tokens.saturating_sub(separators)
@@ -178,7 +182,7 @@ fn shape(line: &str, stopwords: Option<&std::collections::HashSet<&str>>, cfg: &
     {
         return bad(Why::MenuLine);
     }
-    if words.len() >= 12
+    if words >= 12
         && !text.chars().any(|c| matches!(c, '.' | ',' | ';' | ':' | '!' | '?'))
         && text.chars().all(|c| !c.is_uppercase())
         && ratio.is_none_or(|r| r < 0.15)
@@ -234,7 +238,9 @@ pub fn apply(rules: &RuleSet, doc: &Document, verdicts: &mut [Verdict]) -> bool 
     }
     let mut dropped_any = false;
     let mut shapes: Vec<Option<Shape>> = vec![None; doc.len()];
+    // Detected once, from the lines the rules keep: the longest of them are the article.
     let mut language: Option<Option<Language>> = None;
+    let mut rounds = 0;
     loop {
         let alive: Vec<usize> = (0..doc.len()).filter(|&i| verdicts[i].is_keep()).collect();
         if alive.is_empty() {
@@ -282,10 +288,15 @@ pub fn apply(rules: &RuleSet, doc: &Document, verdicts: &mut [Verdict]) -> bool 
             return dropped_any;
         }
         dropped_any = true;
-        // The kept lines may be in another language than the page around them.
-        language = None;
+        rounds += 1;
+        if rounds == MAX_ROUNDS {
+            return dropped_any;
+        }
     }
 }
+
+/// Bound on rounds over one document; real pages settle in two or three.
+const MAX_ROUNDS: usize = 8;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Judged {

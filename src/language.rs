@@ -40,8 +40,10 @@ const LISTS: [(Language, whatlang::Lang, &str); 8] = [
     (Language::Ukrainian, whatlang::Lang::Ukr, include_str!("../rules/stopwords/uk.txt")),
 ];
 
-/// How much text language detection looks at: the longest lines, which are prose if anything is.
-const SAMPLE_BYTES: usize = 4096;
+/// How much text language detection looks at: long lines, which are prose if anything is.
+const SAMPLE_BYTES: usize = 2048;
+/// Lines at least this long are sampled first.
+const SAMPLE_LINE_BYTES: usize = 100;
 
 impl Language {
     /// The language's stopwords.
@@ -59,11 +61,12 @@ impl Language {
     }
 
     /// Like [`Language::detect`], for some lines of a document.
-    pub fn detect_lines<'a>(lines: impl Iterator<Item = &'a str>) -> Option<Language> {
-        let mut lines: Vec<&str> = lines.collect();
-        lines.sort_by_key(|l| std::cmp::Reverse(l.len()));
+    pub fn detect_lines<'a>(lines: impl Iterator<Item = &'a str> + Clone) -> Option<Language> {
+        // Long lines first, then the rest, in document order: linear, no sort of a huge page.
         let mut sample = String::new();
-        for line in lines {
+        let long = lines.clone().filter(|l| l.len() >= SAMPLE_LINE_BYTES);
+        let short = lines.filter(|l| l.len() < SAMPLE_LINE_BYTES);
+        for line in long.chain(short) {
             if sample.len() >= SAMPLE_BYTES {
                 break;
             }
