@@ -594,17 +594,17 @@ fn unrelated_teasers(
         .collect()
 }
 
+/// For each kept line, the dropped lines right before it (since the previous kept line).
+fn gaps(alive: &[usize]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    alive.iter().enumerate().map(|(k, &line)| if k == 0 { 0..line } else { alive[k - 1] + 1..line })
+}
+
 /// For each kept line, how many lines dropped by rules (not by an earlier round of heuristics)
 /// stand right before it.
 fn dropped_before(verdicts: &[Verdict], alive: &[usize]) -> Vec<usize> {
-    let mut previous = None;
-    alive
-        .iter()
-        .map(|&line| {
-            let start = previous.map_or(0, |p: usize| p + 1);
-            previous = Some(line);
-            (start..line)
-                .filter(|&l| matches!(&verdicts[l], Verdict::Drop(r) if r.cause != DropCause::Heuristic))
+    gaps(alive)
+        .map(|gap| {
+            gap.filter(|&l| matches!(&verdicts[l], Verdict::Drop(r) if r.cause != DropCause::Heuristic))
                 .count()
         })
         .collect()
@@ -622,15 +622,7 @@ fn comment_boundaries(rules: &RuleSet, verdicts: &[Verdict], alive: &[usize]) ->
         Verdict::Drop(reason) => rules.rule(reason.rule).category == COMMENT_SECTION_CATEGORY,
         Verdict::Keep(_) => false,
     };
-    let mut previous = None;
-    alive
-        .iter()
-        .map(|&line| {
-            let start = previous.map_or(0, |p: usize| p + 1);
-            previous = Some(line);
-            (start..line).any(is_marker)
-        })
-        .collect()
+    gaps(alive).map(|mut gap| gap.any(is_marker)).collect()
 }
 
 /// The ids of the heuristics, in [`HEURISTICS`] order.

@@ -87,15 +87,9 @@ pub struct LearnArgs {
     /// Replace packs an earlier run wrote into DIR.
     #[arg(long)]
     pub force: bool,
-    /// Input format.
-    #[arg(long, value_enum, default_value = "auto")]
-    pub format: FormatArg,
-    /// JSONL field holding the text.
-    #[arg(long, value_name = "NAME", default_value = "text")]
-    pub text_field: String,
-    /// JSONL field holding the page URL (proposals are made per site).
-    #[arg(long, value_name = "NAME", default_value = "url")]
-    pub url_field: String,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub documents: DocumentArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub rules: RuleArgs,
@@ -181,6 +175,35 @@ pub enum OnErrorArg {
     Fail,
 }
 
+/// How documents are stored in the inputs (shared by `clean` and `learn`).
+#[derive(Debug, Args, Clone)]
+pub struct DocumentArgs {
+    /// Input format.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub format: FormatArg,
+    /// JSONL field holding the text (C4, Dolma, FineWeb: text; RefinedWeb, OSCAR: content;
+    /// RedPajama: raw_content).
+    #[arg(long, value_name = "NAME", default_value = "text")]
+    pub text_field: String,
+    /// JSONL field holding the page URL, used by domain-scoped site packs and by `learn` to
+    /// group documents by site.
+    #[arg(long, value_name = "NAME", default_value = "url")]
+    pub url_field: String,
+}
+
+impl FormatArg {
+    /// The forced format, or `None` to guess from file names.
+    pub fn format(self) -> Option<thresh::read::plan::Format> {
+        use thresh::read::plan::Format;
+        match self {
+            FormatArg::Auto => None,
+            FormatArg::Text => Some(Format::Text),
+            FormatArg::Jsonl => Some(Format::Jsonl),
+            FormatArg::Wet => Some(Format::Wet),
+        }
+    }
+}
+
 /// `thresh clean`.
 #[derive(Debug, Args)]
 pub struct CleanArgs {
@@ -194,16 +217,9 @@ pub struct CleanArgs {
     /// Worker threads (default: all cores).
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,
-    /// Input format.
-    #[arg(long, value_enum, default_value = "auto")]
-    pub format: FormatArg,
-    /// JSONL field holding the text (C4, Dolma, FineWeb: text; RefinedWeb, OSCAR: content;
-    /// RedPajama: raw_content).
-    #[arg(long, value_name = "NAME", default_value = "text")]
-    pub text_field: String,
-    /// JSONL field holding the page URL, used by domain-scoped site packs.
-    #[arg(long, value_name = "NAME", default_value = "url")]
-    pub url_field: String,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub documents: DocumentArgs,
     /// What to do with a JSONL line that is not a JSON object with a string text field.
     #[arg(long, value_enum, value_name = "POLICY", default_value = "keep")]
     pub on_error: OnErrorArg,

@@ -11,7 +11,7 @@ use thresh::batch::{Batch, BatchOptions, OnError, Progress, Stats};
 use thresh::read::plan::{self, Format};
 use thresh::Cleaner;
 
-use super::args::{CleanArgs, FormatArg, OnErrorArg};
+use super::args::{CleanArgs, OnErrorArg};
 use super::{build_rules, decode_options, EXIT_INPUT_FAILED, EXIT_USAGE};
 
 /// Exit code after Ctrl-C or SIGTERM, as shells report a SIGINT death.
@@ -23,8 +23,8 @@ pub(crate) fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
     let cleaner = Cleaner::new(build_rules(&args.rules)?);
     let options = BatchOptions {
         out_dir: args.output.clone(),
-        text_field: args.text_field.clone(),
-        url_field: args.url_field.clone(),
+        text_field: args.documents.text_field.clone(),
+        url_field: args.documents.url_field.clone(),
         on_error: match args.on_error {
             OnErrorArg::Skip => OnError::Skip,
             OnErrorArg::Keep => OnError::Keep,
@@ -35,12 +35,7 @@ pub(crate) fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
         decode: decode_options(&args.input)?,
         url: args.input.url.clone(),
     };
-    let format = match args.format {
-        FormatArg::Auto => None,
-        FormatArg::Text => Some(Format::Text),
-        FormatArg::Jsonl => Some(Format::Jsonl),
-        FormatArg::Wet => Some(Format::Wet),
-    };
+    let format = args.documents.format.format();
     if let Some(jobs) = args.jobs {
         rayon::ThreadPoolBuilder::new()
             .num_threads(jobs.max(1))

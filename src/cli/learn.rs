@@ -6,11 +6,11 @@ use std::process::ExitCode;
 use anyhow::Context;
 use thresh::learn::{render_pack, slug, LearnOptions, Learner};
 use thresh::read::documents::for_each_document;
-use thresh::read::plan::{self, Format};
+use thresh::read::plan;
 use thresh::write::atomic::AtomicFile;
 use thresh::Cleaner;
 
-use super::args::{FormatArg, LearnArgs};
+use super::args::LearnArgs;
 use super::{decode_options, rule_builder, EXIT_INPUT_FAILED, EXIT_USAGE};
 
 pub(crate) fn learn(args: LearnArgs) -> anyhow::Result<ExitCode> {
@@ -22,22 +22,18 @@ pub(crate) fn learn(args: LearnArgs) -> anyhow::Result<ExitCode> {
     let mut builder = rule_builder(&args.rules)?;
     builder.disable("heuristics");
     let cleaner = Cleaner::new(builder.build()?);
-    let format = match args.format {
-        FormatArg::Auto => None,
-        FormatArg::Text => Some(Format::Text),
-        FormatArg::Jsonl => Some(Format::Jsonl),
-        FormatArg::Wet => Some(Format::Wet),
-    };
+    let format = args.documents.format.format();
     let decode = decode_options(&args.input)?;
     let jobs = plan::plan(&args.paths, format)?;
     let mut learner = Learner::new();
     let mut failed = false;
     let mut documents = 0u64;
     for job in &jobs {
-        let result = for_each_document(job, &args.text_field, &args.url_field, decode, |doc| {
-            documents += 1;
-            learner.add_document(&cleaner, doc.name, doc.url, doc.text);
-        });
+        let result =
+            for_each_document(job, &args.documents.text_field, &args.documents.url_field, decode, |doc| {
+                documents += 1;
+                learner.add_document(&cleaner, doc.name, doc.url, doc.text);
+            });
         if let Err(e) = result {
             eprintln!("thresh: {}: {e}", job.input.display());
             failed = true;
