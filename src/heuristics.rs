@@ -468,8 +468,10 @@ fn main_stretches(
             continue;
         }
         // A long run of menu-like lines is navigation even when no rule named it.
-        let gap_is_weak =
-            (gap <= cfg.max_gap_lines && strong < 3) || (strong == 0 && nav <= cfg.max_gap_lines);
+        // A list inside an article rarely runs past three times the gap limit; a block of
+        // teaser headlines often does.
+        let gap_is_weak = (gap <= cfg.max_gap_lines && strong < 3)
+            || (strong == 0 && nav <= cfg.max_gap_lines && gap <= 3 * cfg.max_gap_lines);
         let crosses_boundary =
             stretches.last().is_some_and(|last| boundaries[last.1 + 1..=k].iter().any(|b| *b));
         match stretches.last_mut() {
