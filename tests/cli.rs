@@ -419,3 +419,30 @@ fn domain_scoped_packs_apply_by_url() {
         "Story.\n\nRead the print edition\n"
     );
 }
+
+#[test]
+fn eval_scores_outputs_against_gold() {
+    let dir = tempfile::tempdir().unwrap();
+    let (gold, out) = (dir.path().join("gold"), dir.path().join("out"));
+    std::fs::create_dir_all(&gold).unwrap();
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(gold.join("a.txt"), "one two three four").unwrap();
+    std::fs::write(out.join("a.txt"), "one two menu").unwrap();
+    std::fs::write(gold.join("b.txt"), "five six").unwrap();
+    std::fs::write(out.join("b.txt"), "five six").unwrap();
+    std::fs::write(gold.join("c.txt"), "seven").unwrap();
+    let (g, o) = (gold.to_str().unwrap(), out.to_str().unwrap());
+    let text = stdout(&run(&["eval", "--per-doc", g, o], b""));
+    assert!(text.starts_with("docs: 3  (missing outputs: 1)\n"), "{text}");
+    // a: P 2/3, R 1/2; b: 1/1; c: missing, P 1 R 0 F1 0.
+    assert!(text.contains("macro  P=0.8889  R=0.5000"), "{text}");
+    let worst: Vec<&str> = text.lines().skip_while(|l| !l.starts_with("id\t")).skip(1).collect();
+    assert_eq!(worst.first().map(|l| l.split('\t').next()), Some(Some("c")), "{text}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&run(&["eval", "--json", g, o], b"").stdout).unwrap();
+    assert_eq!(json["docs"], 3);
+    assert!((json["micro_avg"]["r"].as_f64().unwrap() - 4.0 / 7.0).abs() < 1e-9);
+    let missing = run(&["eval", "/nonexistent/gold", o], b"");
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("/nonexistent/gold: not a directory"), "{}", stderr(&missing));
+}
