@@ -138,7 +138,7 @@ struct Shape {
     continues: bool,
 }
 
-fn shape(line: &str, stopwords: Option<&std::collections::HashSet<&str>>, cfg: &HeuristicsConfig) -> Shape {
+fn shape(line: &str, stopwords: Option<&language::Stopwords>, cfg: &HeuristicsConfig) -> Shape {
     let text = line.trim();
     let chars = text.chars().count();
     let folded = fold::fold(text);
@@ -543,7 +543,7 @@ fn unrelated_teasers(
     doc: &Document,
     verdicts: &[Verdict],
     alive: &[usize],
-    stopwords: Option<&std::collections::HashSet<&str>>,
+    stopwords: Option<&language::Stopwords>,
 ) -> Vec<bool> {
     let mut candidate = vec![false; alive.len()];
     let is_marker = |line: usize| match &verdicts[line] {

@@ -2,7 +2,11 @@
 //! `rules/stopwords/`. Heuristics measure how much of a line is function words: prose is full of
 //! them, menus and keyword strings are not.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
+
+/// A stoplist. FxHash: the sets are probed for every word of every line, and their keys are
+/// our own data, so hash flooding is not a concern.
+pub type Stopwords = FxHashSet<&'static str>;
 use std::sync::OnceLock;
 
 use crate::fold;
@@ -47,8 +51,8 @@ const SAMPLE_LINE_BYTES: usize = 100;
 
 impl Language {
     /// The language's stopwords.
-    pub fn stopwords(self) -> &'static HashSet<&'static str> {
-        static SETS: OnceLock<Vec<HashSet<&'static str>>> = OnceLock::new();
+    pub fn stopwords(self) -> &'static Stopwords {
+        static SETS: OnceLock<Vec<Stopwords>> = OnceLock::new();
         let sets = SETS.get_or_init(|| LISTS.iter().map(|(_, _, text)| parse_list(text)).collect());
         let index = LISTS.iter().position(|(l, _, _)| *l == self).expect("every language has a list");
         &sets[index]
@@ -82,7 +86,7 @@ impl Language {
     }
 }
 
-fn parse_list(text: &'static str) -> HashSet<&'static str> {
+fn parse_list(text: &'static str) -> Stopwords {
     text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
 }
 
@@ -92,7 +96,7 @@ pub fn words(folded: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Share of the words of a folded line that are stopwords; 0.0 for a line without words.
-pub fn stopword_ratio(folded: &str, stopwords: &HashSet<&str>) -> f64 {
+pub fn stopword_ratio(folded: &str, stopwords: &Stopwords) -> f64 {
     let (mut total, mut hits) = (0usize, 0usize);
     for word in words(folded) {
         total += 1;
@@ -106,12 +110,12 @@ pub fn stopword_ratio(folded: &str, stopwords: &HashSet<&str>) -> f64 {
 }
 
 /// The bundled English stopwords (used by the `max_stopword_ratio` guard).
-pub fn english() -> &'static HashSet<&'static str> {
+pub fn english() -> &'static Stopwords {
     Language::English.stopwords()
 }
 
 /// Folds `line` and returns its stopword ratio.
-pub fn line_stopword_ratio(line: &str, stopwords: &HashSet<&str>) -> f64 {
+pub fn line_stopword_ratio(line: &str, stopwords: &Stopwords) -> f64 {
     stopword_ratio(&fold::fold(line), stopwords)
 }
 

@@ -20,6 +20,7 @@ use std::path::Path;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
+use rustc_hash::FxHashMap;
 
 use crate::error::{RuleDiagnostic, RuleErrors, SourceLocation};
 use crate::fold::{fold_into, fold_with_offsets, is_word_char, line_key, word_count};
@@ -105,7 +106,8 @@ pub struct RuleSet {
     rules: Vec<LoadedRule>,
     /// Pack name → site gate, for packs limited to one site.
     gates: HashMap<String, SiteGate>,
-    whole_lines: HashMap<String, Vec<RuleIndex>>,
+    /// Line key → rules; FxHash because every line of every document is looked up.
+    whole_lines: FxHashMap<String, Vec<RuleIndex>>,
     phrases: Option<AhoCorasick>,
     phrase_rules: Vec<RuleIndex>,
     regex_set: RegexSet,
@@ -266,7 +268,7 @@ fn compile(
     packs: &[RulePack],
 ) -> Result<RuleSet, RuleErrors> {
     let mut diagnostics = Vec::new();
-    let mut whole_lines: HashMap<String, Vec<RuleIndex>> = HashMap::new();
+    let mut whole_lines: FxHashMap<String, Vec<RuleIndex>> = FxHashMap::default();
     let mut phrase_patterns = Vec::new();
     let mut phrase_rules = Vec::new();
     let mut regex_patterns = Vec::new();
@@ -473,7 +475,7 @@ impl RuleSet {
         if self.repeat_rules.is_empty() {
             return;
         }
-        let mut first_of: HashMap<&str, usize> = HashMap::new();
+        let mut first_of: FxHashMap<&str, usize> = FxHashMap::default();
         let mut repeat_of = vec![None; folded.len()];
         for (line, slot) in repeat_of.iter_mut().enumerate() {
             let key = line_key(folded.line(line));
