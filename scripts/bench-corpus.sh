@@ -32,16 +32,7 @@ PY
 fi
 cargo build --release --locked -q
 bytes=$(stat -c %s "$shard")
-measure() { # label, command...
-  local label=$1; shift
-  local start end rss
-  rm -rf "$work/out"
-  start=$(date +%s.%N)
-  rss=$( { /usr/bin/time -f '%M' "$@" > /dev/null; } 2>&1 | tail -1 )
-  end=$(date +%s.%N)
-  awk -v l="$label" -v b="$bytes" -v s="$start" -v e="$end" -v r="$rss" \
-    'BEGIN { t = e - s; printf "%-26s %8.1f MB/s  %7.2f s  peak RSS %7.1f MB\n", l, b / 1e6 / t, t, r / 1024 }'
-}
+. scripts/bench-lib.sh
 echo "shard: $shard ($(awk -v b="$bytes" 'BEGIN { printf "%.1f MB", b / 1e6 }'), $(wc -l < "$shard") records)"
 measure "cat > file (I/O floor)" sh -c "cat '$shard' > '$work/cat.out'"
 measure "thresh clean -j1" ./target/release/thresh clean -q -j1 "$shard" -o "$work/out"

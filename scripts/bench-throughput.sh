@@ -19,15 +19,7 @@ if [ ! -s "$input" ]; then
 fi
 cargo build --release --locked -q
 bytes=$(stat -c %s "$input")
-measure() { # label, command...
-  local label=$1; shift
-  local start end rss
-  start=$(date +%s.%N)
-  rss=$( { /usr/bin/time -f '%M' "$@" > "$work/out.txt"; } 2>&1 | tail -1 )
-  end=$(date +%s.%N)
-  awk -v l="$label" -v b="$bytes" -v s="$start" -v e="$end" -v r="$rss" \
-    'BEGIN { t = e - s; printf "%-22s %8.1f MB/s  %7.2f s  peak RSS %6.1f MB\n", l, b / 1e6 / t, t, r / 1024 }'
-}
+. scripts/bench-lib.sh
 echo "input: $input ($(awk -v b="$bytes" 'BEGIN { printf "%.1f MB", b / 1e6 }'))"
 measure "cat (I/O floor)" cat "$input"
 measure "thresh clean" ./target/release/thresh clean -q "$input"

@@ -398,11 +398,6 @@ impl RuleSet {
         &self.heuristic_rules
     }
 
-    /// True when no rule is active.
-    pub fn is_empty(&self) -> bool {
-        !self.rules.iter().any(|r| r.active)
-    }
-
     /// Finds every hit of every active rule in `doc`, sorted by line.
     pub fn find_hits(&self, doc: &Document, context: DocumentContext<'_>) -> Vec<Hit> {
         let folded = FoldedLines::new(doc);

@@ -50,24 +50,6 @@ impl Document {
         Document { text, lines, blocks }
     }
 
-    /// Builds a document from kept lines, each inner vector one block.
-    pub fn from_blocks<'a>(blocks: impl IntoIterator<Item = Vec<&'a str>>) -> Self {
-        let mut text = String::new();
-        for block in blocks {
-            if block.is_empty() {
-                continue;
-            }
-            if !text.is_empty() {
-                text.push('\n');
-            }
-            for line in block {
-                text.push_str(line);
-                text.push('\n');
-            }
-        }
-        Document::from_normalized(text)
-    }
-
     /// The whole normalised text.
     pub fn text(&self) -> &str {
         &self.text
@@ -151,11 +133,5 @@ mod tests {
         assert_eq!(doc.render_kept(|i| i != 2), "a\nb\n\nd\n");
         assert_eq!(doc.render_kept(|i| i == 1), "b\n");
         assert_eq!(doc.render_kept(|_| false), "");
-    }
-
-    #[test]
-    fn from_blocks_round_trips() {
-        let doc = Document::from_blocks(vec![vec!["x", "y"], vec![], vec!["z"]]);
-        assert_eq!(doc.text(), "x\ny\n\nz\n");
     }
 }
