@@ -20,7 +20,7 @@ use crate::decide::Verdict;
 use crate::decode::{decode_owned, DecodeOptions};
 use crate::error::InputError;
 use crate::matcher::DocumentContext;
-use crate::read::compression::{open_decompressed, read_all, CompressedWriter, Compression};
+use crate::read::compression::{open_decompressed, read_document, too_large, CompressedWriter, Compression};
 use crate::read::jsonl::Record;
 use crate::read::plan::{Format, Job};
 use crate::read::wet::WarcReader;
@@ -69,7 +69,14 @@ pub struct BatchOptions {
     pub decode: DecodeOptions,
     /// URL of plain-text inputs, if known.
     pub url: Option<String>,
+    /// Largest document held in memory: a text file, a JSONL line or a WET record body.
+    /// Larger ones are refused (a text file fails; a JSONL line follows `on_error`).
+    pub max_document_bytes: u64,
 }
+
+/// Default for [`BatchOptions::max_document_bytes`]: far above any real page, far below the
+/// memory of a machine cleaning 1 GB lines.
+pub const DEFAULT_MAX_DOCUMENT_BYTES: u64 = 512 << 20;
 
 impl Default for BatchOptions {
     fn default() -> Self {
@@ -82,6 +89,7 @@ impl Default for BatchOptions {
             skip_existing: false,
             decode: DecodeOptions::default(),
             url: None,
+            max_document_bytes: DEFAULT_MAX_DOCUMENT_BYTES,
         }
     }
 }
@@ -129,6 +137,9 @@ pub struct Stats {
     pub flagged_examples: Vec<String>,
     /// JSONL lines that were not records (skipped or kept as they were).
     pub records_malformed: u64,
+    /// Documents whose cleaning hit an internal error (a bug, caught and reported); their
+    /// records followed the `--on-error` policy, a text file failed alone.
+    pub documents_failed: u64,
     /// Bytes of document text in.
     pub bytes_in: u64,
     /// Bytes of document text out.
@@ -207,21 +218,44 @@ impl Tally {
     }
 
     fn merge(&mut self, other: Tally) {
-        let (a, b) = (&mut self.stats, other.stats);
-        a.files_done += b.files_done;
-        a.files_skipped += b.files_skipped;
-        a.files_failed += b.files_failed;
-        a.documents += b.documents;
-        a.documents_emptied += b.documents_emptied;
-        a.documents_flagged += b.documents_flagged;
+        // Destructured so that a new field cannot be forgotten here.
+        let Stats {
+            files_done,
+            files_skipped,
+            files_failed,
+            documents,
+            documents_emptied,
+            documents_flagged,
+            flagged_examples,
+            records_malformed,
+            documents_failed,
+            bytes_in,
+            bytes_out,
+            lines_in,
+            lines_dropped,
+            lines_dropped_by_rule,
+            failures,
+            interrupted,
+        } = other.stats;
+        let a = &mut self.stats;
+        a.files_done += files_done;
+        a.files_skipped += files_skipped;
+        a.files_failed += files_failed;
+        a.documents += documents;
+        a.documents_emptied += documents_emptied;
+        a.documents_flagged += documents_flagged;
         let room = FLAG_EXAMPLES.saturating_sub(a.flagged_examples.len());
-        a.flagged_examples.extend(b.flagged_examples.into_iter().take(room));
-        a.records_malformed += b.records_malformed;
-        a.bytes_in += b.bytes_in;
-        a.bytes_out += b.bytes_out;
-        a.lines_in += b.lines_in;
-        a.lines_dropped += b.lines_dropped;
-        a.failures.extend(b.failures);
+        a.flagged_examples.extend(flagged_examples.into_iter().take(room));
+        a.records_malformed += records_malformed;
+        a.documents_failed += documents_failed;
+        a.bytes_in += bytes_in;
+        a.bytes_out += bytes_out;
+        a.lines_in += lines_in;
+        a.lines_dropped += lines_dropped;
+        // Named per rule only at the end (`Batch::finish`), from `rule_drops`.
+        debug_assert!(lines_dropped_by_rule.is_empty());
+        a.failures.extend(failures);
+        a.interrupted |= interrupted;
         if self.rule_drops.len() < other.rule_drops.len() {
             self.rule_drops.resize(other.rule_drops.len(), 0);
         }
@@ -404,7 +438,10 @@ impl<'a> Batch<'a> {
         tally: &mut Tally,
     ) -> Result<(), JobError> {
         let path = job.input.display().to_string();
-        let bytes = read_all(reader).map_err(|e| JobError::Input(format!("cannot read: {e}")))?;
+        let bytes = read_document(reader, self.options.max_document_bytes).map_err(|e| match e.kind() {
+            io::ErrorKind::InvalidData => JobError::Input(e.to_string()),
+            _ => JobError::Input(format!("cannot read: {e}")),
+        })?;
         let text = match decode_owned(bytes, &path, self.options.decode) {
             Ok(decoded) => decoded.text,
             Err(InputError::Binary { offset, .. }) if !job.named => {
@@ -414,7 +451,10 @@ impl<'a> Batch<'a> {
         };
         let text_len = text.len();
         let context = DocumentContext { url: self.options.url.as_deref() };
-        let outcome = self.cleaner.run_owned(text, context);
+        let outcome = guarded(|| self.cleaner.run_owned(text, context)).map_err(|panic| {
+            tally.stats.documents_failed += 1;
+            JobError::Input(internal_error(&panic))
+        })?;
         let mut counted = CountingWriter { inner: out, written: 0 };
         crate::write::write_clean(&mut counted, &outcome).map_err(JobError::Output)?;
         if outcome.emptied() {
@@ -442,19 +482,27 @@ impl<'a> Batch<'a> {
             }
             let mut batch: Vec<(usize, Vec<u8>)> = Vec::new();
             let mut batch_bytes = 0;
+            // A line over the document limit ends the batch; only its first bytes are held.
+            let mut oversized = None;
+            let line_limit = self.options.max_document_bytes.saturating_add(1);
             while batch_bytes < BATCH_BYTES && batch.len() < BATCH_RECORDS {
                 let mut raw = Vec::new();
-                let n = reader
+                let n = (&mut reader)
+                    .take(line_limit)
                     .read_until(b'\n', &mut raw)
                     .map_err(|e| JobError::Input(format!("line {}: cannot read: {e}", line_number + 1)))?;
                 if n == 0 {
                     break;
                 }
                 line_number += 1;
+                if n as u64 == line_limit && raw.last() != Some(&b'\n') {
+                    oversized = Some((line_number, raw));
+                    break;
+                }
                 batch_bytes += n;
                 batch.push((line_number, raw));
             }
-            if batch.is_empty() {
+            if batch.is_empty() && oversized.is_none() {
                 return Ok(());
             }
             let results: Vec<LineResult> = batch.par_iter().map(|(_, raw)| self.clean_line(raw)).collect();
@@ -468,22 +516,70 @@ impl<'a> Batch<'a> {
                     }
                     LineResult::Blank => out.write_all(raw).map_err(JobError::Output)?,
                     LineResult::Bad(message) => {
-                        let where_ = format!("{path}:{number}");
-                        match self.options.on_error {
-                            OnError::Fail => {
-                                return Err(JobError::Input(format!("line {number}: {message}")))
-                            }
-                            OnError::Keep => {
-                                self.progress.note(&format!("{where_}: {message}; passed through unchanged"));
-                                out.write_all(raw).map_err(JobError::Output)?;
-                            }
-                            OnError::Skip => self.progress.note(&format!("{where_}: {message}; skipped")),
-                        }
                         tally.stats.records_malformed += 1;
+                        self.unusable_record(
+                            &format!("{path}:{number}"),
+                            &format!("line {number}"),
+                            &message,
+                            raw,
+                            out,
+                        )?;
+                    }
+                    LineResult::Failed(message) => {
+                        tally.stats.documents_failed += 1;
+                        self.unusable_record(
+                            &format!("{path}:{number}"),
+                            &format!("line {number}"),
+                            &message,
+                            raw,
+                            out,
+                        )?;
                     }
                 }
             }
+            if let Some((number, prefix)) = oversized {
+                tally.stats.records_malformed += 1;
+                let message = too_large(self.options.max_document_bytes).to_string();
+                let keep = self.options.on_error == OnError::Keep;
+                // The rest of the line is streamed through (keep) or skipped, never held.
+                self.unusable_record(
+                    &format!("{path}:{number}"),
+                    &format!("line {number}"),
+                    &message,
+                    &prefix,
+                    out,
+                )?;
+                let rest = copy_rest_of_line(&mut reader, keep.then_some(&mut *out));
+                rest.map_err(|e| match e {
+                    CopyError::Read(e) => JobError::Input(format!("line {number}: cannot read: {e}")),
+                    CopyError::Write(e) => JobError::Output(e),
+                })?;
+            }
             self.progress.documents(batch.len() as u64);
+        }
+    }
+
+    /// Applies the `--on-error` policy to a record that could not be cleaned: `raw` (with its
+    /// line terminator) is passed through, left out, or fails the file. `record` names it
+    /// within the file ("line 7"), `location` with the file ("shard.jsonl:7").
+    fn unusable_record<W: Write + ?Sized>(
+        &self,
+        location: &str,
+        record: &str,
+        message: &str,
+        raw: &[u8],
+        out: &mut W,
+    ) -> Result<(), JobError> {
+        match self.options.on_error {
+            OnError::Fail => Err(JobError::Input(format!("{record}: {message}"))),
+            OnError::Keep => {
+                self.progress.note(&format!("{location}: {message}; passed through unchanged"));
+                out.write_all(raw).map_err(JobError::Output)
+            }
+            OnError::Skip => {
+                self.progress.note(&format!("{location}: {message}; skipped"));
+                Ok(())
+            }
         }
     }
 
@@ -499,7 +595,11 @@ impl<'a> Batch<'a> {
             Ok(record) => record,
             Err(e) => return LineResult::Bad(e.to_string()),
         };
-        let outcome = self.cleaner.run(&record.text, DocumentContext { url: record.url.as_deref() });
+        let context = DocumentContext { url: record.url.as_deref() };
+        let outcome = match guarded(|| self.cleaner.run(&record.text, context)) {
+            Ok(outcome) => outcome,
+            Err(panic) => return LineResult::Failed(internal_error(&panic)),
+        };
         let cleaned = record_text(&outcome, &record.text);
         let annotation = self.options.annotate.then(|| annotation(self.cleaner, &outcome));
         let line = record.with_text(&cleaned, annotation.as_ref().map(|a| ("thresh", a)));
@@ -513,7 +613,7 @@ impl<'a> Batch<'a> {
         out: &mut W,
         tally: &mut Tally,
     ) -> Result<(), JobError> {
-        let mut records = WarcReader::new(reader);
+        let mut records = WarcReader::new(reader).with_limit(self.options.max_document_bytes);
         loop {
             if self.cancelled() {
                 return Err(JobError::Interrupted);
@@ -538,32 +638,55 @@ impl<'a> Batch<'a> {
                     Some(_) => {}
                 }
             }
-            let results: Vec<(String, usize, usize, Outcome, String)> = batch
+            let results: Vec<(String, Result<WetCleaned, WetFailed>)> = batch
                 .par_iter()
                 .map(|record| {
                     let text = String::from_utf8_lossy(&record.body);
                     let url = record.header("WARC-Target-URI");
-                    let outcome = self.cleaner.run(&text, DocumentContext { url });
-                    let cleaned = record_text(&outcome, &text);
-                    let doc = WetDocument {
-                        url,
-                        warc_record_id: record.header("WARC-Record-ID"),
-                        language: record.header("WARC-Identified-Content-Language"),
-                        text: &cleaned,
-                        thresh: self.options.annotate.then(|| annotation(self.cleaner, &outcome)),
-                    };
-                    let line = serde_json::to_string(&doc).expect("documents always serialise");
                     let id = record.header("WARC-Record-ID").or(url).unwrap_or("record").to_string();
-                    (line, text.len(), cleaned.len(), outcome, id)
+                    let to_line = |text: &str, thresh| {
+                        let doc = WetDocument {
+                            url,
+                            warc_record_id: record.header("WARC-Record-ID"),
+                            language: record.header("WARC-Identified-Content-Language"),
+                            text,
+                            thresh,
+                        };
+                        serde_json::to_string(&doc).expect("documents always serialise")
+                    };
+                    let result = match guarded(|| self.cleaner.run(&text, DocumentContext { url })) {
+                        Ok(outcome) => {
+                            let cleaned = record_text(&outcome, &text);
+                            let annotation =
+                                self.options.annotate.then(|| annotation(self.cleaner, &outcome));
+                            let line = to_line(&cleaned, annotation);
+                            Ok(WetCleaned { line, text_len: text.len(), out_len: cleaned.len(), outcome })
+                        }
+                        Err(panic) => Err(WetFailed {
+                            uncleaned: to_line(&text, None),
+                            message: internal_error(&panic),
+                        }),
+                    };
+                    (id, result)
                 })
                 .collect();
-            for (line, text_len, out_len, outcome, id) in &results {
-                out.write_all(line.as_bytes())
-                    .and_then(|()| out.write_all(b"\n"))
-                    .map_err(JobError::Output)?;
-                tally.add_document(*text_len, outcome, *out_len, || format!("{path}: {id}"));
+            for (id, result) in results {
+                match result {
+                    Ok(WetCleaned { line, text_len, out_len, outcome }) => {
+                        out.write_all(line.as_bytes())
+                            .and_then(|()| out.write_all(b"\n"))
+                            .map_err(JobError::Output)?;
+                        tally.add_document(text_len, &outcome, out_len, || format!("{path}: {id}"));
+                    }
+                    Err(WetFailed { mut uncleaned, message }) => {
+                        tally.stats.documents_failed += 1;
+                        uncleaned.push('\n');
+                        let (location, record) = (format!("{path}: {id}"), format!("record {id}"));
+                        self.unusable_record(&location, &record, &message, uncleaned.as_bytes(), out)?;
+                    }
+                }
             }
-            self.progress.documents(results.len() as u64);
+            self.progress.documents(batch.len() as u64);
             if finished {
                 return Ok(());
             }
@@ -572,9 +695,78 @@ impl<'a> Batch<'a> {
 }
 
 enum LineResult {
-    Cleaned { line: String, text_len: usize, out_len: usize, outcome: Outcome },
+    Cleaned {
+        line: String,
+        text_len: usize,
+        out_len: usize,
+        outcome: Outcome,
+    },
     Blank,
+    /// Not a JSON object with a string text field.
     Bad(String),
+    /// Cleaning panicked (a bug); the record is handled like a malformed one.
+    Failed(String),
+}
+
+enum CopyError {
+    Read(io::Error),
+    Write(io::Error),
+}
+
+/// Reads `reader` up to and including the next newline, writing the bytes to `out` if given.
+fn copy_rest_of_line<W: Write + ?Sized>(
+    reader: &mut dyn BufRead,
+    mut out: Option<&mut W>,
+) -> Result<(), CopyError> {
+    loop {
+        let buf = reader.fill_buf().map_err(CopyError::Read)?;
+        if buf.is_empty() {
+            return Ok(());
+        }
+        let (take, done) = match buf.iter().position(|&b| b == b'\n') {
+            Some(end) => (end + 1, true),
+            None => (buf.len(), false),
+        };
+        if let Some(out) = out.as_deref_mut() {
+            out.write_all(&buf[..take]).map_err(CopyError::Write)?;
+        }
+        reader.consume(take);
+        if done {
+            return Ok(());
+        }
+    }
+}
+
+/// A cleaned WET record as its JSONL line.
+struct WetCleaned {
+    line: String,
+    text_len: usize,
+    out_len: usize,
+    outcome: Outcome,
+}
+
+/// A WET record whose cleaning failed: its uncleaned JSONL line, for `--on-error keep`.
+struct WetFailed {
+    uncleaned: String,
+    message: String,
+}
+
+/// Runs `clean`, turning a panic into its message so one bad document cannot end a corpus run.
+fn guarded<T>(clean: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(clean)).map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string())
+    })
+}
+
+fn internal_error(panic: &str) -> String {
+    format!(
+        "internal error while cleaning ({panic}); this is a bug in thresh, please report it with \
+         this document"
+    )
 }
 
 #[derive(Serialize)]

@@ -61,6 +61,8 @@ impl Cleaner {
 
     /// Cleans an already normalised and segmented document.
     pub fn run_document(&self, document: Document, context: DocumentContext<'_>) -> Outcome {
+        #[cfg(debug_assertions)]
+        injected_fault(&document);
         let hits = self.rules.find_hits(&document, context);
         let mut verdicts = decide(&self.rules, &document, &hits);
         // Rules and heuristics settle together: lines the heuristics drop can bring lines into
@@ -77,6 +79,19 @@ impl Cleaner {
             }
         }
         Outcome { document, verdicts, hits }
+    }
+}
+
+/// Test hook, in debug builds only: a document containing the value of
+/// `THRESH_TEST_PANIC_ON` panics, so tests can check that a bug in one document is contained.
+#[cfg(debug_assertions)]
+fn injected_fault(document: &Document) {
+    static MARKER: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    let marker = MARKER.get_or_init(|| std::env::var("THRESH_TEST_PANIC_ON").ok().filter(|m| !m.is_empty()));
+    if let Some(marker) = marker {
+        if document.text().contains(marker.as_str()) {
+            panic!("injected fault for THRESH_TEST_PANIC_ON");
+        }
     }
 }
 

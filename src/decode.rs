@@ -50,6 +50,10 @@ pub fn decode_owned(bytes: Vec<u8>, path: &str, options: DecodeOptions) -> Resul
 /// Decodes `bytes` read from `path` (used only in error messages).
 pub fn decode(bytes: &[u8], path: &str, options: DecodeOptions) -> Result<Decoded, InputError> {
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
+        // UTF-16 has NUL halves; UTF-8 text has no NUL bytes, BOM or not.
+        if let (true, Some(offset)) = (encoding == UTF_8, memchr_nul(bytes)) {
+            return Err(InputError::Binary { path: path.to_string(), offset });
+        }
         return Ok(decode_with(encoding, &bytes[bom_len..]));
     }
     if let Some(offset) = memchr_nul(bytes) {
@@ -154,6 +158,13 @@ mod tests {
     fn utf8_bom_is_stripped() {
         let d = decode(b"\xEF\xBB\xBFhello", "x", DecodeOptions::default()).unwrap();
         assert_eq!(d.text, "hello");
+    }
+
+    #[test]
+    fn a_utf8_bom_does_not_let_binary_through() {
+        // Found by the decode fuzz target.
+        let err = decode(b"\xEF\xBB\xBFtext\0\0\0more", "x.txt", DecodeOptions::default()).unwrap_err();
+        assert!(matches!(err, InputError::Binary { offset: 7, .. }), "{err}");
     }
 
     #[test]

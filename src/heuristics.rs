@@ -138,9 +138,24 @@ struct Shape {
     continues: bool,
 }
 
-fn shape(line: &str, stopwords: Option<&language::Stopwords>, cfg: &HeuristicsConfig) -> Shape {
+/// Sentence-final marks of the scripts thresh meets (Latin, CJK, Devanagari, Arabic, Armenian,
+/// Ethiopic); `:` and `;` end a line that goes on.
+const TERMINAL_MARKS: [char; 16] =
+    ['.', '!', '?', '…', ':', ';', '。', '！', '？', '．', '।', '॥', '؟', '۔', '։', '።'];
+
+/// Ideographs, kana and hangul: a word takes one to three of them, not five or six letters, so
+/// each counts as several characters of length.
+fn is_wide_script(c: char) -> bool {
+    matches!(c as u32, 0x1100..=0x11FF | 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+}
+
+fn shape(line: &str, language: Option<Language>, cfg: &HeuristicsConfig) -> Shape {
     let text = line.trim();
-    let chars = text.chars().count();
+    // Length comparable across scripts: a wide character counts as three.
+    let chars = text.chars().map(|c| if is_wide_script(c) { 3 } else { 1 }).sum::<usize>();
+    // A stoplist judges only lines in its own script.
+    let stopwords =
+        language.filter(|l| language::mostly_in_script(text, l.script())).map(Language::stopwords);
     let folded = fold::fold(text);
     let words = language::words(&folded).count();
     // One pass over the tokens: how many, how many separators, how many capitalised.
@@ -158,7 +173,7 @@ fn shape(line: &str, stopwords: Option<&language::Stopwords>, cfg: &HeuristicsCo
         }
     }
     let terminal =
-        text.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»']).ends_with(['.', '!', '?', '…', ':', ';']);
+        text.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»', '」', '』']).ends_with(TERMINAL_MARKS);
     let heading = !terminal
         && tokens <= 20
         && text.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric() || c == '"' || c == '“');
@@ -175,16 +190,28 @@ fn shape(line: &str, stopwords: Option<&language::Stopwords>, cfg: &HeuristicsCo
     if chars < cfg.length_low && digits > 0 && digits_and_symbols * 5 > non_space * 3 {
         return bad(Why::Counter);
     }
-    let ratio = stopwords.map(|sw| language::stopword_ratio(&folded, sw));
+    let mut ratio = stopwords.map(|sw| language::stopword_ratio(&folded, sw));
+    if chars >= cfg.length_low && ratio.is_none_or(|r| r < cfg.stopwords_low) {
+        // A long line in another bundled language (a quote, a bilingual page) is judged by its
+        // own stoplist, so the verdict does not hang on which language the page was taken for.
+        let own = Language::detect_lines(std::iter::once(text))
+            .filter(|&own| Some(own) != language && language::mostly_in_script(text, own.script()));
+        if let Some(own) = own {
+            let own_ratio = language::stopword_ratio(&folded, own.stopwords());
+            ratio = Some(ratio.map_or(own_ratio, |r| r.max(own_ratio)));
+        }
+    }
     if separators >= 2
         && capitalised * 2 >= tokens.saturating_sub(separators)
         && ratio.is_none_or(|r| r < cfg.stopwords_low)
     {
         return bad(Why::MenuLine);
     }
+    // Alt text is lower case: only a script with case can show that.
     if words >= 12
-        && !text.chars().any(|c| matches!(c, '.' | ',' | ';' | ':' | '!' | '?'))
+        && !text.chars().any(|c| matches!(c, ',' | '،' | '，' | '、') || TERMINAL_MARKS.contains(&c))
         && text.chars().all(|c| !c.is_uppercase())
+        && text.chars().any(char::is_lowercase)
         && ratio.is_none_or(|r| r < 0.15)
     {
         return bad(Why::KeywordStuffed);
@@ -251,7 +278,7 @@ pub fn apply(rules: &RuleSet, doc: &Document, verdicts: &mut [Verdict]) -> bool 
         let stopwords = detected.map(Language::stopwords);
         let mut classes: Vec<Shape> = alive
             .iter()
-            .map(|&i| *shapes[i].get_or_insert_with(|| shape(doc.line_text(i), stopwords, &cfg)))
+            .map(|&i| *shapes[i].get_or_insert_with(|| shape(doc.line_text(i), detected, &cfg)))
             .collect();
         if !classes.iter().any(|s| s.class == Class::Good) {
             // An article of short paragraphs (wire copy) has no line long enough to be good on

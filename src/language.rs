@@ -49,7 +49,24 @@ const SAMPLE_BYTES: usize = 2048;
 /// Lines at least this long are sampled first.
 const SAMPLE_LINE_BYTES: usize = 100;
 
+/// The writing systems of the bundled stoplists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Script {
+    /// Latin letters.
+    Latin,
+    /// Cyrillic letters.
+    Cyrillic,
+}
+
 impl Language {
+    /// The script the language is written in.
+    pub fn script(self) -> Script {
+        match self {
+            Language::Russian | Language::Ukrainian => Script::Cyrillic,
+            _ => Script::Latin,
+        }
+    }
+
     /// The language's stopwords.
     pub fn stopwords(self) -> &'static Stopwords {
         static SETS: OnceLock<Vec<Stopwords>> = OnceLock::new();
@@ -90,6 +107,26 @@ fn parse_list(text: &'static str) -> Stopwords {
     text.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect()
 }
 
+/// True when most letters of `text` are in `script`: only then does a stoplist of that script
+/// say anything about the line (an Arabic quote in an English article has no English
+/// function words, and is not a menu for that).
+pub fn mostly_in_script(text: &str, script: Script) -> bool {
+    let (mut letters, mut in_script) = (0usize, 0usize);
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        let hit = match script {
+            Script::Latin => {
+                c.is_ascii_alphabetic()
+                    || ('\u{C0}'..='\u{24F}').contains(&c)
+                    || ('\u{1E00}'..='\u{1EFF}').contains(&c)
+            }
+            Script::Cyrillic => ('\u{400}'..='\u{52F}').contains(&c),
+        };
+        in_script += usize::from(hit);
+    }
+    in_script * 2 > letters
+}
+
 /// The words of a folded line (letters, digits and apostrophes).
 pub fn words(folded: &str) -> impl Iterator<Item = &str> {
     folded.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|w| !w.is_empty())
@@ -126,6 +163,15 @@ mod tests {
 
     fn doc(text: &str) -> Document {
         Document::from_normalized(normalize(text))
+    }
+
+    #[test]
+    fn lines_are_checked_against_the_script_of_the_stoplist() {
+        assert!(mostly_in_script("Café owners said", Script::Latin));
+        assert!(!mostly_in_script("ناقش المجلس يوم الاثنين", Script::Latin));
+        assert!(!mostly_in_script("Совет обсудил бюджет", Script::Latin));
+        assert!(mostly_in_script("Совет обсудил бюджет (UN)", Script::Cyrillic));
+        assert!(!mostly_in_script("市议会周一开会讨论", Script::Cyrillic));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Stage 3, normalise: decoded text → the canonical text every later stage works on.
 //!
-//! Line ends become `\n`; no-break and other Unicode spaces become a plain space; invisible
-//! characters that only break matching (zero-width space, word joiner, stray BOMs, soft hyphens,
+//! Line ends (`\r\n`, `\r`, and Unicode's NEL, LINE and PARAGRAPH SEPARATOR) become `\n`;
+//! no-break and other Unicode spaces become a plain space; invisible characters that only break matching (zero-width space, word joiner, stray BOMs, soft hyphens,
 //! C0/C1 controls other than tab) are removed; trailing white space is trimmed; runs of blank lines
 //! collapse to one blank line, which marks a paragraph break; leading and trailing blank lines go.
 //! ZWJ and ZWNJ stay: they change how emoji and several scripts render.
@@ -33,17 +33,25 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
-/// Splits on `\n`, `\r\n` and lone `\r`.
+/// Splits on `\n`, `\r\n`, lone `\r`, and the Unicode line ends (NEL, vertical tab, form
+/// feed, LINE SEPARATOR); a PARAGRAPH SEPARATOR ends the line and adds a blank one.
 fn split_lines(text: &str) -> impl Iterator<Item = &str> {
+    const LINE_ENDS: [char; 7] = ['\n', '\r', '\u{85}', '\u{0B}', '\u{0C}', '\u{2028}', '\u{2029}'];
     let mut rest = text;
+    let mut blank_next = false;
     std::iter::from_fn(move || {
+        if std::mem::take(&mut blank_next) {
+            return Some("");
+        }
         if rest.is_empty() {
             return None;
         }
-        match rest.find(['\n', '\r']) {
+        match rest.find(LINE_ENDS) {
             Some(i) => {
                 let line = &rest[..i];
-                let skip = if rest[i..].starts_with("\r\n") { 2 } else { 1 };
+                let end = rest[i..].chars().next().expect("a line end was found");
+                let skip = if rest[i..].starts_with("\r\n") { 2 } else { end.len_utf8() };
+                blank_next = end == '\u{2029}';
                 rest = &rest[i + skip..];
                 Some(line)
             }
@@ -75,6 +83,12 @@ mod tests {
     #[test]
     fn line_ends_and_blank_runs() {
         assert_eq!(normalize("a\r\nb\rc\n\n\n\nd\n\n"), "a\nb\nc\n\nd\n");
+    }
+
+    #[test]
+    fn unicode_line_and_paragraph_separators() {
+        assert_eq!(normalize("a\u{2028}b\u{85}c\u{2029}d\u{0C}e"), "a\nb\nc\n\nd\ne\n");
+        assert_eq!(normalize("a\u{2029}\u{2029}\n\u{2029}b"), "a\n\nb\n");
     }
 
     #[test]

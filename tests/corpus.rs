@@ -297,6 +297,15 @@ fn skip_existing_resumes_without_redoing_finished_files() {
 
 #[test]
 fn sigint_mid_run_leaves_only_complete_files_and_a_resume_finishes_the_job() {
+    interrupt_mid_run_then_resume("-INT");
+}
+
+#[test]
+fn sigterm_mid_run_leaves_only_complete_files_and_a_resume_finishes_the_job() {
+    interrupt_mid_run_then_resume("-TERM");
+}
+
+fn interrupt_mid_run_then_resume(signal: &str) {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("in");
     let big_page = PAGE.repeat(20_000);
@@ -318,7 +327,7 @@ fn sigint_mid_run_leaves_only_complete_files_and_a_resume_finishes_the_job() {
     while !out.join("00.txt").exists() && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(5));
     }
-    Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    Command::new("kill").args([signal, &child.id().to_string()]).status().unwrap();
     let interrupted = child.wait_with_output().unwrap();
     assert_eq!(interrupted.status.code(), Some(130), "{}", stderr(&interrupted));
     assert!(stderr(&interrupted).contains("rerun with --skip-existing"), "{}", stderr(&interrupted));

@@ -220,7 +220,8 @@ pub struct CleanArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub documents: DocumentArgs,
-    /// What to do with a JSONL line that is not a JSON object with a string text field.
+    /// What to do with a JSONL line that is not a JSON object with a string text field, or a
+    /// JSONL/WET record whose cleaning failed with an internal error.
     #[arg(long, value_enum, value_name = "POLICY", default_value = "keep")]
     pub on_error: OnErrorArg,
     /// Add a `thresh` field to each JSONL/WET record: lines removed, per rule.
@@ -233,6 +234,10 @@ pub struct CleanArgs {
     /// $SLURM_ARRAY_TASK_ID/64; the N slices together cover every file exactly once.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<Shard>,
+    /// Largest document held in memory (a text file, a JSONL line, a WET record), e.g. 512M,
+    /// 2G, 64K; larger ones are refused and reported, so memory stays bounded.
+    #[arg(long, value_name = "SIZE", default_value = "512M", value_parser = parse_size)]
+    pub max_document_size: u64,
     /// Also write the run's summary as JSON to FILE.
     #[arg(long, value_name = "FILE")]
     pub stats: Option<PathBuf>,
@@ -300,4 +305,39 @@ pub enum RulesCommand {
         #[allow(missing_docs)]
         rules: RuleArgs,
     },
+}
+
+/// `512M`, `2G`, `64K`, `1000` (binary units; a trailing `B`/`iB` is allowed).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let t = text.trim();
+    let t = t.strip_suffix("iB").or_else(|| t.strip_suffix('B')).unwrap_or(t);
+    let (digits, shift) = match t.char_indices().last() {
+        Some((i, 'K' | 'k')) => (&t[..i], 10),
+        Some((i, 'M' | 'm')) => (&t[..i], 20),
+        Some((i, 'G' | 'g')) => (&t[..i], 30),
+        _ => (t, 0),
+    };
+    let number: u64 =
+        digits.trim().parse().map_err(|_| format!("{text:?} is not a size like 512M, 2G or 64K"))?;
+    if number == 0 {
+        return Err("the size must be above zero".to_string());
+    }
+    number.checked_shl(shift).filter(|n| n >> shift == number).ok_or_else(|| format!("{text:?} is too large"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_parse_with_binary_units() {
+        assert_eq!(parse_size("512M"), Ok(512 << 20));
+        assert_eq!(parse_size("2GiB"), Ok(2 << 30));
+        assert_eq!(parse_size("64k"), Ok(64 << 10));
+        assert_eq!(parse_size("1000"), Ok(1000));
+        assert_eq!(parse_size("10B"), Ok(10));
+        assert!(parse_size("lots").is_err());
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("99999999999999G").is_err());
+    }
 }

@@ -34,6 +34,7 @@ pub(crate) fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
         skip_existing: args.skip_existing,
         decode: decode_options(&args.input)?,
         url: args.input.url.clone(),
+        max_document_bytes: args.max_document_size,
     };
     let format = args.documents.format.format();
     if let Some(jobs) = args.jobs {
@@ -134,6 +135,12 @@ fn render_summary(stats: &Stats) -> String {
         stats.lines_dropped,
         stats.lines_in
     ));
+    if stats.documents_failed > 0 {
+        s.push_str(&format!(
+            "thresh: {} documents hit an internal error and were not cleaned (see the messages above; please report)\n",
+            stats.documents_failed
+        ));
+    }
     if stats.documents_flagged > 0 || stats.records_malformed > 0 {
         s.push_str(&format!(
             "thresh: {} documents flagged (most of their text removed, {} emptied), {} malformed records\n",

@@ -26,6 +26,7 @@ const EXIT_USAGE: u8 = 2;
 
 /// Parses the command line, runs it and returns the exit code.
 pub fn main() -> ExitCode {
+    report_panics_briefly();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Clean(args) => clean::clean(args),
@@ -53,6 +54,25 @@ pub fn main() -> ExitCode {
             ExitCode::from(EXIT_USAGE)
         }
     }
+}
+
+/// A panic prints one line; corpus runs catch it per document and name the input, so the
+/// default multi-line report (and backtrace) would only bury that message. RUST_BACKTRACE=1
+/// brings the full report back.
+fn report_panics_briefly() {
+    if std::env::var_os("RUST_BACKTRACE").is_some_and(|v| v != "0") {
+        return;
+    }
+    std::panic::set_hook(Box::new(|info| {
+        let message = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_string());
+        let location = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("thresh: internal error{location}: {message}");
+    }));
 }
 
 /// True when the error comes from writing to a closed pipe (`thresh clean big.txt | head`).

@@ -115,6 +115,39 @@ pub fn read_all(mut reader: impl Read) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// Reads a whole document of at most `limit` bytes; a larger one is refused after reading
+/// `limit + 1` bytes, so memory stays bounded whatever the input (a gzip bomb, a 1 GB line).
+pub fn read_document(reader: impl Read, limit: u64) -> io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    reader.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > limit {
+        return Err(too_large(limit));
+    }
+    Ok(bytes)
+}
+
+/// The error for a document over the size limit.
+pub fn too_large(limit: u64) -> io::Error {
+    io::Error::new(
+        io::ErrorKind::InvalidData,
+        format!(
+            "document is larger than the {} limit; raise it with --max-document-size or split the input",
+            human_size(limit)
+        ),
+    )
+}
+
+/// `512 MiB`, `1 KiB`, `100 B`.
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [(&str, u64); 3] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
+    for (unit, size) in UNITS {
+        if bytes >= size && bytes % size == 0 {
+            return format!("{} {unit}", bytes / size);
+        }
+    }
+    format!("{bytes} B")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,6 +162,16 @@ mod tests {
         let (r, found) = open_decompressed(File::open(&path).unwrap()).unwrap();
         assert_eq!(found, compression);
         assert_eq!(read_all(r).unwrap(), b"hello\nworld\n");
+    }
+
+    #[test]
+    fn documents_over_the_limit_are_refused_without_reading_on() {
+        assert_eq!(read_document(&b"12345"[..], 5).unwrap(), b"12345");
+        let err = read_document(io::repeat(b'x'), 1 << 10).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+        assert!(err.to_string().contains("larger than the 1 KiB limit"), "{err}");
+        assert_eq!(human_size(512 << 20), "512 MiB");
+        assert_eq!(human_size(1000), "1000 B");
     }
 
     #[test]

@@ -24,15 +24,38 @@ pub struct WarcReader<R> {
     reader: R,
     /// 1-based number of the record read last, for error messages.
     pub record_number: usize,
+    max_body_bytes: u64,
 }
 
-/// Bodies larger than this are refused rather than allocated.
+/// Bodies larger than this are refused rather than allocated, unless a limit is set.
 pub const MAX_RECORD_BYTES: u64 = 1 << 30;
+
+/// Header lines longer than this are refused; real ones are well under 1 KiB.
+const MAX_HEADER_LINE: u64 = 64 << 10;
 
 impl<R: BufRead> WarcReader<R> {
     /// Reads from `reader`.
     pub fn new(reader: R) -> Self {
-        WarcReader { reader, record_number: 0 }
+        WarcReader { reader, record_number: 0, max_body_bytes: MAX_RECORD_BYTES }
+    }
+
+    /// Refuses records whose body is larger than `limit` bytes.
+    pub fn with_limit(mut self, limit: u64) -> Self {
+        self.max_body_bytes = limit;
+        self
+    }
+
+    /// One line, refusing lines over [`MAX_HEADER_LINE`] so a hostile stream cannot make
+    /// the reader buffer without bound.
+    fn read_line(&mut self, line: &mut String) -> io::Result<usize> {
+        let n = (&mut self.reader).take(MAX_HEADER_LINE).read_line(line)?;
+        if n as u64 == MAX_HEADER_LINE && !line.ends_with('\n') {
+            return Err(invalid(format!(
+                "record {}: a header line is longer than 64 KiB; this is not a WARC file",
+                self.record_number.max(1)
+            )));
+        }
+        Ok(n)
     }
 
     /// The next record, or `None` at the end of the stream.
@@ -41,7 +64,7 @@ impl<R: BufRead> WarcReader<R> {
         // Skip the blank lines that end the previous record.
         loop {
             line.clear();
-            if self.reader.read_line(&mut line)? == 0 {
+            if self.read_line(&mut line)? == 0 {
                 return Ok(None);
             }
             if !line.trim().is_empty() {
@@ -59,7 +82,7 @@ impl<R: BufRead> WarcReader<R> {
         let mut headers = Vec::new();
         loop {
             line.clear();
-            if self.reader.read_line(&mut line)? == 0 {
+            if self.read_line(&mut line)? == 0 {
                 return Err(invalid(format!(
                     "record {}: stream ends inside the headers",
                     self.record_number
@@ -80,13 +103,16 @@ impl<R: BufRead> WarcReader<R> {
             .ok_or_else(|| {
                 invalid(format!("record {}: no valid Content-Length header", self.record_number))
             })?;
-        if length > MAX_RECORD_BYTES {
+        if length > self.max_body_bytes {
             return Err(invalid(format!(
-                "record {}: Content-Length {length} exceeds the 1 GiB limit",
-                self.record_number
+                "record {}: Content-Length {length} exceeds the {} document limit; raise it with \
+                 --max-document-size",
+                self.record_number,
+                crate::read::compression::human_size(self.max_body_bytes)
             )));
         }
-        let mut body = Vec::with_capacity(length as usize);
+        // Grown as bytes arrive: a lying Content-Length must not allocate up front.
+        let mut body = Vec::with_capacity(length.min(1 << 20) as usize);
         (&mut self.reader).take(length).read_to_end(&mut body)?;
         if (body.len() as u64) < length {
             return Err(io::Error::new(
