@@ -1,5 +1,6 @@
 //! Properties that hold for every input: thresh only removes lines (never invents or edits
-//! them), cleaning a cleaned text changes nothing, and exception rules always win.
+//! them), cleaning a cleaned text changes nothing, exception rules always win, `--shard`
+//! slices partition the inputs, and JSONL bytes outside the text field never change.
 
 use std::sync::OnceLock;
 
@@ -172,4 +173,127 @@ proptest! {
     fn exceptions_always_win(page in page()) {
         prop_assert_eq!(keep_everything().clean(&page), thresh::normalize::normalize(&page));
     }
+}
+
+/// A raw JSON value as a producer might write it: odd spacing, escapes, nesting.
+fn raw_json_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("1".to_string()),
+        Just("-0.50e+3".to_string()),
+        Just("null".to_string()),
+        Just("true".to_string()),
+        Just("\"caf\\u00e9 \\/ \\\"q\\\" \\ud83d\\ude00\"".to_string()),
+        Just("{ \"a\" :[1 , 2.0,{}],\"b\":\"\" }".to_string()),
+        Just("[ ]".to_string()),
+        "[a-z ]{0,12}".prop_map(|s| format!("\"{s}\"")),
+        (0u64..u64::MAX).prop_map(|n| n.to_string()),
+    ]
+}
+
+fn field_name() -> impl Strategy<Value = String> {
+    prop::sample::select(vec!["id", "url", "meta", "title", "date", "lang", "x\\u0074"])
+        .prop_map(String::from)
+}
+
+/// A JSONL record as (text before the text value, the text, text after it).
+fn record() -> impl Strategy<Value = (String, String, String)> {
+    let fields = || {
+        prop::collection::vec(
+            (field_name(), raw_json_value(), prop::sample::select(vec!["", " ", "  "])),
+            0..4,
+        )
+    };
+    (fields(), page(), fields()).prop_map(|(before, text, after)| {
+        let mut prefix = String::from("{");
+        for (i, (name, value, space)) in before.iter().enumerate() {
+            prefix.push_str(&format!("{}\"{name}\"{space}:{space}{value},", if i == 0 { "" } else { space }));
+        }
+        prefix.push_str("\"text\": ");
+        let suffix: String = after
+            .iter()
+            .map(|(name, value, space)| format!(",{space}\"{name}\":{value}"))
+            .chain(std::iter::once("}".to_string()))
+            .collect();
+        (prefix, text, suffix)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn jsonl_bytes_outside_the_text_field_are_identical(records in prop::collection::vec(record(), 1..6)) {
+        use std::sync::atomic::AtomicBool;
+        use thresh::batch::{Batch, BatchOptions, Silent};
+        let mut shard = String::new();
+        for (prefix, text, suffix) in &records {
+            shard.push_str(&format!("{prefix}{}{suffix}\n", serde_json::to_string(text).unwrap()));
+        }
+        let options = BatchOptions::default();
+        let cancel = AtomicBool::new(false);
+        let batch = Batch::new(bundled(), &options, &Silent, &cancel);
+        let mut out = Vec::new();
+        let input = Box::new(std::io::Cursor::new(shard.clone().into_bytes()));
+        batch.run_stream("shard.jsonl", thresh::read::plan::Format::Jsonl, input, &mut out).unwrap();
+        let out = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = out.lines().collect();
+        prop_assert_eq!(lines.len(), records.len());
+        for ((prefix, text, suffix), line) in records.iter().zip(lines) {
+            prop_assert!(line.starts_with(prefix.as_str()) && line.ends_with(suffix.as_str()), "{line}\nfrom\n{shard}");
+            let value = &line[prefix.len()..line.len() - suffix.len()];
+            let cleaned: String = serde_json::from_str(value).unwrap();
+            let expected = bundled().clean(text);
+            // A record's text keeps a final newline only if it had one.
+            prop_assert_eq!(cleaned.trim_end_matches('\n'), expected.trim_end_matches('\n'));
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn shard_slices_partition_the_inputs(
+        names in prop::collection::btree_set("[a-c]{1,2}(/[a-c]{1,2})?\\.(txt|jsonl)", 0..25),
+        count in 1usize..7,
+    ) {
+        use thresh::read::plan::{plan, select_shard, Shard};
+        let dir = tempfile::tempdir().unwrap();
+        for name in &names {
+            let path = dir.path().join(name);
+            if std::fs::create_dir_all(path.parent().unwrap()).is_err() || path.is_dir() {
+                continue; // "a" as a file and as a directory: keep the first.
+            }
+            let _ = std::fs::write(&path, "text\n");
+        }
+        let inputs = vec![dir.path().to_path_buf()];
+        let all: Vec<_> = plan(&inputs, None).unwrap().into_iter().map(|j| j.input).collect();
+        let mut seen: Vec<_> = (0..count)
+            .flat_map(|index| select_shard(plan(&inputs, None).unwrap(), Shard { index, count }))
+            .map(|j| j.input)
+            .collect();
+        // Every file is in exactly one slice.
+        prop_assert_eq!(seen.len(), all.len());
+        seen.sort();
+        let mut expected = all.clone();
+        expected.sort();
+        prop_assert_eq!(seen, expected);
+    }
+}
+
+#[test]
+fn inputs_the_fuzzers_found_stay_fixed() {
+    // Each file once broke a property the fuzz targets check (see fuzz/).
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/regressions");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = String::from_utf8_lossy(&std::fs::read(&path).unwrap()).into_owned();
+        let once = bundled().clean(&text);
+        assert_eq!(bundled().clean(&once), once, "{} is not idempotent", path.display());
+        let normalised = thresh::normalize::normalize(&text);
+        assert!(is_subsequence(&lines_of(&once), &lines_of(&normalised)), "{}", path.display());
+        checked += 1;
+    }
+    assert!(checked > 0);
 }
