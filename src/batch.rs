@@ -439,7 +439,7 @@ impl<'a> Batch<'a> {
     ) -> Result<(), JobError> {
         let path = job.input.display().to_string();
         let bytes = read_document(reader, self.options.max_document_bytes).map_err(|e| match e.kind() {
-            io::ErrorKind::InvalidData => JobError::Input(e.to_string()),
+            io::ErrorKind::FileTooLarge => JobError::Input(e.to_string()),
             _ => JobError::Input(format!("cannot read: {e}")),
         })?;
         let text = match decode_owned(bytes, &path, self.options.decode) {

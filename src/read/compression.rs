@@ -129,7 +129,7 @@ pub fn read_document(reader: impl Read, limit: u64) -> io::Result<Vec<u8>> {
 /// The error for a document over the size limit.
 pub fn too_large(limit: u64) -> io::Error {
     io::Error::new(
-        io::ErrorKind::InvalidData,
+        io::ErrorKind::FileTooLarge,
         format!(
             "document is larger than the {} limit; raise it with --max-document-size or split the input",
             human_size(limit)
@@ -168,7 +168,7 @@ mod tests {
     fn documents_over_the_limit_are_refused_without_reading_on() {
         assert_eq!(read_document(&b"12345"[..], 5).unwrap(), b"12345");
         let err = read_document(io::repeat(b'x'), 1 << 10).unwrap_err();
-        assert_eq!(err.kind(), io::ErrorKind::InvalidData);
+        assert_eq!(err.kind(), io::ErrorKind::FileTooLarge);
         assert!(err.to_string().contains("larger than the 1 KiB limit"), "{err}");
         assert_eq!(human_size(512 << 20), "512 MiB");
         assert_eq!(human_size(1000), "1000 B");
