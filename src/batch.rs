@@ -600,7 +600,7 @@ impl<'a> Batch<'a> {
             Ok(outcome) => outcome,
             Err(panic) => return LineResult::Failed(internal_error(&panic)),
         };
-        let cleaned = record_text(&outcome, &record.text);
+        let cleaned = outcome.field_text(&record.text);
         let annotation = self.options.annotate.then(|| annotation(self.cleaner, &outcome));
         let line = record.with_text(&cleaned, annotation.as_ref().map(|a| ("thresh", a)));
         LineResult::Cleaned { line, text_len: record.text.len(), out_len: cleaned.len(), outcome }
@@ -656,7 +656,7 @@ impl<'a> Batch<'a> {
                     };
                     let result = match guarded(|| self.cleaner.run(&text, DocumentContext { url })) {
                         Ok(outcome) => {
-                            let cleaned = record_text(&outcome, &text);
+                            let cleaned = outcome.field_text(&text);
                             let annotation =
                                 self.options.annotate.then(|| annotation(self.cleaner, &outcome));
                             let line = to_line(&cleaned, annotation);
@@ -788,15 +788,6 @@ fn annotation(cleaner: &Cleaner, outcome: &Outcome) -> serde_json::Value {
         .map(|(id, n)| (id.to_string(), n.into()))
         .collect();
     serde_json::json!({ "removed_lines": outcome.dropped_lines(), "rules": rules })
-}
-
-/// The cleaned text of a record, ending with a newline only if the original did.
-fn record_text(outcome: &Outcome, original: &str) -> String {
-    let mut text = outcome.text();
-    if !original.ends_with('\n') && text.ends_with('\n') {
-        text.pop();
-    }
-    text
 }
 
 fn strip_terminator(raw: &[u8]) -> &[u8] {

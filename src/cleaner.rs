@@ -101,6 +101,16 @@ impl Outcome {
         self.document.render_kept(|i| self.verdicts[i].is_keep())
     }
 
+    /// The kept text for a document held in a field (a JSONL record, a dataframe cell): like
+    /// [`Outcome::text`], but ending with a newline only if `original` did.
+    pub fn field_text(&self, original: &str) -> String {
+        let mut text = self.text();
+        if !original.ends_with('\n') && text.ends_with('\n') {
+            text.pop();
+        }
+        text
+    }
+
     /// Number of lines dropped.
     pub fn dropped_lines(&self) -> usize {
         self.verdicts.iter().filter(|v| !v.is_keep()).count()

@@ -312,6 +312,17 @@ pub fn apply(rules: &RuleSet, doc: &Document, verdicts: &mut [Verdict]) -> bool 
             }
         }
         if !dropped_now {
+            // Settled. If what is left reads as another language, judge it again in that one:
+            // cleaning the output must find nothing more to do, and it would detect that one.
+            if dropped_any && rounds < MAX_ROUNDS {
+                let now = Language::detect_lines(alive.iter().map(|&i| doc.line_text(i)));
+                if now != detected {
+                    language = Some(now);
+                    shapes.fill(None);
+                    rounds += 1;
+                    continue;
+                }
+            }
             return dropped_any;
         }
         dropped_any = true;

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The whole test suite, as CI runs it: the Rust tests, then the Python package built as a wheel
+# (maturin) into a private virtualenv and its tests: the Cleaner, and the datatrove, PySpark
+# (local mode, needs Java) and Ray (local) adapters, all checked against `thresh clean`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cargo test --locked
+
+venv=target/python-venv
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+"$venv/bin/pip" install -q -r python/requirements-test.txt
+rm -rf target/wheels
+"$venv/bin/maturin" build --release --locked -q -m python/Cargo.toml -o target/wheels
+"$venv/bin/pip" install -q --force-reinstall --no-deps target/wheels/thresh-*.whl
+# Run from outside the source tree, so the tests import the installed wheel.
+cd python/tests
+THRESH_BIN="$OLDPWD/target/debug/thresh" "../../$venv/bin/python" -m pytest -q -p no:cacheprovider .
