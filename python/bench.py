@@ -4,7 +4,7 @@
 
 Both sides parse the JSONL and clean every record's text with the bundled defaults on all
 cores; the CLI also writes its output, Python keeps the cleaned texts in memory. MB/s are over
-the shard's bytes. Make a shard with scripts/bench-corpus.sh (it prints its path).
+the shard's bytes. Make a shard with scripts/bench-speed.sh (it keeps its inputs under $TMPDIR/thresh-speed-release).
 """
 
 from __future__ import annotations

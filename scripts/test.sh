@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: the Rust tests, then the Python package built as a wheel
-# (maturin) into a private virtualenv and its tests: the Cleaner, and the datatrove, PySpark
-# (local mode, needs Java) and Ray (local) adapters, all checked against `thresh clean`.
+# The whole test suite, as CI runs it: the Rust tests, a smoke run of the benchmarks, then the
+# Python package built as a wheel (maturin) into a private virtualenv and its tests: the
+# Cleaner, and the datatrove, PySpark (local mode, needs Java) and Ray (local) adapters, all
+# checked against `thresh clean`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo test --locked
+# The benchmarks run once each as a smoke test (no timings judged), so they cannot rot.
+cargo test --locked --benches -q
+scripts/bench-speed.sh --smoke > /dev/null
 
 venv=target/python-venv
 [ -x "$venv/bin/python" ] || python3 -m venv "$venv"

@@ -270,6 +270,19 @@ fn rules_list_shows_ids_packs_and_categories() {
 }
 
 #[test]
+fn rules_list_phrases_exports_the_literal_phrases_of_active_rules() {
+    let all = stdout(&run(&["rules", "list", "--phrases"], b""));
+    let phrases: Vec<&str> = all.lines().collect();
+    assert!(phrases.contains(&"advertisement"), "a whole-line phrase");
+    assert!(phrases.iter().any(|p| p.contains("cookie")), "a contains phrase");
+    let unique: std::collections::HashSet<&&str> = phrases.iter().collect();
+    assert_eq!(unique.len(), phrases.len(), "no duplicates");
+    let without_ads = stdout(&run(&["rules", "list", "--phrases", "--disable", "ads"], b""));
+    assert!(!without_ads.lines().any(|p| p == "advertisement"), "switched-off rules are left out");
+    assert!(without_ads.lines().count() < phrases.len());
+}
+
+#[test]
 fn explain_names_the_deciding_rule_for_each_line() {
     let out = run(&["explain"], PAGE.as_bytes());
     let text = stdout(&out);

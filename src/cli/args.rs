@@ -277,6 +277,10 @@ pub enum RulesCommand {
         #[command(flatten)]
         #[allow(missing_docs)]
         rules: RuleArgs,
+        /// Print only the literal phrases of the active rules (whole-line and contains
+        /// phrases), one per line, e.g. for `rg -v -F -i -f` as a baseline.
+        #[arg(long)]
+        phrases: bool,
     },
     /// Validate rule files and run the examples in them.
     ///

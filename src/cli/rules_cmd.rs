@@ -14,10 +14,29 @@ use super::{build_rules, rule_builder, EXIT_INPUT_FAILED, EXIT_USAGE};
 
 pub(crate) fn run(command: RulesCommand) -> anyhow::Result<ExitCode> {
     match command {
-        RulesCommand::List { rules } => list(&rules),
+        RulesCommand::List { rules, phrases: true } => list_phrases(&rules),
+        RulesCommand::List { rules, phrases: false } => list(&rules),
         RulesCommand::Check { files } => check(&files),
         RulesCommand::Test { files, fixtures, rules } => test(&files, fixtures.as_deref(), &rules),
     }
+}
+
+/// The literal phrases of the active rules, deduplicated, in rule order.
+fn list_phrases(args: &RuleArgs) -> anyhow::Result<ExitCode> {
+    let rules = build_rules(args)?;
+    let mut seen = std::collections::HashSet::new();
+    let stdout = io::stdout();
+    let mut out = BufWriter::new(stdout.lock());
+    for loaded in rules.rules().iter().filter(|r| r.active) {
+        let matcher = &loaded.rule.matcher;
+        for phrase in matcher.lines.iter().chain(&matcher.contains) {
+            if !phrase.contains('\n') && seen.insert(phrase.as_str()) {
+                writeln!(out, "{phrase}")?;
+            }
+        }
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn list(args: &RuleArgs) -> anyhow::Result<ExitCode> {
