@@ -368,32 +368,49 @@ fn revise(shapes: &[Shape], cfg: &HeuristicsConfig) -> Vec<Judged> {
         }
     }
     // Nearest neighbour that is good or bad (skipping short and, if asked, near-good lines),
-    // or `None` at the document's edge.
+    // or `None` at the document's edge; found by two sweeps per mode, so that long runs of
+    // short lines (a huge menu, a list) cost linear time.
+    let nearest = |skip_near_good: bool| {
+        let stop = |c: Class| !(c == Class::Short || (skip_near_good && c == Class::NearGood));
+        let mut before = vec![None; n];
+        let mut last = None;
+        for i in 0..n {
+            before[i] = last;
+            if stop(class[i]) {
+                last = Some(i);
+            }
+        }
+        let mut after = vec![None; n];
+        last = None;
+        for i in (0..n).rev() {
+            after[i] = last;
+            if stop(class[i]) {
+                last = Some(i);
+            }
+        }
+        (before, after)
+    };
+    let (before_all, after_all) = nearest(false);
+    let (before_firm, after_firm) = nearest(true);
     let neighbour =
         |class: &[Class], i: usize, forward: bool, skip_near_good: bool| -> Option<(Class, usize)> {
-            let mut j = i;
-            loop {
-                if forward {
-                    j += 1;
-                    if j >= n {
-                        return None;
-                    }
-                } else {
-                    if j == 0 {
-                        return None;
-                    }
-                    j -= 1;
-                }
-                match class[j] {
-                    Class::Short => continue,
-                    Class::NearGood if skip_near_good => continue,
-                    other => return Some((other, j)),
-                }
-            }
+            let found = match (forward, skip_near_good) {
+                (false, false) => before_all[i],
+                (true, false) => after_all[i],
+                (false, true) => before_firm[i],
+                (true, true) => after_firm[i],
+            };
+            found.map(|j| (class[j], j))
         };
     let class_of = |found: Option<(Class, usize)>| found.map_or(Class::Bad, |(c, _)| c);
-    // Characters between line i and line j (exclusive of both).
-    let gap = |i: usize, j: usize| -> usize { (i.min(j) + 1..i.max(j)).map(|k| shapes[k].chars).sum() };
+    // Characters between line i and line j (exclusive of both), from prefix sums.
+    let chars_before: Vec<usize> = std::iter::once(0)
+        .chain(shapes.iter().scan(0, |total, s| {
+            *total += s.chars;
+            Some(*total)
+        }))
+        .collect();
+    let gap = |i: usize, j: usize| -> usize { chars_before[i.max(j)] - chars_before[i.min(j) + 1] };
     // At an edge, a short line close to prose (good or near-good) is its headline, kicker or
     // last sentence; a long run of short lines there is navigation.
     let near_prose_at_edge = |class: &[Class], i: usize| {
@@ -446,18 +463,19 @@ fn revise(shapes: &[Shape], cfg: &HeuristicsConfig) -> Vec<Judged> {
     }
     // A line ending with a colon right after good text introduces a list: the short lines
     // that follow belong to the article however many they are.
+    let mut listed_until = 0; // Lines before this are already in a list: no rescan.
     for i in 0..n {
         let follows_good = i > 0 && revised[i - 1] == Class::Good;
         if !shapes[i].colon || !(revised[i] == Class::Good || follows_good) {
             continue;
         }
         revised[i] = Class::Good;
-        for j in i + 1..n {
-            if class[j] != Class::Short {
-                break;
-            }
+        let mut j = listed_until.max(i + 1);
+        while j < n && class[j] == Class::Short {
             revised[j] = Class::Good;
+            j += 1;
         }
+        listed_until = j;
     }
     // A line after one ending with a comma or semicolon continues its sentence (a list written
     // across lines): it shares the kept line's fate, and so does the rest of the sentence.
@@ -540,9 +558,17 @@ fn main_stretches(
     // block or an inline teaser), until a comment section starts.
     let main_end = main.map(|(_, last, _)| last);
     if let Some(main_end) = main_end {
+        // boundaries_before[i]: comment boundaries among lines 0..i, so that "is there one
+        // between" costs O(1) however many short stretches follow the article.
+        let boundaries_before: Vec<usize> = std::iter::once(0)
+            .chain(boundaries.iter().scan(0, |n, &b| {
+                *n += usize::from(b);
+                Some(*n)
+            }))
+            .collect();
         let mut previous_end = main_end;
         for &(first, last, chars) in stretches.iter().filter(|s| s.0 > main_end) {
-            if boundaries[previous_end + 1..=first].iter().any(|b| *b) {
+            if boundaries_before[first + 1] > boundaries_before[previous_end + 1] {
                 break;
             }
             if chars >= 3 * cfg.min_main_chars {
@@ -596,9 +622,15 @@ fn unrelated_teasers(
     if marker_blocks.is_empty() {
         return candidate;
     }
+    // Blocks within reach of a marker, flagged in one pass: pages (and concatenations of
+    // pages) can hold thousands of markers.
+    let mut near_marker = vec![false; doc.blocks().len()];
+    for &m in &marker_blocks {
+        let end = (m + TEASER_BLOCKS).min(near_marker.len() - 1);
+        near_marker[m..=end].iter_mut().for_each(|b| *b = true);
+    }
     for (k, &line) in alive.iter().enumerate() {
-        let b = doc.lines()[line].block;
-        candidate[k] = marker_blocks.iter().any(|&m| b >= m && b <= m + TEASER_BLOCKS);
+        candidate[k] = near_marker[doc.lines()[line].block];
     }
     let content_words = |line: usize| -> std::collections::HashSet<String> {
         let folded = fold::fold(doc.line_text(line));
