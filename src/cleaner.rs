@@ -63,13 +63,14 @@ impl Cleaner {
     pub fn run_document(&self, document: Document, context: DocumentContext<'_>) -> Outcome {
         #[cfg(debug_assertions)]
         injected_fault(&document);
-        let hits = self.rules.find_hits(&document, context);
+        let folded = crate::fold::FoldedLines::new(&document);
+        let hits = self.rules.find_hits_folded(&document, &folded, context);
         let mut verdicts = decide(&self.rules, &document, &hits);
         // Rules and heuristics settle together: lines the heuristics drop can bring lines into
         // a scoped rule's reach, and the rules' drops change the heuristics' context.
         let scoped = hits.iter().any(|h| !self.rules.rule(h.rule).scope.is_whole_document());
         for _ in 0..MAX_ROUNDS {
-            if !crate::heuristics::apply(&self.rules, &document, &mut verdicts) || !scoped {
+            if !crate::heuristics::apply(&self.rules, &document, &folded, &mut verdicts) || !scoped {
                 break;
             }
             let before = verdicts.iter().filter(|v| !v.is_keep()).count();

@@ -136,8 +136,6 @@ struct Decision<'a> {
     rules: &'a RuleSet,
     doc: &'a Document,
     drops: Vec<Option<DropReason>>,
-    /// Words per block, counted once on first use by `max_block_words`.
-    block_words: Option<Vec<usize>>,
 }
 
 impl Decision<'_> {
@@ -152,13 +150,7 @@ impl Decision<'_> {
         let doc = self.doc;
         let lines = doc.blocks()[*blocks.start()].start..doc.blocks()[*blocks.end()].end;
         let Some(max) = self.rules.rule(rule).guards.max_block_words else { return lines };
-        let counts = self.block_words.get_or_insert_with(|| {
-            doc.blocks()
-                .iter()
-                .map(|b| b.clone().map(|l| crate::fold::word_count(doc.line_text(l))).sum())
-                .collect()
-        });
-        let words: usize = counts[blocks].iter().sum();
+        let words: usize = doc.block_word_counts()[blocks].iter().sum();
         if words > max {
             marker..marker + 1
         } else {
@@ -330,7 +322,7 @@ pub fn decide_after(rules: &RuleSet, doc: &Document, hits: &[Hit], earlier: &[Ve
     let (scoped, unscoped): (Vec<&Hit>, Vec<&Hit>) =
         live.into_iter().partition(|h| !rules.rule(h.rule).scope.is_whole_document());
 
-    let mut decision = Decision { rules, doc, drops: vec![None; n], block_words: None };
+    let mut decision = Decision { rules, doc, drops: vec![None; n] };
     for (line, verdict) in earlier.iter().enumerate() {
         if let Verdict::Drop(reason) = verdict {
             decision.drops[line] = Some(reason.clone());

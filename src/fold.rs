@@ -6,6 +6,46 @@
 //! and symbols around it: `— Advertisement —`, `Related:` and `advertisement` all have the keys
 //! `advertisement` and `related`.
 
+/// Every line of a document folded, in one buffer: built once per document and shared by the
+/// matcher (phrases are searched in the whole buffer at once) and the heuristics.
+#[derive(Debug)]
+pub struct FoldedLines {
+    /// The folded lines, each followed by `\n`.
+    pub(crate) text: String,
+    /// Where each line starts in `text`, plus the end.
+    pub(crate) starts: Vec<usize>,
+}
+
+impl FoldedLines {
+    /// Folds every line of `doc`.
+    pub fn new(doc: &crate::segment::Document) -> Self {
+        let mut text = String::with_capacity(doc.text().len());
+        let mut starts = Vec::with_capacity(doc.len() + 1);
+        for line in 0..doc.len() {
+            starts.push(text.len());
+            fold_into(doc.line_text(line), &mut text);
+            text.push('\n');
+        }
+        starts.push(text.len());
+        FoldedLines { text, starts }
+    }
+
+    /// Number of lines.
+    pub fn len(&self) -> usize {
+        self.starts.len() - 1
+    }
+
+    /// True for a document without lines.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The folded form of line `index`.
+    pub fn line(&self, index: usize) -> &str {
+        &self.text[self.starts[index]..self.starts[index + 1] - 1]
+    }
+}
+
 /// Appends the folded form of `text` to `out`.
 pub fn fold_into(text: &str, out: &mut String) {
     let mut pending_space = false;
@@ -73,7 +113,18 @@ pub fn line_key(folded: &str) -> &str {
 
 /// Number of words (white-space separated tokens) in `text`.
 pub fn word_count(text: &str) -> usize {
-    text.split_whitespace().count()
+    if !text.is_ascii() {
+        return text.split_whitespace().count();
+    }
+    // The common case, without decoding characters.
+    let mut count = 0;
+    let mut in_word = false;
+    for &b in text.as_bytes() {
+        let space = matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
+        count += usize::from(!space && !in_word);
+        in_word = !space;
+    }
+    count
 }
 
 /// True when `c` continues a word, so a phrase ending next to it is not on a word boundary.
@@ -114,6 +165,8 @@ mod tests {
     #[test]
     fn counts_words() {
         assert_eq!(word_count("  one two\tthree "), 3);
+        assert_eq!(word_count("un\u{a0}deux trois"), 3, "Unicode spaces split words too");
+        assert_eq!(word_count("a\x0bb\x0cc"), 3);
         assert_eq!(word_count(""), 0);
     }
 }

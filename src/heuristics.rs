@@ -149,15 +149,55 @@ fn is_wide_script(c: char) -> bool {
     matches!(c as u32, 0x1100..=0x11FF | 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 
-fn shape(line: &str, language: Option<Language>, cfg: &HeuristicsConfig) -> Shape {
+/// What one pass over a line's characters tells.
+#[derive(Debug, Clone, Copy, Default)]
+struct CharCounts {
+    /// Length, a wide (CJK) character counting three.
+    width: usize,
+    non_space: usize,
+    digits: usize,
+    /// Digits, punctuation and symbols.
+    digits_and_symbols: usize,
+    upper: bool,
+    lower: bool,
+    /// Has a comma or a sentence mark.
+    punctuated: bool,
+}
+
+impl CharCounts {
+    fn of(text: &str) -> Self {
+        let mut c = CharCounts::default();
+        for ch in text.chars() {
+            c.width += if is_wide_script(ch) { 3 } else { 1 };
+            if ch.is_whitespace() {
+                continue;
+            }
+            c.non_space += 1;
+            if ch.is_numeric() {
+                c.digits += 1;
+                c.digits_and_symbols += 1;
+            } else if !ch.is_alphanumeric() {
+                c.digits_and_symbols += 1;
+                c.punctuated |= matches!(ch, ',' | '،' | '，' | '、') || TERMINAL_MARKS.contains(&ch);
+            } else {
+                c.upper |= ch.is_uppercase();
+                c.lower |= ch.is_lowercase();
+            }
+        }
+        c
+    }
+}
+
+/// The shape of one line; `folded` is its folded form (see [`fold::FoldedLines`]).
+fn shape(line: &str, folded: &str, language: Option<Language>, cfg: &HeuristicsConfig) -> Shape {
     let text = line.trim();
+    let counts = CharCounts::of(text);
     // Length comparable across scripts: a wide character counts as three.
-    let chars = text.chars().map(|c| if is_wide_script(c) { 3 } else { 1 }).sum::<usize>();
+    let chars = counts.width;
     // A stoplist judges only lines in its own script.
     let stopwords =
         language.filter(|l| language::mostly_in_script(text, l.script())).map(Language::stopwords);
-    let folded = fold::fold(text);
-    let words = language::words(&folded).count();
+    let words = language::words(folded).count();
     // One pass over the tokens: how many, how many separators, how many capitalised.
     let (mut tokens, mut separators, mut capitalised) = (0usize, 0usize, 0usize);
     for token in text.split_whitespace() {
@@ -183,21 +223,18 @@ fn shape(line: &str, language: Option<Language>, cfg: &HeuristicsConfig) -> Shap
     let bad =
         |why| Shape { chars, class: Class::Bad, why, heading, sentence: false, colon, nav_like, continues };
 
-    let non_space = text.chars().filter(|c| !c.is_whitespace()).count().max(1);
-    let digits_and_symbols =
-        text.chars().filter(|c| c.is_numeric() || (!c.is_alphanumeric() && !c.is_whitespace())).count();
-    let digits = text.chars().filter(|c| c.is_numeric()).count();
-    if chars < cfg.length_low && digits > 0 && digits_and_symbols * 5 > non_space * 3 {
+    let CharCounts { non_space, digits, digits_and_symbols, .. } = counts;
+    if chars < cfg.length_low && digits > 0 && digits_and_symbols * 5 > non_space.max(1) * 3 {
         return bad(Why::Counter);
     }
-    let mut ratio = stopwords.map(|sw| language::stopword_ratio(&folded, sw));
+    let mut ratio = stopwords.map(|sw| language::stopword_ratio(folded, sw));
     if chars >= cfg.length_low && ratio.is_none_or(|r| r < cfg.stopwords_low) {
         // A long line in another bundled language (a quote, a bilingual page) is judged by its
         // own stoplist, so the verdict does not hang on which language the page was taken for.
         let own = Language::detect_lines(std::iter::once(text))
             .filter(|&own| Some(own) != language && language::mostly_in_script(text, own.script()));
         if let Some(own) = own {
-            let own_ratio = language::stopword_ratio(&folded, own.stopwords());
+            let own_ratio = language::stopword_ratio(folded, own.stopwords());
             ratio = Some(ratio.map_or(own_ratio, |r| r.max(own_ratio)));
         }
     }
@@ -208,12 +245,7 @@ fn shape(line: &str, language: Option<Language>, cfg: &HeuristicsConfig) -> Shap
         return bad(Why::MenuLine);
     }
     // Alt text is lower case: only a script with case can show that.
-    if words >= 12
-        && !text.chars().any(|c| matches!(c, ',' | '،' | '，' | '、') || TERMINAL_MARKS.contains(&c))
-        && text.chars().all(|c| !c.is_uppercase())
-        && text.chars().any(char::is_lowercase)
-        && ratio.is_none_or(|r| r < 0.15)
-    {
+    if words >= 12 && !counts.punctuated && !counts.upper && counts.lower && ratio.is_none_or(|r| r < 0.15) {
         return bad(Why::KeywordStuffed);
     }
     let sentence = terminal && ratio.is_some_and(|r| r >= cfg.stopwords_high);
@@ -257,7 +289,7 @@ fn has_sentence_break(text: &str) -> bool {
 
 /// Runs the heuristics over the lines `verdicts` still keeps, dropping what they judge to be
 /// boilerplate; returns whether anything was dropped.
-pub fn apply(rules: &RuleSet, doc: &Document, verdicts: &mut [Verdict]) -> bool {
+pub fn apply(rules: &RuleSet, doc: &Document, folded: &fold::FoldedLines, verdicts: &mut [Verdict]) -> bool {
     let cfg = rules.heuristics_config();
     let ids = rules.heuristic_rules();
     if !cfg.enabled || ids.iter().all(Option::is_none) {
@@ -278,7 +310,9 @@ pub fn apply(rules: &RuleSet, doc: &Document, verdicts: &mut [Verdict]) -> bool 
         let stopwords = detected.map(Language::stopwords);
         let mut classes: Vec<Shape> = alive
             .iter()
-            .map(|&i| *shapes[i].get_or_insert_with(|| shape(doc.line_text(i), detected, &cfg)))
+            .map(|&i| {
+                *shapes[i].get_or_insert_with(|| shape(doc.line_text(i), folded.line(i), detected, &cfg))
+            })
             .collect();
         if !classes.iter().any(|s| s.class == Class::Good) {
             // An article of short paragraphs (wire copy) has no line long enough to be good on
@@ -294,7 +328,7 @@ pub fn apply(rules: &RuleSet, doc: &Document, verdicts: &mut [Verdict]) -> bool 
         let boundaries = comment_boundaries(rules, verdicts, &alive);
         let dropped_before = dropped_before(verdicts, &alive);
         let keep = main_stretches(&judged, &classes, &boundaries, &dropped_before, &cfg);
-        let teasers = unrelated_teasers(rules, doc, verdicts, &alive, stopwords);
+        let teasers = unrelated_teasers(rules, doc, folded, verdicts, &alive, stopwords);
         let mut dropped_now = false;
         for (k, &i) in alive.iter().enumerate() {
             if matches!(verdicts[i], Verdict::Keep(KeepReason::Exception { .. })) {
@@ -605,6 +639,7 @@ const TEASER_MIN_WORDS: usize = 4;
 fn unrelated_teasers(
     rules: &RuleSet,
     doc: &Document,
+    folded: &fold::FoldedLines,
     verdicts: &[Verdict],
     alive: &[usize],
     stopwords: Option<&language::Stopwords>,
@@ -633,8 +668,7 @@ fn unrelated_teasers(
         candidate[k] = near_marker[doc.lines()[line].block];
     }
     let content_words = |line: usize| -> std::collections::HashSet<String> {
-        let folded = fold::fold(doc.line_text(line));
-        language::words(&folded)
+        language::words(folded.line(line))
             .filter(|w| w.chars().count() >= 3 && w.chars().all(char::is_alphabetic))
             .filter(|w| !stopwords.is_some_and(|sw| sw.contains(w)))
             .map(str::to_string)

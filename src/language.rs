@@ -111,6 +111,9 @@ fn parse_list(text: &'static str) -> Stopwords {
 /// say anything about the line (an Arabic quote in an English article has no English
 /// function words, and is not a menu for that).
 pub fn mostly_in_script(text: &str, script: Script) -> bool {
+    if text.is_ascii() {
+        return script == Script::Latin && text.bytes().any(|b| b.is_ascii_alphabetic());
+    }
     let (mut letters, mut in_script) = (0usize, 0usize);
     for c in text.chars().filter(|c| c.is_alphabetic()) {
         letters += 1;

@@ -12,6 +12,9 @@ pub struct Document {
     text: String,
     lines: Vec<Line>,
     blocks: Vec<Range<usize>>,
+    /// Words per block, counted on first use (by `max_block_words`) and kept: decisions are
+    /// remade in every round of rules and heuristics.
+    block_words: std::sync::OnceLock<Vec<usize>>,
 }
 
 /// One non-blank line.
@@ -47,7 +50,17 @@ impl Document {
         if block_start < lines.len() {
             blocks.push(block_start..lines.len());
         }
-        Document { text, lines, blocks }
+        Document { text, lines, blocks, block_words: std::sync::OnceLock::new() }
+    }
+
+    /// Words in each block.
+    pub fn block_word_counts(&self) -> &[usize] {
+        self.block_words.get_or_init(|| {
+            self.blocks
+                .iter()
+                .map(|b| b.clone().map(|l| crate::fold::word_count(self.line_text(l))).sum())
+                .collect()
+        })
     }
 
     /// The whole normalised text.
