@@ -48,8 +48,20 @@ impl FoldedLines {
 
 /// Appends the folded form of `text` to `out`.
 pub fn fold_into(text: &str, out: &mut String) {
-    let mut pending_space = false;
     let start_len = out.len();
+    if text.is_ascii() && !text.contains(['`', '\x0b']) {
+        // The common case, a word at a time: lowercase is the only change left to make.
+        for word in text.split_ascii_whitespace() {
+            if out.len() > start_len {
+                out.push(' ');
+            }
+            let from = out.len();
+            out.push_str(word);
+            out[from..].make_ascii_lowercase();
+        }
+        return;
+    }
+    let mut pending_space = false;
     for ch in text.chars() {
         if ch.is_whitespace() {
             pending_space = out.len() > start_len;
@@ -140,6 +152,26 @@ mod tests {
     fn folds_case_space_and_typography() {
         assert_eq!(fold("  Ukraine’s   “Main”\tDirectorate — HUR "), "ukraine's \"main\" directorate - hur");
         assert_eq!(fold("ПОДЕЛИТЬСЯ Straße"), "поделиться straße");
+    }
+
+    #[test]
+    fn the_ascii_fast_path_folds_like_the_general_one() {
+        for text in
+            ["  Share   THIS\tArticle ", "", "   ", "It`s a \x0b test", "a\r\nb\x0cC", "MiXeD-Case: 42!"]
+        {
+            let mut general = String::new();
+            for ch in text.chars() {
+                // The general path, character by character.
+                if ch.is_whitespace() {
+                    if !general.is_empty() && !general.ends_with(' ') {
+                        general.push(' ');
+                    }
+                } else {
+                    push_folded_char(ch, &mut general);
+                }
+            }
+            assert_eq!(fold(text), general.trim_end(), "{text:?}");
+        }
     }
 
     #[test]

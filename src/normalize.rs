@@ -10,18 +10,20 @@
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_blank = false;
-    let mut line = String::new();
-    for raw_line in split_lines(text) {
-        line.clear();
-        for ch in raw_line.chars() {
-            if let Some(mapped) = map_char(ch) {
-                line.push(mapped);
-            }
-        }
+    let mut mapped = String::new();
+    let mut push_line = |raw_line: &str| {
+        // Printable ASCII maps to itself: no need to look at each character.
+        let line = if raw_line.bytes().all(|b| (0x20..0x7f).contains(&b) || b == b'\t') {
+            raw_line
+        } else {
+            mapped.clear();
+            mapped.extend(raw_line.chars().filter_map(map_char));
+            mapped.as_str()
+        };
         let trimmed = line.trim_end();
         if trimmed.trim_start().is_empty() {
             pending_blank = !out.is_empty();
-            continue;
+            return;
         }
         if pending_blank {
             out.push('\n');
@@ -29,8 +31,23 @@ pub fn normalize(text: &str) -> String {
         }
         out.push_str(trimmed);
         out.push('\n');
+    };
+    if has_only_newlines(text) {
+        // The common case: memchr-fast splitting.
+        let body = text.strip_suffix('\n').unwrap_or(text);
+        if !text.is_empty() {
+            body.split('\n').for_each(&mut push_line);
+        }
+    } else {
+        split_lines(text).for_each(push_line);
     }
     out
+}
+
+/// True when `\n` is the only kind of line end in `text`.
+fn has_only_newlines(text: &str) -> bool {
+    !text.bytes().any(|b| matches!(b, b'\r' | 0x0b | 0x0c))
+        && !["\u{85}", "\u{2028}", "\u{2029}"].iter().any(|end| text.contains(end))
 }
 
 /// Splits on `\n`, `\r\n`, lone `\r`, and the Unicode line ends (NEL, vertical tab, form
