@@ -35,7 +35,7 @@ const FLAG_KEPT_SHARE: f64 = 0.05;
 const FLAG_EXAMPLES: usize = 20;
 
 /// A batch of records is cut at this many bytes…
-const BATCH_BYTES: usize = 8 << 20;
+const BATCH_BYTES: usize = 4 << 20;
 /// …or this many records.
 const BATCH_RECORDS: usize = 2048;
 
@@ -515,25 +515,14 @@ impl<'a> Batch<'a> {
                         tally.add_document(text_len, &outcome, out_len, || format!("{path}:{number}"));
                     }
                     LineResult::Blank => out.write_all(raw).map_err(JobError::Output)?,
-                    LineResult::Bad(message) => {
-                        tally.stats.records_malformed += 1;
-                        self.unusable_record(
-                            &format!("{path}:{number}"),
-                            &format!("line {number}"),
-                            &message,
-                            raw,
-                            out,
-                        )?;
-                    }
-                    LineResult::Failed(message) => {
-                        tally.stats.documents_failed += 1;
-                        self.unusable_record(
-                            &format!("{path}:{number}"),
-                            &format!("line {number}"),
-                            &message,
-                            raw,
-                            out,
-                        )?;
+                    LineResult::Unusable { message, internal_error } => {
+                        if internal_error {
+                            tally.stats.documents_failed += 1;
+                        } else {
+                            tally.stats.records_malformed += 1;
+                        }
+                        let (location, record) = (format!("{path}:{number}"), format!("line {number}"));
+                        self.unusable_record(&location, &record, &message, raw, out)?;
                     }
                 }
             }
@@ -589,16 +578,18 @@ impl<'a> Batch<'a> {
             return LineResult::Blank;
         }
         let Ok(line) = std::str::from_utf8(content) else {
-            return LineResult::Bad("not valid UTF-8".to_string());
+            return LineResult::Unusable { message: "not valid UTF-8".to_string(), internal_error: false };
         };
         let record = match Record::parse(line, &self.options.text_field, &self.options.url_field) {
             Ok(record) => record,
-            Err(e) => return LineResult::Bad(e.to_string()),
+            Err(e) => return LineResult::Unusable { message: e.to_string(), internal_error: false },
         };
         let context = DocumentContext { url: record.url.as_deref() };
         let outcome = match guarded(|| self.cleaner.run(&record.text, context)) {
             Ok(outcome) => outcome,
-            Err(panic) => return LineResult::Failed(internal_error(&panic)),
+            Err(panic) => {
+                return LineResult::Unusable { message: internal_error(&panic), internal_error: true }
+            }
         };
         let cleaned = outcome.field_text(&record.text);
         let annotation = self.options.annotate.then(|| annotation(self.cleaner, &outcome));
@@ -702,10 +693,12 @@ enum LineResult {
         outcome: Outcome,
     },
     Blank,
-    /// Not a JSON object with a string text field.
-    Bad(String),
-    /// Cleaning panicked (a bug); the record is handled like a malformed one.
-    Failed(String),
+    /// Not a JSON object with a string text field, or (`internal_error`) cleaning it
+    /// panicked; either way the record follows the `--on-error` policy.
+    Unusable {
+        message: String,
+        internal_error: bool,
+    },
 }
 
 enum CopyError {
