@@ -320,6 +320,8 @@ pub fn apply(rules: &RuleSet, doc: &Document, folded: &fold::FoldedLines, verdic
             for shape in classes.iter_mut().filter(|s| s.class == Class::NearGood && s.sentence) {
                 shape.class = Class::Good;
             }
+        } else {
+            promote_sentence_runs(&mut classes);
         }
         if !classes.iter().any(|s| s.class == Class::Good) {
             return dropped_any;
@@ -364,6 +366,28 @@ pub fn apply(rules: &RuleSet, doc: &Document, folded: &fold::FoldedLines, verdic
         if rounds == MAX_ROUNDS {
             return dropped_any;
         }
+    }
+}
+
+/// Consecutive sentences that make a run of prose even when each is short.
+const SENTENCE_RUN: usize = 3;
+
+/// A run of [`SENTENCE_RUN`] or more consecutive sentences is article text written in short
+/// paragraphs (wire copy), even when some longer line elsewhere on the page is good: its
+/// near-good lines become good, so that they anchor each other.
+fn promote_sentence_runs(classes: &mut [Shape]) {
+    let in_run = |s: &Shape| s.sentence && matches!(s.class, Class::Good | Class::NearGood);
+    let mut start = 0;
+    while start < classes.len() {
+        if !in_run(&classes[start]) {
+            start += 1;
+            continue;
+        }
+        let end = (start..classes.len()).find(|&k| !in_run(&classes[k])).unwrap_or(classes.len());
+        if end - start >= SENTENCE_RUN {
+            classes[start..end].iter_mut().for_each(|s| s.class = Class::Good);
+        }
+        start = end;
     }
 }
 

@@ -109,6 +109,28 @@ fn a_one_line_article_survives() {
 }
 
 #[test]
+fn an_article_of_short_paragraphs_stays_when_a_long_line_elsewhere_is_prose() {
+    // Wire copy: every paragraph one short sentence, none long enough to be good on its own,
+    // between menu lines; the only long prose on the page is a note about the site.
+    let article = [
+        "The council met on Monday evening to discuss the budget for the coming year.",
+        "After a long debate it approved a plan to fund the new library in the city.",
+        "The mayor said that the work would start in the spring and end by the autumn.",
+        "Some residents said that they were worried about the cost of the project.",
+    ];
+    let about = "This site is run by a small team of volunteers who write about the life of the town and its people, and who have done so since the first issue of the paper was printed in the old mill by the river many years ago.";
+    let page = format!(
+        "News | Sport | Business | Jobs | Travel\n\n{}\n\nEmail | Print | Share | Reprints\n\n{about}\n",
+        article.join("\n\n")
+    );
+    let cleaned = cleaner().clean(&page);
+    for line in article {
+        assert!(cleaned.contains(line), "lost {line:?}:\n{cleaned}");
+    }
+    assert!(!cleaned.contains("Email | Print"), "{cleaned}");
+}
+
+#[test]
 fn comments_after_the_article_go() {
     let comment = "I really liked this article and I think that the author is right about most of the points that were made in it, thanks for writing it all down for us and for the people of the city.";
     let page = format!("{P1}\n\n{P2}\n\n{P3}\n\n3 Comments\n\nJane on Monday\n\n{comment}\n\nBob on Tuesday\n\n{comment} Yes.\n");
