@@ -326,11 +326,11 @@ pub fn apply(rules: &RuleSet, doc: &Document, folded: &fold::FoldedLines, verdic
         if !classes.iter().any(|s| s.class == Class::Good) {
             return dropped_any;
         }
-        let judged = revise(&classes, &cfg);
+        let judged = revise(&classes, &teaser_barriers(rules, verdicts, &alive, &classes), &cfg);
         let boundaries = comment_boundaries(rules, verdicts, &alive);
-        let dropped_before = dropped_before(verdicts, &alive);
+        let dropped_before = dropped_before(rules, verdicts, &alive);
         let keep = main_stretches(&judged, &classes, &boundaries, &dropped_before, &cfg);
-        let teasers = unrelated_teasers(rules, doc, folded, verdicts, &alive, stopwords);
+        let teasers = unrelated_teasers(rules, doc, folded, verdicts, &alive, &classes, stopwords);
         let mut dropped_now = false;
         for (k, &i) in alive.iter().enumerate() {
             if matches!(verdicts[i], Verdict::Keep(KeepReason::Exception { .. })) {
@@ -401,7 +401,10 @@ enum Judged {
 }
 
 /// jusText's context revision: short and near-good lines take their class from neighbours.
-fn revise(shapes: &[Shape], cfg: &HeuristicsConfig) -> Vec<Judged> {
+/// A line does not look back across a `barrier` (a teaser marker stands right before it): the
+/// headlines under "Related" are not rescued by the article above. Lines before the marker
+/// still look past it, so that cleaning the output again (without the marker) changes nothing.
+fn revise(shapes: &[Shape], barriers: &[bool], cfg: &HeuristicsConfig) -> Vec<Judged> {
     let n = shapes.len();
     let mut class: Vec<Class> = shapes.iter().map(|s| s.class).collect();
     // Rescues are anchored in prose by its own shape, never in another rescued line: a chain
@@ -433,6 +436,9 @@ fn revise(shapes: &[Shape], cfg: &HeuristicsConfig) -> Vec<Judged> {
         let mut before = vec![None; n];
         let mut last = None;
         for i in 0..n {
+            if barriers[i] {
+                last = None;
+            }
             before[i] = last;
             if stop(class[i]) {
                 last = Some(i);
@@ -659,38 +665,64 @@ const TEASER_MIN_WORDS: usize = 4;
 
 /// For each kept line, whether it is an unrelated teaser: in the block of a teaser marker or in
 /// the [`TEASER_BLOCKS`] blocks after it, with less than [`TEASER_MAX_SHARED`] of its content
-/// words (not stopwords, three letters or more) found in the rest of the kept text.
+/// words (not stopwords, three letters or more) found in the rest of the kept text. A repeated
+/// headline is a weaker marker than a teaser rule (galleries repeat captions inside articles):
+/// next to one, only headlines can be teasers, never a finished sentence of prose.
 fn unrelated_teasers(
     rules: &RuleSet,
     doc: &Document,
     folded: &fold::FoldedLines,
     verdicts: &[Verdict],
     alive: &[usize],
+    shapes: &[Shape],
     stopwords: Option<&language::Stopwords>,
 ) -> Vec<bool> {
-    let mut candidate = vec![false; alive.len()];
-    let is_marker = |line: usize| match &verdicts[line] {
+    #[derive(Clone, Copy, PartialEq, PartialOrd)]
+    enum Near {
+        Nothing,
+        Repeat,
+        Teaser,
+    }
+    let marker = |line: usize| match &verdicts[line] {
         Verdict::Drop(reason) => {
             let rule = rules.rule(reason.rule);
-            rule.category == "teasers" || rule.action == crate::rules::Action::DropRepeat
+            if rule.category == "teasers" {
+                Near::Teaser
+            } else if rule.action == crate::rules::Action::DropRepeat {
+                Near::Repeat
+            } else {
+                Near::Nothing
+            }
         }
-        Verdict::Keep(_) => false,
+        Verdict::Keep(_) => Near::Nothing,
     };
-    let marker_blocks: Vec<usize> =
-        (0..doc.len()).filter(|&l| is_marker(l)).map(|l| doc.lines()[l].block).collect();
-    if marker_blocks.is_empty() {
-        return candidate;
-    }
     // Blocks within reach of a marker, flagged in one pass: pages (and concatenations of
     // pages) can hold thousands of markers.
-    let mut near_marker = vec![false; doc.blocks().len()];
-    for &m in &marker_blocks {
-        let end = (m + TEASER_BLOCKS).min(near_marker.len() - 1);
-        near_marker[m..=end].iter_mut().for_each(|b| *b = true);
+    let mut near = vec![Near::Nothing; doc.blocks().len()];
+    let mut any = false;
+    for line in 0..doc.len() {
+        let kind = marker(line);
+        if kind == Near::Nothing {
+            continue;
+        }
+        any = true;
+        let m = doc.lines()[line].block;
+        let end = (m + TEASER_BLOCKS).min(near.len() - 1);
+        for b in &mut near[m..=end] {
+            if kind > *b {
+                *b = kind;
+            }
+        }
+    }
+    let mut candidate = vec![false; alive.len()];
+    if !any {
+        return candidate;
     }
     for (k, &line) in alive.iter().enumerate() {
-        candidate[k] = near_marker[doc.lines()[line].block];
+        candidate[k] = near[doc.lines()[line].block] != Near::Nothing;
     }
+    // Prose next to a repeated line only is never judged a teaser.
+    let protected = |k: usize| near[doc.lines()[alive[k]].block] == Near::Repeat && shapes[k].sentence;
     let content_words = |line: usize| -> std::collections::HashSet<String> {
         language::words(folded.line(line))
             .filter(|w| w.chars().count() >= 3 && w.chars().all(char::is_alphabetic))
@@ -711,7 +743,7 @@ fn unrelated_teasers(
         .iter()
         .enumerate()
         .map(|(k, &line)| {
-            if !candidate[k] {
+            if !candidate[k] || protected(k) {
                 return false;
             }
             let words = content_words(line);
@@ -729,15 +761,34 @@ fn gaps(alive: &[usize]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
     alive.iter().enumerate().map(|(k, &line)| if k == 0 { 0..line } else { alive[k - 1] + 1..line })
 }
 
-/// For each kept line, how many lines dropped by rules (not by an earlier round of heuristics)
-/// stand right before it.
-fn dropped_before(verdicts: &[Verdict], alive: &[usize]) -> Vec<usize> {
-    gaps(alive)
-        .map(|gap| {
-            gap.filter(|&l| matches!(&verdicts[l], Verdict::Drop(r) if r.cause != DropCause::Heuristic))
-                .count()
-        })
-        .collect()
+/// For each kept line, how many lines dropped by rules as chrome stand right before it (not by
+/// an earlier round of heuristics). Repeated lines and teaser boxes do not count: both stand
+/// inside articles too (a gallery's captions, a "Related" box between two paragraphs).
+fn dropped_before(rules: &RuleSet, verdicts: &[Verdict], alive: &[usize]) -> Vec<usize> {
+    let is_chrome = |line: usize| match &verdicts[line] {
+        Verdict::Drop(r) => {
+            let rule = rules.rule(r.rule);
+            r.cause != DropCause::Heuristic
+                && rule.action != crate::rules::Action::DropRepeat
+                && rule.category != "teasers"
+        }
+        Verdict::Keep(_) => false,
+    };
+    gaps(alive).map(|gap| gap.filter(|&l| is_chrome(l)).count()).collect()
+}
+
+/// For each kept line, whether a line dropped by a teaser rule ("Related", "Read more: …")
+/// stands right before it, with more prose after it: a list of other articles between this
+/// article and the next text. (At the end of a page, such a list is left to the rules.)
+fn teaser_barriers(rules: &RuleSet, verdicts: &[Verdict], alive: &[usize], shapes: &[Shape]) -> Vec<bool> {
+    let is_marker = |line: usize| match &verdicts[line] {
+        Verdict::Drop(reason) if reason.cause != DropCause::Heuristic => {
+            rules.rule(reason.rule).category == "teasers"
+        }
+        _ => false,
+    };
+    let _ = shapes;
+    gaps(alive).map(|mut gap| gap.any(is_marker)).collect()
 }
 
 /// Rules of this category mark where a comment section starts ("Leave a Reply", "12 Comments");

@@ -131,6 +131,42 @@ fn an_article_of_short_paragraphs_stays_when_a_long_line_elsewhere_is_prose() {
 }
 
 #[test]
+fn headlines_under_a_teaser_heading_are_not_rescued_by_the_article_above() {
+    // Each teaser headline is its own paragraph (as in page text), so the heading rule takes
+    // only itself; without the marker between them, the article above would rescue the short
+    // lines under it as its last lines.
+    let page = format!(
+        "{P1}\n\n{P2}\n\nRelated stories\n\nCouncil delays vote on road repairs\n\nMayor names new head of parks department\n\nSchools to open an hour later\n\n© 2024 City Herald Media\n"
+    );
+    let marked = reasons(&cleaner(), &page);
+    assert_eq!(reason_of(&marked, P1), None);
+    assert_eq!(reason_of(&marked, P2), None);
+    assert_eq!(reason_of(&marked, "Related stories"), Some("teasers/related-heading"));
+    for headline in [
+        "Council delays vote on road repairs",
+        "Mayor names new head of parks department",
+        "Schools to open an hour later",
+    ] {
+        assert!(reason_of(&marked, headline).is_some_and(|r| r.starts_with("heuristics/")), "{marked:?}");
+    }
+    // The same short lines without the marker end the article and stay.
+    let unmarked = page.replace("Related stories\n\n", "");
+    assert_eq!(reason_of(&reasons(&cleaner(), &unmarked), "Schools to open an hour later"), None);
+}
+
+#[test]
+fn repeated_captions_inside_an_article_do_not_end_it() {
+    // A gallery repeats its captions; the paragraphs after them are still the article.
+    let page = format!(
+        "{P1}\n\nThe old bridge at dawn\n\nThe old bridge at dawn\n\nThe old bridge at dawn\n\n{P2}\n\nThe new lanes\n\nThe new lanes\n\nThe new lanes\n\n{P3}\n"
+    );
+    let cleaned = cleaner().clean(&page);
+    for paragraph in [P1, P2, P3] {
+        assert!(cleaned.contains(paragraph), "lost {paragraph:?}:\n{cleaned}");
+    }
+}
+
+#[test]
 fn comments_after_the_article_go() {
     let comment = "I really liked this article and I think that the author is right about most of the points that were made in it, thanks for writing it all down for us and for the people of the city.";
     let page = format!("{P1}\n\n{P2}\n\n{P3}\n\n3 Comments\n\nJane on Monday\n\n{comment}\n\nBob on Tuesday\n\n{comment} Yes.\n");
