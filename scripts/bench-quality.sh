@@ -15,9 +15,9 @@ declare -A macro_f1 macro_r
 for view in page article gold; do
   "$thresh" clean -q "$bench/$view" -o "$work/$view" || true
   json=$("$thresh" eval --json "$bench/gold" "$work/$view")
-  macro_f1[$view]=$(printf '%s' "$json" | python3 -c 'import json,sys; print("%.3f" % json.load(sys.stdin)["macro_avg"]["f1"])')
-  macro_r[$view]=$(printf '%s' "$json" | python3 -c 'import json,sys; print("%.3f" % json.load(sys.stdin)["macro_avg"]["r"])')
-  macro_p=$(printf '%s' "$json" | python3 -c 'import json,sys; print("%.3f" % json.load(sys.stdin)["macro_avg"]["p"])')
+  macro_f1[$view]=$(printf '%s' "$json" | python3 -c 'import json,sys; print("%.4f" % json.load(sys.stdin)["macro_avg"]["f1"])')
+  macro_r[$view]=$(printf '%s' "$json" | python3 -c 'import json,sys; print("%.4f" % json.load(sys.stdin)["macro_avg"]["r"])')
+  macro_p=$(printf '%s' "$json" | python3 -c 'import json,sys; print("%.4f" % json.load(sys.stdin)["macro_avg"]["p"])')
   echo "$view: macro P=$macro_p R=${macro_r[$view]} F1=${macro_f1[$view]}" >&2
 done
 seeds=0
