@@ -33,3 +33,25 @@ pub fn bundled_packs() -> Vec<RulePack> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A Unicode `\b` makes the regex crate's fast engines give up on non-ASCII text, and one
+    /// such pattern sends the whole rule set to the slow PikeVM: the bundled packs write
+    /// `(?-u:\b)`. (A regression here once halved throughput.)
+    #[test]
+    fn bundled_regexes_use_ascii_word_boundaries() {
+        for pack in bundled_packs() {
+            for rule in &pack.rules {
+                for pattern in &rule.matcher.regexes {
+                    let unicode_boundaries = pattern.matches("\\b").count() + pattern.matches("\\B").count();
+                    let ascii_boundaries =
+                        pattern.matches("(?-u:\\b)").count() + pattern.matches("(?-u:\\B)").count();
+                    assert_eq!(unicode_boundaries, ascii_boundaries, "{}: {pattern}", rule.id);
+                }
+            }
+        }
+    }
+}

@@ -1,6 +1,6 @@
 """Python-side throughput of Cleaner.clean_many against the CLI on the same JSONL shard.
 
-    python python/bench.py SHARD.jsonl [THRESH_BIN]
+    python python/benches/clean_many.py SHARD.jsonl [THRESH_BIN]
 
 Both sides parse the JSONL and clean every record's text with the bundled defaults on all
 cores; the CLI also writes its output, Python keeps the cleaned texts in memory. MB/s are over
