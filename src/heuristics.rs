@@ -326,7 +326,7 @@ pub fn apply(rules: &RuleSet, doc: &Document, folded: &fold::FoldedLines, verdic
         if !classes.iter().any(|s| s.class == Class::Good) {
             return dropped_any;
         }
-        let judged = revise(&classes, &teaser_barriers(rules, verdicts, &alive, &classes), &cfg);
+        let judged = revise(&classes, &teaser_barriers(rules, verdicts, &alive), &cfg);
         let boundaries = comment_boundaries(rules, verdicts, &alive);
         let dropped_before = dropped_before(rules, verdicts, &alive);
         let keep = main_stretches(&judged, &classes, &boundaries, &dropped_before, &cfg);
@@ -778,16 +778,14 @@ fn dropped_before(rules: &RuleSet, verdicts: &[Verdict], alive: &[usize]) -> Vec
 }
 
 /// For each kept line, whether a line dropped by a teaser rule ("Related", "Read more: …")
-/// stands right before it, with more prose after it: a list of other articles between this
-/// article and the next text. (At the end of a page, such a list is left to the rules.)
-fn teaser_barriers(rules: &RuleSet, verdicts: &[Verdict], alive: &[usize], shapes: &[Shape]) -> Vec<bool> {
+/// stands right before it: what follows is a list of other articles, not this one.
+fn teaser_barriers(rules: &RuleSet, verdicts: &[Verdict], alive: &[usize]) -> Vec<bool> {
     let is_marker = |line: usize| match &verdicts[line] {
         Verdict::Drop(reason) if reason.cause != DropCause::Heuristic => {
             rules.rule(reason.rule).category == "teasers"
         }
         _ => false,
     };
-    let _ = shapes;
     gaps(alive).map(|mut gap| gap.any(is_marker)).collect()
 }
 
