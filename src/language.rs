@@ -83,7 +83,12 @@ impl Language {
 
     /// Like [`Language::detect`], for some lines of a document.
     pub fn detect_lines<'a>(lines: impl Iterator<Item = &'a str> + Clone) -> Option<Language> {
-        // Long lines first, then the rest, in document order: linear, no sort of a huge page.
+        Self::detect_sample(&Self::sample(lines))
+    }
+
+    /// The text [`Language::detect_lines`] looks at: long lines first, then the rest, in
+    /// document order, up to about 2 KB (linear, no sort of a huge page).
+    pub fn sample<'a>(lines: impl Iterator<Item = &'a str> + Clone) -> String {
         let mut sample = String::new();
         let long = lines.clone().filter(|l| l.len() >= SAMPLE_LINE_BYTES);
         let short = lines.filter(|l| l.len() < SAMPLE_LINE_BYTES);
@@ -94,11 +99,16 @@ impl Language {
             sample.push_str(line);
             sample.push('\n');
         }
+        sample
+    }
+
+    /// The language of a sample made by [`Language::sample`].
+    pub fn detect_sample(sample: &str) -> Option<Language> {
         if sample.split_whitespace().count() < 8 {
             return None;
         }
         let detector = whatlang::Detector::with_allowlist(LISTS.iter().map(|(_, w, _)| *w).collect());
-        let lang = detector.detect_lang(&sample)?;
+        let lang = detector.detect_lang(sample)?;
         LISTS.iter().find(|(_, w, _)| *w == lang).map(|(l, _, _)| *l)
     }
 }
