@@ -228,7 +228,15 @@ fn shape(line: &str, folded: &str, language: Option<Language>, cfg: &HeuristicsC
         return bad(Why::Counter);
     }
     let mut ratio = stopwords.map(|sw| language::stopword_ratio(folded, sw));
-    if chars >= cfg.length_low && ratio.is_none_or(|r| r < cfg.stopwords_low) {
+    // Detecting a line's language is dear; when no other stoplist of the line's script reaches
+    // half of `stopwords_low`, its verdict could not change the line's class.
+    let another_could_matter = || {
+        ratio.is_none()
+            || Language::all()
+                .filter(|&l| Some(l) != language && language::mostly_in_script(text, l.script()))
+                .any(|l| language::stopword_ratio(folded, l.stopwords()) >= cfg.stopwords_low / 2.0)
+    };
+    if chars >= cfg.length_low && ratio.is_none_or(|r| r < cfg.stopwords_low) && another_could_matter() {
         // A long line in another bundled language (a quote, a bilingual page) is judged by its
         // own stoplist, so the verdict does not hang on which language the page was taken for.
         let own = Language::detect_lines(std::iter::once(text))

@@ -67,6 +67,11 @@ impl Language {
         }
     }
 
+    /// Every language with a bundled stoplist.
+    pub fn all() -> impl Iterator<Item = Language> {
+        LISTS.iter().map(|(l, _, _)| *l)
+    }
+
     /// The language's stopwords.
     pub fn stopwords(self) -> &'static Stopwords {
         static SETS: OnceLock<Vec<Stopwords>> = OnceLock::new();
