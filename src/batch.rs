@@ -746,13 +746,16 @@ struct WetFailed {
 
 /// Runs `clean`, turning a panic into its message so one bad document cannot end a corpus run.
 fn guarded<T>(clean: impl FnOnce() -> T) -> Result<T, String> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(clean)).map_err(|payload| {
-        payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".to_string())
-    })
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(clean)).map_err(|payload| panic_message(&*payload))
+}
+
+/// The message a panic was raised with (`panic!("…")` carries a `&str` or a `String`).
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string())
 }
 
 fn internal_error(panic: &str) -> String {

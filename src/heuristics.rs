@@ -30,7 +30,7 @@
 
 use crate::decide::{DropCause, DropReason, KeepReason, Verdict};
 use crate::fold;
-use crate::language::{self, Language};
+use crate::language::{self, Language, Script};
 use crate::matcher::RuleSet;
 use crate::segment::Document;
 
@@ -232,8 +232,11 @@ fn shape(line: &str, folded: &str, language: Option<Language>, cfg: &HeuristicsC
     // half of `stopwords_low`, its verdict could not change the line's class.
     let another_could_matter = || {
         ratio.is_none()
-            || Language::all()
-                .filter(|&l| Some(l) != language && language::mostly_in_script(text, l.script()))
+            || [Script::Latin, Script::Cyrillic]
+                .into_iter()
+                .filter(|&script| language::mostly_in_script(text, script))
+                .flat_map(|script| Language::all().filter(move |l| l.script() == script))
+                .filter(|&l| Some(l) != language)
                 .any(|l| language::stopword_ratio(folded, l.stopwords()) >= cfg.stopwords_low / 2.0)
     };
     if chars >= cfg.length_low && ratio.is_none_or(|r| r < cfg.stopwords_low) && another_could_matter() {
@@ -337,8 +340,8 @@ pub fn apply(rules: &RuleSet, doc: &Document, folded: &fold::FoldedLines, verdic
         if !classes.iter().any(|s| s.class == Class::Good) {
             return dropped_any;
         }
-        let judged = revise(&classes, &teaser_barriers(rules, verdicts, &alive), &cfg);
-        let boundaries = comment_boundaries(rules, verdicts, &alive);
+        let judged = revise(&classes, &marked_by(TEASERS_CATEGORY, rules, verdicts, &alive), &cfg);
+        let boundaries = marked_by(COMMENT_SECTION_CATEGORY, rules, verdicts, &alive);
         let dropped_before = dropped_before(rules, verdicts, &alive);
         let keep = main_stretches(&judged, &classes, &boundaries, &dropped_before, &cfg);
         let teasers = unrelated_teasers(rules, doc, folded, verdicts, &alive, &classes, stopwords);
@@ -700,7 +703,7 @@ fn unrelated_teasers(
     let marker = |line: usize| match &verdicts[line] {
         Verdict::Drop(reason) => {
             let rule = rules.rule(reason.rule);
-            if rule.category == "teasers" {
+            if rule.category == TEASERS_CATEGORY {
                 Near::Teaser
             } else if rule.action == crate::rules::Action::DropRepeat {
                 Near::Repeat
@@ -784,35 +787,27 @@ fn dropped_before(rules: &RuleSet, verdicts: &[Verdict], alive: &[usize]) -> Vec
             let rule = rules.rule(r.rule);
             r.cause != DropCause::Heuristic
                 && rule.action != crate::rules::Action::DropRepeat
-                && rule.category != "teasers"
+                && rule.category != TEASERS_CATEGORY
         }
         Verdict::Keep(_) => false,
     };
     gaps(alive).map(|gap| gap.filter(|&l| is_chrome(l)).count()).collect()
 }
 
-/// For each kept line, whether a line dropped by a teaser rule ("Related", "Read more: …")
-/// stands right before it: what follows is a list of other articles, not this one.
-fn teaser_barriers(rules: &RuleSet, verdicts: &[Verdict], alive: &[usize]) -> Vec<bool> {
-    let is_marker = |line: usize| match &verdicts[line] {
-        Verdict::Drop(reason) if reason.cause != DropCause::Heuristic => {
-            rules.rule(reason.rule).category == "teasers"
-        }
-        _ => false,
-    };
-    gaps(alive).map(|mut gap| gap.any(is_marker)).collect()
-}
+/// Rules of this category drop teasers for other articles; the lines they drop are markers.
+const TEASERS_CATEGORY: &str = "teasers";
 
 /// Rules of this category mark where a comment section starts ("Leave a Reply", "12 Comments");
 /// a site pack can add its own.
 pub const COMMENT_SECTION_CATEGORY: &str = "comment-section";
 
-/// For each kept line, whether a comment-section marker (a line dropped by a rule of category
-/// [`COMMENT_SECTION_CATEGORY`]) stands right before it: comments follow the article, so a
-/// stretch of text never continues across one.
-fn comment_boundaries(rules: &RuleSet, verdicts: &[Verdict], alive: &[usize]) -> Vec<bool> {
+/// For each kept line, whether a line dropped by a rule of `category` stands right before it:
+/// a comment-section marker ([`COMMENT_SECTION_CATEGORY`]; comments follow the article, so a
+/// stretch never continues across one) or a teaser marker ("Related": what follows lists
+/// other articles).
+fn marked_by(category: &str, rules: &RuleSet, verdicts: &[Verdict], alive: &[usize]) -> Vec<bool> {
     let is_marker = |line: usize| match &verdicts[line] {
-        Verdict::Drop(reason) => rules.rule(reason.rule).category == COMMENT_SECTION_CATEGORY,
+        Verdict::Drop(reason) => rules.rule(reason.rule).category == category,
         Verdict::Keep(_) => false,
     };
     gaps(alive).map(|mut gap| gap.any(is_marker)).collect()
