@@ -150,7 +150,7 @@ fn is_wide_script(c: char) -> bool {
 }
 
 /// What one pass over a line's characters tells.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct CharCounts {
     /// Length, a wide (CJK) character counting three.
     width: usize,
@@ -162,16 +162,51 @@ struct CharCounts {
     lower: bool,
     /// Has a comma or a sentence mark.
     punctuated: bool,
+    /// Letters, and those of each script with a bundled stoplist.
+    letters: usize,
+    latin: usize,
+    cyrillic: usize,
+    /// White-space separated tokens; of them, the separators (`|`, `»`, `-`) and those
+    /// starting with a capital.
+    tokens: usize,
+    separators: usize,
+    capitalised: usize,
+}
+
+/// Tokens made only of these separate menu items: `Home | News » Sport`.
+fn is_separator(c: char) -> bool {
+    matches!(c, '|' | '•' | '·' | '»' | '›' | '>' | '/' | '–' | '-' | '*' | '◦' | '▪')
 }
 
 impl CharCounts {
     fn of(text: &str) -> Self {
+        if text.is_ascii() {
+            Self::of_ascii(text.as_bytes())
+        } else {
+            Self::of_chars(text)
+        }
+    }
+
+    fn of_chars(text: &str) -> Self {
         let mut c = CharCounts::default();
+        let mut in_token = false;
+        let mut token_is_separator = false;
         for ch in text.chars() {
             c.width += if is_wide_script(ch) { 3 } else { 1 };
             if ch.is_whitespace() {
+                if in_token {
+                    c.separators += usize::from(token_is_separator);
+                }
+                in_token = false;
                 continue;
             }
+            if !in_token {
+                in_token = true;
+                token_is_separator = true;
+                c.tokens += 1;
+                c.capitalised += usize::from(ch.is_uppercase());
+            }
+            token_is_separator &= is_separator(ch);
             c.non_space += 1;
             if ch.is_numeric() {
                 c.digits += 1;
@@ -183,8 +218,66 @@ impl CharCounts {
                 c.upper |= ch.is_uppercase();
                 c.lower |= ch.is_lowercase();
             }
+            if ch.is_alphabetic() {
+                c.letters += 1;
+                match language::script_of(ch) {
+                    Some(Script::Latin) => c.latin += 1,
+                    Some(Script::Cyrillic) => c.cyrillic += 1,
+                    None => {}
+                }
+            }
+        }
+        if in_token {
+            c.separators += usize::from(token_is_separator);
         }
         c
+    }
+
+    /// [`CharCounts::of`] for ASCII text, the common case, without decoding characters.
+    fn of_ascii(text: &[u8]) -> Self {
+        let mut c = CharCounts { width: text.len(), ..CharCounts::default() };
+        let mut in_token = false;
+        let mut token_is_separator = false;
+        for &b in text {
+            if matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r') {
+                c.separators += usize::from(in_token && token_is_separator);
+                in_token = false;
+                continue;
+            }
+            if !in_token {
+                in_token = true;
+                token_is_separator = true;
+                c.tokens += 1;
+                c.capitalised += usize::from(b.is_ascii_uppercase());
+            }
+            token_is_separator &= matches!(b, b'|' | b'>' | b'/' | b'-' | b'*');
+            c.non_space += 1;
+            if b.is_ascii_digit() {
+                c.digits += 1;
+                c.digits_and_symbols += 1;
+            } else if b.is_ascii_alphabetic() {
+                c.upper |= b.is_ascii_uppercase();
+                c.lower |= b.is_ascii_lowercase();
+                c.letters += 1;
+                c.latin += 1;
+            } else {
+                c.digits_and_symbols += 1;
+                c.punctuated |= matches!(b, b',' | b'.' | b'!' | b'?' | b':' | b';');
+            }
+        }
+        c.separators += usize::from(in_token && token_is_separator);
+        c
+    }
+
+    /// True when most letters are in `script`: only then does a stoplist of that script say
+    /// anything about the line (an Arabic quote in an English article has no English function
+    /// words, and is not a menu for that).
+    fn mostly_in(&self, script: Script) -> bool {
+        let in_script = match script {
+            Script::Latin => self.latin,
+            Script::Cyrillic => self.cyrillic,
+        };
+        in_script * 2 > self.letters
     }
 }
 
@@ -194,24 +287,10 @@ fn shape(line: &str, folded: &str, language: Option<Language>, cfg: &HeuristicsC
     let counts = CharCounts::of(text);
     // Length comparable across scripts: a wide character counts as three.
     let chars = counts.width;
-    // A stoplist judges only lines in its own script.
-    let stopwords =
-        language.filter(|l| language::mostly_in_script(text, l.script())).map(Language::stopwords);
-    let words = language::words(folded).count();
-    // One pass over the tokens: how many, how many separators, how many capitalised.
-    let (mut tokens, mut separators, mut capitalised) = (0usize, 0usize, 0usize);
-    for token in text.split_whitespace() {
-        tokens += 1;
-        if token
-            .chars()
-            .all(|c| matches!(c, '|' | '•' | '·' | '»' | '›' | '>' | '/' | '–' | '-' | '*' | '◦' | '▪'))
-        {
-            separators += 1;
-        }
-        if token.chars().next().is_some_and(char::is_uppercase) {
-            capitalised += 1;
-        }
-    }
+    // One pass over the words counts the stopwords of every bundled language.
+    let word_counts = language::WordCounts::of(folded);
+    let words = word_counts.words;
+    let CharCounts { tokens, separators, capitalised, .. } = counts;
     let terminal =
         text.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»', '」', '』']).ends_with(TERMINAL_MARKS);
     let heading = !terminal
@@ -227,25 +306,23 @@ fn shape(line: &str, folded: &str, language: Option<Language>, cfg: &HeuristicsC
     if chars < cfg.length_low && digits > 0 && digits_and_symbols * 5 > non_space.max(1) * 3 {
         return bad(Why::Counter);
     }
-    let mut ratio = stopwords.map(|sw| language::stopword_ratio(folded, sw));
+    // A stoplist judges only lines in its own script.
+    let mut ratio = language.filter(|l| counts.mostly_in(l.script())).map(|l| word_counts.ratio(l));
     // Detecting a line's language is dear; when no other stoplist of the line's script reaches
     // half of `stopwords_low`, its verdict could not change the line's class.
     let another_could_matter = || {
         ratio.is_none()
-            || [Script::Latin, Script::Cyrillic]
-                .into_iter()
-                .filter(|&script| language::mostly_in_script(text, script))
-                .flat_map(|script| Language::all().filter(move |l| l.script() == script))
-                .filter(|&l| Some(l) != language)
-                .any(|l| language::stopword_ratio(folded, l.stopwords()) >= cfg.stopwords_low / 2.0)
+            || Language::all()
+                .filter(|&l| Some(l) != language && counts.mostly_in(l.script()))
+                .any(|l| word_counts.ratio(l) >= cfg.stopwords_low / 2.0)
     };
     if chars >= cfg.length_low && ratio.is_none_or(|r| r < cfg.stopwords_low) && another_could_matter() {
         // A long line in another bundled language (a quote, a bilingual page) is judged by its
         // own stoplist, so the verdict does not hang on which language the page was taken for.
         let own = Language::detect_lines(std::iter::once(text))
-            .filter(|&own| Some(own) != language && language::mostly_in_script(text, own.script()));
+            .filter(|&own| Some(own) != language && counts.mostly_in(own.script()));
         if let Some(own) = own {
-            let own_ratio = language::stopword_ratio(folded, own.stopwords());
+            let own_ratio = word_counts.ratio(own);
             ratio = Some(ratio.map_or(own_ratio, |r| r.max(own_ratio)));
         }
     }
@@ -816,4 +893,24 @@ fn marked_by(category: &str, rules: &RuleSet, verdicts: &[Verdict], alive: &[usi
 /// The ids of the heuristics, in [`HEURISTICS`] order.
 pub(crate) fn heuristic_ids() -> impl Iterator<Item = &'static str> {
     HEURISTICS.iter().map(|(id, _)| *id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ascii_fast_path_counts_like_the_general_one() {
+        for line in [
+            "Home | News > Sport / Weather - More * Contact",
+            "The council met on Monday, and said: \"no\"; it'll decide in 3 weeks!",
+            "  2 comments  |  12.05.2024 ",
+            "keyword string without any punctuation at all here",
+            "| -- >> */ |",
+            "",
+            "\tTabs\x0band\x0cform feeds\r",
+        ] {
+            assert_eq!(CharCounts::of_ascii(line.as_bytes()), CharCounts::of_chars(line), "{line:?}");
+        }
+    }
 }

@@ -2,7 +2,7 @@
 //! `rules/stopwords/`. Heuristics measure how much of a line is function words: prose is full of
 //! them, menus and keyword strings are not.
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// A stoplist. FxHash: the sets are probed for every word of every line, and their keys are
 /// our own data, so hash flooding is not a concern.
@@ -126,28 +126,106 @@ fn parse_list(text: &'static str) -> Stopwords {
 /// say anything about the line (an Arabic quote in an English article has no English
 /// function words, and is not a menu for that).
 pub fn mostly_in_script(text: &str, script: Script) -> bool {
-    if text.is_ascii() {
-        return script == Script::Latin && text.bytes().any(|b| b.is_ascii_alphabetic());
-    }
     let (mut letters, mut in_script) = (0usize, 0usize);
     for c in text.chars().filter(|c| c.is_alphabetic()) {
         letters += 1;
-        let hit = match script {
-            Script::Latin => {
-                c.is_ascii_alphabetic()
-                    || ('\u{C0}'..='\u{24F}').contains(&c)
-                    || ('\u{1E00}'..='\u{1EFF}').contains(&c)
-            }
-            Script::Cyrillic => ('\u{400}'..='\u{52F}').contains(&c),
-        };
-        in_script += usize::from(hit);
+        in_script += usize::from(script_of(c) == Some(script));
     }
     in_script * 2 > letters
+}
+
+/// The script of a letter, when it is one of those with a bundled stoplist.
+pub fn script_of(letter: char) -> Option<Script> {
+    match letter {
+        'a'..='z' | 'A'..='Z' | '\u{C0}'..='\u{24F}' | '\u{1E00}'..='\u{1EFF}' => Some(Script::Latin),
+        '\u{400}'..='\u{52F}' => Some(Script::Cyrillic),
+        _ => None,
+    }
 }
 
 /// The words of a folded line (letters, digits and apostrophes).
 pub fn words(folded: &str) -> impl Iterator<Item = &str> {
     folded.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|w| !w.is_empty())
+}
+
+/// Which bundled stoplists hold each word (bit `i` for `LISTS[i]`): one probe per word tells
+/// every language at once, so a line's words are walked once however many lists judge it.
+fn stoplist_memberships() -> &'static FxHashMap<&'static str, u8> {
+    static MEMBERSHIPS: OnceLock<FxHashMap<&'static str, u8>> = OnceLock::new();
+    MEMBERSHIPS.get_or_init(|| {
+        let mut map = FxHashMap::default();
+        for (bit, (language, _, _)) in LISTS.iter().enumerate() {
+            for &word in language.stopwords() {
+                *map.entry(word).or_insert(0u8) |= 1 << bit;
+            }
+        }
+        map
+    })
+}
+
+/// No stopword of a bundled list is longer than this many bytes: longer words need no probe.
+fn longest_stopword() -> usize {
+    static LONGEST: OnceLock<usize> = OnceLock::new();
+    *LONGEST.get_or_init(|| stoplist_memberships().keys().map(|w| w.len()).max().unwrap_or(0))
+}
+
+/// The words of a folded line and how many of them each bundled stoplist holds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WordCounts {
+    /// Number of words (see [`words`]).
+    pub words: usize,
+    stopwords: [u32; LISTS.len()],
+}
+
+impl WordCounts {
+    /// Counts the words of a folded line in one pass.
+    pub fn of(folded: &str) -> Self {
+        let mut counts = WordCounts::default();
+        let memberships = stoplist_memberships();
+        let longest = longest_stopword();
+        let mut count = |word: &str| {
+            counts.words += 1;
+            if word.len() > longest {
+                return;
+            }
+            if let Some(&bits) = memberships.get(word) {
+                for (bit, hits) in counts.stopwords.iter_mut().enumerate() {
+                    *hits += u32::from(bits >> bit & 1);
+                }
+            }
+        };
+        if folded.is_ascii() {
+            // The common case, split on bytes without decoding characters.
+            let mut start = None;
+            for (i, &b) in folded.as_bytes().iter().enumerate() {
+                let in_word = b.is_ascii_alphanumeric() || b == b'\'';
+                match (in_word, start) {
+                    (true, None) => start = Some(i),
+                    (false, Some(from)) => {
+                        count(&folded[from..i]);
+                        start = None;
+                    }
+                    _ => {}
+                }
+            }
+            if let Some(from) = start {
+                count(&folded[from..]);
+            }
+        } else {
+            words(folded).for_each(&mut count);
+        }
+        counts
+    }
+
+    /// Share of the words that are stopwords of `language`; 0.0 for a line without words.
+    pub fn ratio(&self, language: Language) -> f64 {
+        let index = LISTS.iter().position(|(l, _, _)| *l == language).expect("every language has a list");
+        if self.words == 0 {
+            0.0
+        } else {
+            f64::from(self.stopwords[index]) / self.words as f64
+        }
+    }
 }
 
 /// Share of the words of a folded line that are stopwords; 0.0 for a line without words.
@@ -217,6 +295,29 @@ mod tests {
             assert_eq!(Language::detect(&doc(text)), Some(expected), "{text}");
         }
         assert_eq!(Language::detect(&doc("Menu\nHome")), None);
+    }
+
+    #[test]
+    fn word_counts_agree_with_the_ratio_of_each_list() {
+        for line in [
+            "the cat and the hat",
+            "der hund und die katze, la casa y el perro",
+            "it's a dog's life: l'homme qu'il aime",
+            "поделиться в соцсетях и не только",
+            "straße über alles 42 ünd",
+            "",
+            "--- ::: ---",
+        ] {
+            let counts = WordCounts::of(line);
+            assert_eq!(counts.words, words(line).count(), "{line}");
+            for language in Language::all() {
+                assert_eq!(
+                    counts.ratio(language),
+                    stopword_ratio(line, language.stopwords()),
+                    "{line} {language:?}"
+                );
+            }
+        }
     }
 
     #[test]
