@@ -49,30 +49,45 @@ impl FoldedLines {
 /// Appends the folded form of `text` to `out`.
 pub fn fold_into(text: &str, out: &mut String) {
     let start_len = out.len();
-    if text.is_ascii() && !text.contains(['`', '\x0b']) {
-        // The common case, a word at a time: lowercase is the only change left to make.
-        for word in text.split_ascii_whitespace() {
-            if out.len() > start_len {
-                out.push(' ');
-            }
+    if text.is_ascii() && is_single_spaced(text.as_bytes()) {
+        // The common case: lowercase is the only change left to make.
+        out.push_str(text);
+        out[start_len..].make_ascii_lowercase();
+        return;
+    }
+    let mut push_word = |word: &str| {
+        if out.len() > start_len {
+            out.push(' ');
+        }
+        if word.is_ascii() && !word.contains('`') {
             let from = out.len();
             out.push_str(word);
             out[from..].make_ascii_lowercase();
+        } else {
+            word.chars().for_each(|ch| push_folded_char(ch, out));
         }
-        return;
+    };
+    if text.is_ascii() && !text.contains('\x0b') {
+        // `split_ascii_whitespace` does not split at a vertical tab; `split_whitespace` does.
+        text.split_ascii_whitespace().for_each(&mut push_word);
+    } else {
+        text.split_whitespace().for_each(&mut push_word);
     }
-    let mut pending_space = false;
-    for ch in text.chars() {
-        if ch.is_whitespace() {
-            pending_space = out.len() > start_len;
-            continue;
+}
+
+/// True for ASCII text that folding only lowercases: words separated by single spaces, no
+/// other white space, no backtick.
+fn is_single_spaced(text: &[u8]) -> bool {
+    let mut previous_space = true; // A leading space must go.
+    for &b in text {
+        match b {
+            b' ' if previous_space => return false,
+            b' ' => previous_space = true,
+            b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | b'`' => return false,
+            _ => previous_space = false,
         }
-        if pending_space {
-            out.push(' ');
-            pending_space = false;
-        }
-        push_folded_char(ch, out);
     }
+    !previous_space || text.is_empty()
 }
 
 /// The folded form of `text`.
@@ -128,15 +143,16 @@ pub fn word_count(text: &str) -> usize {
     if !text.is_ascii() {
         return text.split_whitespace().count();
     }
-    // The common case, without decoding characters.
-    let mut count = 0;
-    let mut in_word = false;
-    for &b in text.as_bytes() {
-        let space = matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
-        count += usize::from(!space && !in_word);
-        in_word = !space;
-    }
-    count
+    ascii_space_word_count(text)
+}
+
+/// Number of words in text whose only white space is ASCII, as in normalised text (see
+/// [`crate::normalize`]): counted on bytes, in a loop the compiler vectorises.
+pub fn ascii_space_word_count(text: &str) -> usize {
+    let space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
+    let bytes = text.as_bytes();
+    let first = usize::from(bytes.first().is_some_and(|&b| !space(b)));
+    first + bytes.windows(2).filter(|pair| space(pair[0]) && !space(pair[1])).count()
 }
 
 /// True when `c` continues a word, so a phrase ending next to it is not on a word boundary.
@@ -156,9 +172,18 @@ mod tests {
 
     #[test]
     fn the_ascii_fast_path_folds_like_the_general_one() {
-        for text in
-            ["  Share   THIS\tArticle ", "", "   ", "It`s a \x0b test", "a\r\nb\x0cC", "MiXeD-Case: 42!"]
-        {
+        for text in [
+            "  Share   THIS\tArticle ",
+            "",
+            "   ",
+            "It`s a \x0b test",
+            "a\r\nb\x0cC",
+            "MiXeD-Case: 42!",
+            "One Two",
+            " x",
+            "x ",
+            "Ünï  Côdé’s\u{a0}Straße `x`",
+        ] {
             let mut general = String::new();
             for ch in text.chars() {
                 // The general path, character by character.
@@ -200,5 +225,8 @@ mod tests {
         assert_eq!(word_count("un\u{a0}deux trois"), 3, "Unicode spaces split words too");
         assert_eq!(word_count("a\x0bb\x0cc"), 3);
         assert_eq!(word_count(""), 0);
+        assert_eq!(ascii_space_word_count(" été  à\tParis\n "), 3);
+        assert_eq!(ascii_space_word_count("x"), 1);
+        assert_eq!(ascii_space_word_count(""), 0);
     }
 }

@@ -122,6 +122,18 @@ mod tests {
     }
 
     #[test]
+    fn all_white_space_comes_out_ascii() {
+        // Word counts of normalised text rely on this (see `fold::ascii_space_word_count`).
+        let every_space: String = (0..=0x10FFFFu32)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+            .flat_map(|c| ['a', c])
+            .collect();
+        let normalized = normalize(&every_space);
+        assert!(normalized.chars().all(|c| c.is_ascii() || !c.is_whitespace()), "{normalized:?}");
+    }
+
+    #[test]
     fn joiners_that_carry_meaning_stay() {
         let family = "👨\u{200D}👩\u{200D}👧";
         assert_eq!(normalize(family), format!("{family}\n"));

@@ -55,10 +55,15 @@ impl Document {
 
     /// Words in each block.
     pub fn block_word_counts(&self) -> &[usize] {
+        // A block's lines are one span of the text, and normalised text has only ASCII white
+        // space: one byte count per block.
         self.block_words.get_or_init(|| {
             self.blocks
                 .iter()
-                .map(|b| b.clone().map(|l| crate::fold::word_count(self.line_text(l))).sum())
+                .map(|b| {
+                    let span = self.lines[b.start].start..self.lines[b.end - 1].end;
+                    crate::fold::ascii_space_word_count(&self.text[span])
+                })
                 .collect()
         })
     }
