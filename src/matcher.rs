@@ -7,8 +7,10 @@
 //! - contains-phrases of all rules are ONE aho-corasick automaton run over the folded document,
 //!   with *overlapping* search so every rule that fires is seen (leftmost search would let one
 //!   phrase hide another); hits must sit on word boundaries;
-//! - regexes of all rules are ONE `RegexSet` per line; a rule's own `Regex` runs only on lines
-//!   the set says it matches, to find the span;
+//! - regexes of all rules are ONE `RegexSet` per line, asked first only whether anything
+//!   matches (most lines: no); a rule's own `Regex` runs only on lines the set says it
+//!   matches, to find the span. The regexes of `drop-repeat` rules only filter repeated lines,
+//!   so they are a set of their own, run on repeated lines only;
 //! - `drop-repeat` rules hit lines whose key equals that of an earlier line.
 //!
 //! Guards and scope are checked here too; a hit that fails one is kept with its [`Veto`], so
@@ -110,7 +112,10 @@ pub struct RuleSet {
     whole_lines: FxHashMap<String, Vec<RuleIndex>>,
     phrases: Option<AhoCorasick>,
     phrase_rules: Vec<RuleIndex>,
-    regex_set: RegexSet,
+    /// The regexes tried on every line, and those of repeat rules, tried on repeated lines.
+    line_regexes: RegexGroup,
+    repeat_regexes: RegexGroup,
+    /// Rule of each regex, over both groups.
     regex_rules: Vec<RuleIndex>,
     regexes: Vec<Regex>,
     repeat_rules: Vec<RuleIndex>,
@@ -119,6 +124,21 @@ pub struct RuleSet {
     heuristics: HeuristicsConfig,
     /// Rule index of each heuristic, `None` when switched off.
     heuristic_rules: Vec<Option<RuleIndex>>,
+}
+
+/// Some of the rule regexes compiled into one set.
+#[derive(Debug)]
+struct RegexGroup {
+    set: RegexSet,
+    /// For each pattern of `set`, its index in [`RuleSet::regexes`].
+    patterns: Vec<usize>,
+}
+
+impl RegexGroup {
+    fn new(all: &[String], patterns: Vec<usize>) -> Result<Self, regex::Error> {
+        let set = RegexSetBuilder::new(patterns.iter().map(|&p| &all[p])).size_limit(64 << 20).build()?;
+        Ok(RegexGroup { set, patterns })
+    }
 }
 
 /// Builds a [`RuleSet`] from bundled packs, rule files and enable/disable lists.
@@ -312,10 +332,13 @@ fn compile(
                 .map_err(|e| single_error(&rules, format!("cannot build the phrase automaton: {e}")))?,
         )
     };
-    let regex_set = RegexSetBuilder::new(&regex_patterns)
-        .size_limit(64 << 20)
-        .build()
-        .map_err(|e| single_error(&rules, format!("cannot compile the rule regexes together: {e}")))?;
+    let (repeat_patterns, line_patterns): (Vec<usize>, Vec<usize>) =
+        (0..regex_patterns.len()).partition(|&p| rules[regex_rules[p]].rule.action == Action::DropRepeat);
+    let group = |patterns| {
+        RegexGroup::new(&regex_patterns, patterns)
+            .map_err(|e| single_error(&rules, format!("cannot compile the rule regexes together: {e}")))
+    };
+    let (line_regexes, repeat_regexes) = (group(line_patterns)?, group(repeat_patterns)?);
     let mut regexes = Vec::with_capacity(regex_patterns.len());
     for (pattern, &rule_index) in regex_patterns.iter().zip(&regex_rules) {
         match RegexBuilder::new(pattern).size_limit(rules::REGEX_SIZE_LIMIT).build() {
@@ -353,7 +376,8 @@ fn compile(
         whole_lines,
         phrases,
         phrase_rules,
-        regex_set,
+        line_regexes,
+        repeat_regexes,
         regex_rules,
         regexes,
         repeat_rules,
@@ -362,6 +386,25 @@ fn compile(
         heuristics: HeuristicsConfig::default(),
         heuristic_rules: Vec::new(),
     })
+}
+
+/// For each line, the earlier line with the same key it repeats, if any.
+fn repeated_lines(folded: &FoldedLines) -> Vec<Option<usize>> {
+    let mut first_of: FxHashMap<&str, usize> = FxHashMap::default();
+    let mut repeat_of = vec![None; folded.len()];
+    for (line, slot) in repeat_of.iter_mut().enumerate() {
+        let key = line_key(folded.line(line));
+        if key.is_empty() {
+            continue;
+        }
+        match first_of.get(key) {
+            Some(&first) => *slot = Some(first),
+            None => {
+                first_of.insert(key, line);
+            }
+        }
+    }
+    repeat_of
 }
 
 fn single_error(rules: &[LoadedRule], message: String) -> RuleErrors {
@@ -428,24 +471,26 @@ impl RuleSet {
         if let Some(phrases) = &self.phrases {
             self.find_phrase_hits(phrases, doc, folded, &mut hits);
         }
-        if !self.regex_rules.is_empty() {
+        if !self.line_regexes.patterns.is_empty() {
             for line in 0..doc.len() {
-                let text = doc.line_text(line);
-                for pattern in self.regex_set.matches(text).iter() {
-                    let span = self.regexes[pattern].find(text).map_or(0..0, |m| m.range());
-                    hits.push(Hit {
-                        rule: self.regex_rules[pattern],
-                        line,
-                        evidence: Evidence::Span(span),
-                        veto: None,
-                    });
-                }
+                self.find_regex_hits(&self.line_regexes, doc, line, &mut hits);
             }
         }
         hits.retain(|h| self.pack_is_active(h.rule, &active_packs));
+        let repeat_of = (!self.repeat_rules.is_empty()).then(|| repeated_lines(folded));
+        if let Some(repeat_of) = &repeat_of {
+            if !self.repeat_regexes.patterns.is_empty() {
+                for line in (0..doc.len()).filter(|&line| repeat_of[line].is_some()) {
+                    self.find_regex_hits(&self.repeat_regexes, doc, line, &mut hits);
+                }
+                hits.retain(|h| self.pack_is_active(h.rule, &active_packs));
+            }
+        }
         hits.sort_by_key(|h| (h.line, h.rule));
         hits.dedup_by(|a, b| a.line == b.line && a.rule == b.rule);
-        self.resolve_repeats(folded, &active_packs, &mut hits);
+        if let Some(repeat_of) = &repeat_of {
+            self.resolve_repeats(repeat_of, &active_packs, &mut hits);
+        }
         // Hits come sorted by line: count each line's words once, however many hits it has.
         let mut counted: Option<(usize, usize)> = None;
         for hit in &mut hits {
@@ -483,26 +528,32 @@ impl RuleSet {
         }
     }
 
-    /// Turns the matcher hits of repeat rules into hits on repeated lines only, and adds hits
-    /// for repeat rules without a matcher.
-    fn resolve_repeats(&self, folded: &FoldedLines, active_packs: &HashSet<&str>, hits: &mut Vec<Hit>) {
-        if self.repeat_rules.is_empty() {
+    /// Hits of the regexes of `group` on `line`.
+    fn find_regex_hits(&self, group: &RegexGroup, doc: &Document, line: usize, hits: &mut Vec<Hit>) {
+        let text = doc.line_text(line);
+        // Most lines match nothing, and saying so is cheaper than listing what matches.
+        if !group.set.is_match(text) {
             return;
         }
-        let mut first_of: FxHashMap<&str, usize> = FxHashMap::default();
-        let mut repeat_of = vec![None; folded.len()];
-        for (line, slot) in repeat_of.iter_mut().enumerate() {
-            let key = line_key(folded.line(line));
-            if key.is_empty() {
-                continue;
-            }
-            match first_of.get(key) {
-                Some(&first) => *slot = Some(first),
-                None => {
-                    first_of.insert(key, line);
-                }
-            }
+        for pattern in group.set.matches(text).iter().map(|p| group.patterns[p]) {
+            let span = self.regexes[pattern].find(text).map_or(0..0, |m| m.range());
+            hits.push(Hit {
+                rule: self.regex_rules[pattern],
+                line,
+                evidence: Evidence::Span(span),
+                veto: None,
+            });
         }
+    }
+
+    /// Turns the matcher hits of repeat rules into hits on repeated lines only, and adds hits
+    /// for repeat rules without a matcher. `repeat_of` comes from [`repeated_lines`].
+    fn resolve_repeats(
+        &self,
+        repeat_of: &[Option<usize>],
+        active_packs: &HashSet<&str>,
+        hits: &mut Vec<Hit>,
+    ) {
         hits.retain_mut(|hit| {
             if self.rules[hit.rule].rule.action != Action::DropRepeat {
                 return true;
@@ -606,13 +657,8 @@ impl RuleSet {
         if let Some(phrases) = &self.phrases {
             self.find_phrase_hits(phrases, &doc, &folded, &mut hits);
         }
-        for pattern in self.regex_set.matches(doc.line_text(0)).iter() {
-            hits.push(Hit {
-                rule: self.regex_rules[pattern],
-                line: 0,
-                evidence: Evidence::Span(0..0),
-                veto: None,
-            });
+        for group in [&self.line_regexes, &self.repeat_regexes] {
+            self.find_regex_hits(group, &doc, 0, &mut hits);
         }
         hits.into_iter().any(|h| {
             h.rule == index
