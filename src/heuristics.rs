@@ -499,6 +499,11 @@ fn promote_sentence_runs(classes: &mut [Shape]) {
     }
 }
 
+/// "No line" in the per-line tables of [`revise`], which hold line indices as `u32` to take
+/// a quarter of the memory of `Option<usize>` on huge documents (a line takes at least two
+/// bytes, so a document under the 4 GiB the CLI admits has fewer than `u32::MAX` lines).
+const NO_LINE: u32 = u32::MAX;
+
 /// Bound on rounds over one document; real pages settle in two or three.
 const MAX_ROUNDS: usize = 8;
 
@@ -514,6 +519,7 @@ enum Judged {
 /// still look past it, so that cleaning the output again (without the marker) changes nothing.
 fn revise(shapes: &[Shape], barriers: &[bool], cfg: &HeuristicsConfig) -> Vec<Judged> {
     let n = shapes.len();
+    assert!(n < NO_LINE as usize, "a document of 4 G lines or more is beyond the heuristics");
     let mut class: Vec<Class> = shapes.iter().map(|s| s.class).collect();
     // Rescues are anchored in prose by its own shape, never in another rescued line: a chain
     // of "headings" would climb a whole menu.
@@ -541,23 +547,23 @@ fn revise(shapes: &[Shape], barriers: &[bool], cfg: &HeuristicsConfig) -> Vec<Ju
     // short lines (a huge menu, a list) cost linear time.
     let nearest = |skip_near_good: bool| {
         let stop = |c: Class| !(c == Class::Short || (skip_near_good && c == Class::NearGood));
-        let mut before = vec![None; n];
-        let mut last = None;
+        let mut before = vec![NO_LINE; n];
+        let mut last = NO_LINE;
         for i in 0..n {
             if barriers[i] {
-                last = None;
+                last = NO_LINE;
             }
             before[i] = last;
             if stop(class[i]) {
-                last = Some(i);
+                last = i as u32;
             }
         }
-        let mut after = vec![None; n];
-        last = None;
+        let mut after = vec![NO_LINE; n];
+        last = NO_LINE;
         for i in (0..n).rev() {
             after[i] = last;
             if stop(class[i]) {
-                last = Some(i);
+                last = i as u32;
             }
         }
         (before, after)
@@ -572,7 +578,7 @@ fn revise(shapes: &[Shape], barriers: &[bool], cfg: &HeuristicsConfig) -> Vec<Ju
                 (false, true) => before_firm[i],
                 (true, true) => after_firm[i],
             };
-            found.map(|j| (class[j], j))
+            (found != NO_LINE).then(|| (class[found as usize], found as usize))
         };
     let class_of = |found: Option<(Class, usize)>| found.map_or(Class::Bad, |(c, _)| c);
     // Characters between line i and line j (exclusive of both), from prefix sums.

@@ -235,8 +235,8 @@ pub struct CleanArgs {
     #[arg(long, value_name = "I/N")]
     pub shard: Option<Shard>,
     /// Largest document held in memory (a text file, a JSONL line, a WET record), e.g. 512M,
-    /// 2G, 64K; larger ones are refused and reported, so memory stays bounded.
-    #[arg(long, value_name = "SIZE", default_value = "512M", value_parser = parse_size)]
+    /// 2G, 64K, at most 4G; larger ones are refused and reported, so memory stays bounded.
+    #[arg(long, value_name = "SIZE", default_value = "512M", value_parser = parse_document_size)]
     pub max_document_size: u64,
     /// Also write the run's summary as JSON to FILE.
     #[arg(long, value_name = "FILE")]
@@ -312,6 +312,17 @@ pub enum RulesCommand {
 }
 
 /// `512M`, `2G`, `64K`, `1000` (binary units; a trailing `B`/`iB` is allowed).
+/// Documents are indexed with 32-bit line numbers: [`parse_size`] up to 4 GiB.
+fn parse_document_size(text: &str) -> Result<u64, String> {
+    parse_size(text).and_then(|size| {
+        if size <= 4 << 30 {
+            Ok(size)
+        } else {
+            Err(format!("{text:?} is above the 4G a document may have"))
+        }
+    })
+}
+
 fn parse_size(text: &str) -> Result<u64, String> {
     let t = text.trim();
     let t = t.strip_suffix("iB").or_else(|| t.strip_suffix('B')).unwrap_or(t);
@@ -331,7 +342,13 @@ fn parse_size(text: &str) -> Result<u64, String> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_size;
+    use super::{parse_document_size, parse_size};
+
+    #[test]
+    fn documents_are_at_most_4g() {
+        assert_eq!(parse_document_size("4G"), Ok(4 << 30));
+        assert!(parse_document_size("5G").unwrap_err().contains("above the 4G"));
+    }
 
     #[test]
     fn sizes_parse_with_binary_units() {
