@@ -11,6 +11,7 @@
 #   scripts/bench-speed.sh                    # 200 MB stream, 500 MB shard, 20,000 files
 #   scripts/bench-speed.sh --smoke            # tiny inputs: checks the harness runs (CI)
 #   STREAM_MB=100 SHARD_MB=200 FILES=5000 scripts/bench-speed.sh
+#   THRESH=/path/to/older/thresh scripts/bench-speed.sh   # measure another build (before/after)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stream_mb=${STREAM_MB:-200} shard_mb=${SHARD_MB:-500} files=${FILES:-20000} profile=release pages_mb=1000
@@ -27,7 +28,7 @@ if [ "$profile" = release ]; then
 else
   cargo build --locked -q
 fi
-thresh=$PWD/target/$profile/thresh
+thresh=${THRESH:-$PWD/target/$profile/thresh}
 
 # --- inputs (kept between runs) ---
 one=$work/pages-once.txt
