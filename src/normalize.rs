@@ -12,8 +12,8 @@ pub fn normalize(text: &str) -> String {
     let mut pending_blank = false;
     let mut mapped = String::new();
     let mut push_line = |raw_line: &str| {
-        // Printable ASCII maps to itself: no need to look at each character.
-        let line = if raw_line.bytes().all(|b| (0x20..0x7f).contains(&b) || b == b'\t') {
+        // Most lines map to themselves: no need to map each character.
+        let line = if maps_to_itself(raw_line.as_bytes()) {
             raw_line
         } else {
             mapped.clear();
@@ -81,6 +81,37 @@ fn split_lines(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// True when [`map_char`] leaves every character of `line` (UTF-8, without line ends) as it
+/// is; decided on bytes: only the UTF-8 forms of the few characters it changes are looked for.
+fn maps_to_itself(line: &[u8]) -> bool {
+    for (i, &b) in line.iter().enumerate() {
+        let next = |k: usize| line.get(i + k).copied();
+        let changed = match b {
+            b'\t' | 0x20..=0x7E => false,
+            0x00..=0x1F | 0x7F => true,
+            // C1 controls, no-break space, soft hyphen.
+            0xC2 => matches!(next(1), Some(0x80..=0xA0 | 0xAD)),
+            // Ogham space mark.
+            0xE1 => next(1) == Some(0x9A) && next(2) == Some(0x80),
+            // Typographic spaces, zero-width space, narrow no-break space, word joiner and
+            // invisible operators.
+            0xE2 => matches!(
+                (next(1), next(2)),
+                (Some(0x80), Some(0x80..=0x8B | 0xAF)) | (Some(0x81), Some(0x9F..=0xA4))
+            ),
+            // Ideographic space.
+            0xE3 => next(1) == Some(0x80) && next(2) == Some(0x80),
+            // Byte order mark.
+            0xEF => next(1) == Some(0xBB) && next(2) == Some(0xBF),
+            _ => false,
+        };
+        if changed {
+            return false;
+        }
+    }
+    true
+}
+
 fn map_char(ch: char) -> Option<char> {
     match ch {
         '\t' => Some('\t'),
@@ -119,6 +150,17 @@ mod tests {
             normalize("non\u{00A0}breaking\u{200B} zero\u{FEFF}width soft\u{00AD}hyphen\u{0007}"),
             "non breaking zerowidth softhyphen\n"
         );
+    }
+
+    #[test]
+    fn the_byte_test_agrees_with_the_mapping_for_every_character() {
+        for ch in (0..=0x10FFFFu32).filter_map(char::from_u32).filter(|&c| c != '\n') {
+            let mut utf8 = [0; 4];
+            let alone = ch.encode_utf8(&mut utf8).as_bytes();
+            assert_eq!(maps_to_itself(alone), map_char(ch) == Some(ch), "U+{:04X}", ch as u32);
+            let in_text = format!("a{ch}b");
+            assert_eq!(maps_to_itself(in_text.as_bytes()), map_char(ch) == Some(ch), "U+{:04X}", ch as u32);
+        }
     }
 
     #[test]
