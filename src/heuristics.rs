@@ -401,17 +401,17 @@ pub fn apply(rules: &RuleSet, doc: &Document, folded: &fold::FoldedLines, verdic
     let mut shapes: Vec<Option<Shape>> = vec![None; doc.len()];
     // Detected once, from the lines the rules keep: the longest of them are the article.
     let mut language: Option<Option<Language>> = None;
-    let mut sample = String::new();
+    let mut sample = None;
+    let sample_of =
+        |alive: &[usize]| Language::sample(alive.iter().map(|&i| (doc.line_text(i), folded.line(i))));
     let mut rounds = 0;
     loop {
         let alive: Vec<usize> = (0..doc.len()).filter(|&i| verdicts[i].is_keep()).collect();
         if alive.is_empty() {
             return dropped_any;
         }
-        let detected = *language.get_or_insert_with(|| {
-            sample = Language::sample(alive.iter().map(|&i| doc.line_text(i)));
-            Language::detect_sample(&sample)
-        });
+        let detected =
+            *language.get_or_insert_with(|| Language::detect_sample(sample.insert(sample_of(&alive))));
         let stopwords = detected.map(Language::stopwords);
         let mut classes: Vec<Shape> = alive
             .iter()
@@ -457,9 +457,13 @@ pub fn apply(rules: &RuleSet, doc: &Document, folded: &fold::FoldedLines, verdic
             // cleaning the output must find nothing more to do, and it would detect that one.
             if dropped_any && rounds < MAX_ROUNDS {
                 // Usually the article's long lines, the same sample as before: no need to ask.
-                let now_sample = Language::sample(alive.iter().map(|&i| doc.line_text(i)));
-                let now = if now_sample == sample { detected } else { Language::detect_sample(&now_sample) };
-                sample = now_sample;
+                let now_sample = sample_of(&alive);
+                let now = if sample.as_ref() == Some(&now_sample) {
+                    detected
+                } else {
+                    Language::detect_sample(&now_sample)
+                };
+                sample = Some(now_sample);
                 if now != detected {
                     language = Some(now);
                     shapes.fill(None);

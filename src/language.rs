@@ -88,35 +88,38 @@ impl Language {
 
     /// Like [`Language::detect`], for some lines of a document.
     pub fn detect_lines<'a>(lines: impl Iterator<Item = &'a str> + Clone) -> Option<Language> {
-        Self::detect_sample(&Self::sample(lines))
+        let folded: Vec<(&str, String)> = lines.map(|line| (line, fold::fold(line))).collect();
+        Self::detect_sample(&Self::sample(folded.iter().map(|(line, folded)| (*line, folded.as_str()))))
     }
 
-    /// The text [`Language::detect_lines`] looks at: long lines first, then the rest, in
-    /// document order, up to about 2 KB (linear, no sort of a huge page).
-    pub fn sample<'a>(lines: impl Iterator<Item = &'a str> + Clone) -> String {
-        let mut sample = String::new();
-        let long = lines.clone().filter(|l| l.len() >= SAMPLE_LINE_BYTES);
-        let short = lines.filter(|l| l.len() < SAMPLE_LINE_BYTES);
-        for line in long.chain(short) {
-            if sample.len() >= SAMPLE_BYTES {
+    /// What [`Language::detect_lines`] looks at: long lines first, then the rest, in document
+    /// order, up to about 2 KB (linear, no sort of a huge page). Lines come with their folded
+    /// forms (see [`crate::fold`]), whose stopwords the sample counts.
+    pub fn sample<'a>(lines: impl Iterator<Item = (&'a str, &'a str)> + Clone) -> Sample {
+        let mut sample = Sample { text: String::new(), counts: WordCounts::default() };
+        let long = lines.clone().filter(|(l, _)| l.len() >= SAMPLE_LINE_BYTES);
+        let short = lines.filter(|(l, _)| l.len() < SAMPLE_LINE_BYTES);
+        for (line, folded) in long.chain(short) {
+            if sample.text.len() >= SAMPLE_BYTES {
                 break;
             }
-            sample.push_str(line);
-            sample.push('\n');
+            sample.text.push_str(line);
+            sample.text.push('\n');
+            sample.counts.add(&WordCounts::of(folded));
         }
         sample
     }
 
     /// The language of a sample made by [`Language::sample`].
-    pub fn detect_sample(sample: &str) -> Option<Language> {
-        if sample.split_whitespace().count() < 8 {
+    pub fn detect_sample(sample: &Sample) -> Option<Language> {
+        if sample.text.split_whitespace().count() < 8 {
             return None;
         }
         if let Some(clear) = Self::clear_by_stopwords(sample) {
             return Some(clear);
         }
         let detector = whatlang::Detector::with_allowlist(LISTS.iter().map(|(_, w, _)| *w).collect());
-        let lang = detector.detect_lang(sample)?;
+        let lang = detector.detect_lang(&sample.text)?;
         LISTS.iter().find(|(_, w, _)| *w == lang).map(|(l, _, _)| *l)
     }
 }
@@ -127,8 +130,8 @@ impl Language {
     /// the words instead of a trigram model (whatlang costs about a million instructions per
     /// 2 KB sample, a quarter of cleaning a typical page); unclear samples (related languages,
     /// short or mixed text) are still left to whatlang.
-    fn clear_by_stopwords(sample: &str) -> Option<Language> {
-        let counts = WordCounts::of(&fold::fold(sample));
+    fn clear_by_stopwords(sample: &Sample) -> Option<Language> {
+        let counts = &sample.counts;
         if counts.words < CLEAR_MIN_WORDS {
             return None;
         }
@@ -137,7 +140,7 @@ impl Language {
         let ((best, language), (second, _)) = (ratios[0], ratios[1]);
         (best >= CLEAR_STOPWORDS
             && best >= CLEAR_MARGIN * second
-            && mostly_in_script(sample, language.script()))
+            && mostly_in_script(&sample.text, language.script()))
         .then_some(language)
     }
 }
@@ -201,8 +204,16 @@ fn longest_stopword() -> usize {
     *LONGEST.get_or_init(|| stoplist_memberships().keys().map(|w| w.len()).max().unwrap_or(0))
 }
 
+/// Lines of a document that language detection looks at, made by [`Language::sample`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sample {
+    /// The lines, each ending with `\n`.
+    pub text: String,
+    counts: WordCounts,
+}
+
 /// The words of a folded line and how many of them each bundled stoplist holds.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct WordCounts {
     /// Number of words (see [`words`]).
     pub words: usize,
@@ -247,6 +258,13 @@ impl WordCounts {
             words(folded).for_each(&mut count);
         }
         counts
+    }
+
+    fn add(&mut self, other: &WordCounts) {
+        self.words += other.words;
+        for (hits, more) in self.stopwords.iter_mut().zip(other.stopwords) {
+            *hits += more;
+        }
     }
 
     /// Share of the words that are stopwords of `language`; 0.0 for a line without words.
@@ -328,7 +346,7 @@ mod tests {
             // A page's worth of it is plain from its function words alone, or left to the
             // trigram model when a related language shares many of them; never wrong.
             let page = format!("{text}\n").repeat(10);
-            let clear = Language::clear_by_stopwords(&page);
+            let clear = Language::clear_by_stopwords(&sample(&page));
             assert!(clear.is_none_or(|l| l == expected), "{text}: {clear:?}");
             if matches!(expected, Language::English | Language::German) {
                 assert_eq!(clear, Some(expected), "{text}");
@@ -350,6 +368,7 @@ mod tests {
         ] {
             let counts = WordCounts::of(line);
             assert_eq!(counts.words, words(line).count(), "{line}");
+
             for language in Language::all() {
                 assert_eq!(
                     counts.ratio(language),
@@ -364,11 +383,24 @@ mod tests {
     fn unclear_samples_are_left_to_the_trigram_model() {
         let english = "The council met on Monday and decided that the new lanes would be built. ";
         let german = "Der Stadtrat hat am Dienstag beschlossen, dass die neuen Radwege gebaut werden. ";
-        assert_eq!(Language::clear_by_stopwords(english), None, "too short to go by");
-        let mixed = format!("{english}{german}").repeat(5);
-        assert_eq!(Language::clear_by_stopwords(&mixed), None, "no language dominates");
+        assert_eq!(Language::clear_by_stopwords(&sample(english)), None, "too short to go by");
+        let mixed = format!("{english}\n{german}\n").repeat(5);
+        assert_eq!(Language::clear_by_stopwords(&sample(&mixed)), None, "no language dominates");
         let names = "Aleppo Syria Damascus Homs Idlib Raqqa Deir ez-Zor Latakia Tartus ".repeat(12);
-        assert_eq!(Language::clear_by_stopwords(&names), None, "no function words");
+        assert_eq!(Language::clear_by_stopwords(&sample(&names)), None, "no function words");
+    }
+
+    fn sample(text: &str) -> Sample {
+        let lines: Vec<(&str, String)> = text.lines().map(|l| (l, fold::fold(l))).collect();
+        Language::sample(lines.iter().map(|(l, f)| (*l, f.as_str())))
+    }
+
+    #[test]
+    fn a_sample_counts_the_stopwords_of_its_lines() {
+        let text = "The Council said “No” to it.\nIl n’y a pas de quoi — c’est la vie.\n";
+        let counts = sample(text).counts;
+        assert_eq!(counts, WordCounts::of(&fold::fold(text)));
+        assert!(counts.ratio(Language::English) > 0.0 && counts.ratio(Language::French) > 0.0);
     }
 
     #[test]
