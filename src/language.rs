@@ -112,7 +112,7 @@ impl Language {
 
     /// The language of a sample made by [`Language::sample`].
     pub fn detect_sample(sample: &Sample) -> Option<Language> {
-        if sample.text.split_whitespace().count() < 8 {
+        if sample.text.split_whitespace().take(8).count() < 8 {
             return None;
         }
         if let Some(clear) = Self::clear_by_stopwords(sample) {
@@ -161,6 +161,9 @@ fn parse_list(text: &'static str) -> Stopwords {
 /// say anything about the line (an Arabic quote in an English article has no English
 /// function words, and is not a menu for that).
 pub fn mostly_in_script(text: &str, script: Script) -> bool {
+    if text.is_ascii() {
+        return script == Script::Latin && text.bytes().any(|b| b.is_ascii_alphabetic());
+    }
     let (mut letters, mut in_script) = (0usize, 0usize);
     for c in text.chars().filter(|c| c.is_alphabetic()) {
         letters += 1;
