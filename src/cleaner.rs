@@ -74,7 +74,7 @@ impl Cleaner {
                 break;
             }
             let before = verdicts.iter().filter(|v| !v.is_keep()).count();
-            verdicts = decide_after(&self.rules, &document, &hits, &verdicts);
+            verdicts = decide_after(&self.rules, &document, &hits, verdicts);
             if verdicts.iter().filter(|v| !v.is_keep()).count() == before {
                 break;
             }

@@ -131,11 +131,13 @@ fn in_scope(scope: &Scope, at: Position) -> bool {
         || scope.last_blocks.is_some_and(|n| at.blocks_after < n)
 }
 
-/// The drops decided so far.
+/// The drops decided so far: a verdict per line, where every `Keep` still means "not
+/// dropped" only (why it stays is settled at the end). One table instead of drops and verdicts
+/// side by side: on a huge document every byte per line counts.
 struct Decision<'a> {
     rules: &'a RuleSet,
     doc: &'a Document,
-    drops: Vec<Option<DropReason>>,
+    drops: Vec<Verdict>,
 }
 
 impl Decision<'_> {
@@ -159,14 +161,22 @@ impl Decision<'_> {
     }
 
     fn kept(&self, line: usize) -> bool {
-        self.drops[line].is_none()
+        self.drops[line].is_keep()
     }
 
     fn mark(&mut self, line: usize, rule: RuleIndex, cause: DropCause) {
         let slot = &mut self.drops[line];
-        if slot.as_ref().is_none_or(|old| rank(&cause) < rank(&old.cause)) {
-            *slot = Some(DropReason { rule, cause });
+        let replace = match slot {
+            Verdict::Drop(old) => rank(&cause) < rank(&old.cause),
+            Verdict::Keep(_) => true,
+        };
+        if replace {
+            *slot = Verdict::Drop(DropReason { rule, cause });
         }
+    }
+
+    fn dropped_lines(&self) -> usize {
+        self.drops.iter().filter(|v| !v.is_keep()).count()
     }
 
     /// Applies one live hit; cuts are applied here too.
@@ -254,7 +264,7 @@ impl Decision<'_> {
     /// Applies the scoped hits that are in scope, walking forward (exact first-N counts) or
     /// backward (exact last-N counts); returns whether anything new was dropped.
     fn sweep(&mut self, scoped: &[&Hit], forward: bool) -> bool {
-        let before = self.drops.iter().filter(|d| d.is_some()).count();
+        let before = self.dropped_lines();
         let snapshot = self.positions();
         let n = self.doc.len();
         let mut order: Vec<&Hit> = scoped.to_vec();
@@ -295,18 +305,19 @@ impl Decision<'_> {
                 }
             }
         }
-        self.drops.iter().filter(|d| d.is_some()).count() > before
+        self.dropped_lines() > before
     }
 }
 
 /// Decides every line of `doc` from its `hits` (sorted by line).
 pub fn decide(rules: &RuleSet, doc: &Document, hits: &[Hit]) -> Vec<Verdict> {
-    decide_after(rules, doc, hits, &[])
+    decide_after(rules, doc, hits, Vec::new())
 }
 
 /// Like [`decide`], with the drops already made by a later stage (the heuristics) taken as
-/// given, so that scoped rules count positions among the lines those drops leave.
-pub fn decide_after(rules: &RuleSet, doc: &Document, hits: &[Hit], earlier: &[Verdict]) -> Vec<Verdict> {
+/// given, so that scoped rules count positions among the lines those drops leave. `earlier`
+/// (one verdict per line, or empty) is taken over and becomes the result: no second table.
+pub fn decide_after(rules: &RuleSet, doc: &Document, hits: &[Hit], earlier: Vec<Verdict>) -> Vec<Verdict> {
     let n = doc.len();
     let mut exception: Vec<Option<&Hit>> = vec![None; n];
     for hit in hits.iter().filter(|h| h.veto.is_none()) {
@@ -322,12 +333,9 @@ pub fn decide_after(rules: &RuleSet, doc: &Document, hits: &[Hit], earlier: &[Ve
     let (scoped, unscoped): (Vec<&Hit>, Vec<&Hit>) =
         live.into_iter().partition(|h| !rules.rule(h.rule).scope.is_whole_document());
 
-    let mut decision = Decision { rules, doc, drops: vec![None; n] };
-    for (line, verdict) in earlier.iter().enumerate() {
-        if let Verdict::Drop(reason) = verdict {
-            decision.drops[line] = Some(reason.clone());
-        }
-    }
+    let mut drops = earlier;
+    drops.resize(n, Verdict::Keep(KeepReason::NoMatch));
+    let mut decision = Decision { rules, doc, drops };
     // Position-free rules first. Of several footers only the first matters; applying each is
     // the same as applying the first.
     for hit in &unscoped {
@@ -341,8 +349,7 @@ pub fn decide_after(rules: &RuleSet, doc: &Document, hits: &[Hit], earlier: &[Ve
         }
     }
 
-    let mut drops = decision.drops;
-    let mut verdicts = Vec::with_capacity(n);
+    let mut verdicts = decision.drops;
     let mut vetoed = hits.iter().filter(|h| rules.rule(h.rule).action != Action::Keep).peekable();
     for line in 0..n {
         let mut first_veto = None;
@@ -357,14 +364,12 @@ pub fn decide_after(rules: &RuleSet, doc: &Document, hits: &[Hit], earlier: &[Ve
             };
             first_veto = veto.map(|veto| KeepReason::Vetoed { rule: hit.rule, veto });
         }
-        let verdict = if let Some(hit) = exception[line] {
-            Verdict::Keep(KeepReason::Exception { rule: hit.rule, evidence: hit.evidence.clone() })
-        } else if let Some(reason) = drops[line].take() {
-            Verdict::Drop(reason)
-        } else {
-            Verdict::Keep(first_veto.unwrap_or(KeepReason::NoMatch))
-        };
-        verdicts.push(verdict);
+        if let Some(hit) = exception[line] {
+            verdicts[line] =
+                Verdict::Keep(KeepReason::Exception { rule: hit.rule, evidence: hit.evidence.clone() });
+        } else if verdicts[line].is_keep() {
+            verdicts[line] = Verdict::Keep(first_veto.unwrap_or(KeepReason::NoMatch));
+        }
     }
     verdicts
 }
