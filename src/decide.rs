@@ -188,7 +188,7 @@ impl Decision<'_> {
             Action::Keep | Action::Heuristic => {}
             Action::DropLine | Action::DropRepeat => self.mark(marker, hit.rule, matched),
             Action::DropBlock => {
-                let block = doc.lines()[marker].block;
+                let block = doc.lines()[marker].block();
                 let range = self.limit_blocks(hit.rule, block..=block, marker);
                 self.mark_range(range, hit, |_| DropCause::InBlock { marker });
             }
@@ -198,7 +198,7 @@ impl Decision<'_> {
                         marker.saturating_sub(window.before)..(marker + window.after + 1).min(doc.len())
                     }
                     Unit::Blocks => {
-                        let block = doc.lines()[marker].block;
+                        let block = doc.lines()[marker].block();
                         let first = block.saturating_sub(window.before);
                         let last = (block + window.after).min(doc.blocks().len() - 1);
                         self.limit_blocks(hit.rule, first..=last, marker)
@@ -248,7 +248,7 @@ impl Decision<'_> {
         let mut out = Vec::with_capacity(n);
         let mut lines_before = 0;
         for line in 0..n {
-            let b = doc.lines()[line].block;
+            let b = doc.lines()[line].block();
             let kept = usize::from(self.kept(line));
             out.push(Position {
                 lines_before,

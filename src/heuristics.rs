@@ -824,7 +824,7 @@ fn unrelated_teasers(
             continue;
         }
         any = true;
-        let m = doc.lines()[line].block;
+        let m = doc.lines()[line].block();
         let end = (m + TEASER_BLOCKS).min(near.len() - 1);
         for b in &mut near[m..=end] {
             if kind > *b {
@@ -837,10 +837,10 @@ fn unrelated_teasers(
         return candidate;
     }
     for (k, &line) in alive.iter().enumerate() {
-        candidate[k] = near[doc.lines()[line].block] != Near::Nothing;
+        candidate[k] = near[doc.lines()[line].block()] != Near::Nothing;
     }
     // Prose next to a repeated line only is never judged a teaser.
-    let protected = |k: usize| near[doc.lines()[alive[k]].block] == Near::Repeat && shapes[k].sentence;
+    let protected = |k: usize| near[doc.lines()[alive[k]].block()] == Near::Repeat && shapes[k].sentence;
     let content_words = |line: usize| -> std::collections::HashSet<String> {
         language::words(folded.line(line))
             .filter(|w| w.chars().count() >= 3 && w.chars().all(char::is_alphabetic))

@@ -17,20 +17,43 @@ pub struct Document {
     block_words: std::sync::OnceLock<Vec<usize>>,
 }
 
-/// One non-blank line.
+/// One non-blank line. Positions are held as `u32` (a document is at most 4 GiB, as
+/// `--max-document-size` allows): a huge document has millions of lines.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Line {
-    /// Byte span in the document text, without the line end.
-    pub start: usize,
-    /// End of the byte span.
-    pub end: usize,
-    /// Index of the block (paragraph) the line belongs to.
-    pub block: usize,
+    start: u32,
+    end: u32,
+    block: u32,
 }
+
+impl Line {
+    /// Byte offset of the line in the document text.
+    pub fn start(&self) -> usize {
+        self.start as usize
+    }
+
+    /// End of the line's byte span, without the line end.
+    pub fn end(&self) -> usize {
+        self.end as usize
+    }
+
+    /// Index of the block (paragraph) the line belongs to.
+    pub fn block(&self) -> usize {
+        self.block as usize
+    }
+}
+
+/// The largest text a [`Document`] holds: its positions are `u32`.
+pub const MAX_DOCUMENT_BYTES: usize = u32::MAX as usize;
 
 impl Document {
     /// Segments text that has already been normalised (see [`crate::normalize`]).
+    ///
+    /// # Panics
+    /// When `text` is longer than [`MAX_DOCUMENT_BYTES`] (the CLI refuses such documents).
     pub fn from_normalized(text: String) -> Self {
+        assert!(text.len() <= MAX_DOCUMENT_BYTES, "a document is at most 4 GiB");
+        let at = |offset: usize| offset as u32; // In range: checked above.
         let mut lines = Vec::new();
         let mut blocks = Vec::new();
         let mut block_start = 0;
@@ -43,7 +66,11 @@ impl Document {
                     block_start = lines.len();
                 }
             } else {
-                lines.push(Line { start: offset, end: offset + content.len(), block: blocks.len() });
+                lines.push(Line {
+                    start: at(offset),
+                    end: at(offset + content.len()),
+                    block: at(blocks.len()),
+                });
             }
             offset += raw.len();
         }
@@ -61,7 +88,7 @@ impl Document {
             self.blocks
                 .iter()
                 .map(|b| {
-                    let span = self.lines[b.start].start..self.lines[b.end - 1].end;
+                    let span = self.lines[b.start].start()..self.lines[b.end - 1].end();
                     crate::fold::ascii_space_word_count(&self.text[span])
                 })
                 .collect()
@@ -86,7 +113,7 @@ impl Document {
     /// The text of line `index`.
     pub fn line_text(&self, index: usize) -> &str {
         let line = self.lines[index];
-        &self.text[line.start..line.end]
+        &self.text[line.start()..line.end()]
     }
 
     /// Number of lines.
@@ -142,7 +169,7 @@ mod tests {
         assert_eq!(doc.len(), 5);
         assert_eq!(doc.blocks(), &[0..2, 2..3, 3..5]);
         assert_eq!(doc.line_text(2), "c");
-        assert_eq!(doc.lines()[4].block, 2);
+        assert_eq!(doc.lines()[4].block(), 2);
     }
 
     #[test]

@@ -25,7 +25,7 @@ pub fn write_explanation(out: &mut impl Write, outcome: &Outcome, rules: &RuleSe
     let doc = &outcome.document;
     let mut last_block = None;
     for (index, verdict) in outcome.verdicts.iter().enumerate() {
-        let block = doc.lines()[index].block;
+        let block = doc.lines()[index].block();
         if last_block.is_some_and(|b| b != block) {
             writeln!(out)?;
         }
