@@ -505,7 +505,8 @@ fn promote_sentence_runs(classes: &mut [Shape]) {
 
 /// "No line" in the per-line tables of [`revise`], which hold line indices as `u32` to take
 /// a quarter of the memory of `Option<usize>` on huge documents (a line takes at least two
-/// bytes, so a document under the 4 GiB the CLI admits has fewer than `u32::MAX` lines).
+/// bytes, so a document of at most the 4095 MiB the CLI admits has fewer than `u32::MAX`
+/// lines).
 const NO_LINE: u32 = u32::MAX;
 
 /// Bound on rounds over one document; real pages settle in two or three.

@@ -235,7 +235,7 @@ pub struct CleanArgs {
     #[arg(long, value_name = "I/N")]
     pub shard: Option<Shard>,
     /// Largest document held in memory (a text file, a JSONL line, a WET record), e.g. 512M,
-    /// 2G, 64K, at most 4G; larger ones are refused and reported, so memory stays bounded.
+    /// 2G, 64K, at most 4095M; larger ones are refused and reported, so memory stays bounded.
     #[arg(long, value_name = "SIZE", default_value = "512M", value_parser = parse_document_size)]
     pub max_document_size: u64,
     /// Also write the run's summary as JSON to FILE.
@@ -312,13 +312,16 @@ pub enum RulesCommand {
 }
 
 /// `512M`, `2G`, `64K`, `1000` (binary units; a trailing `B`/`iB` is allowed).
-/// Documents are indexed with 32-bit line numbers: [`parse_size`] up to 4 GiB.
+/// [`parse_size`], up to 4095M: documents are indexed with 32-bit offsets (see
+/// [`thresh::segment::MAX_DOCUMENT_BYTES`]), and normalising may add a final line end.
 fn parse_document_size(text: &str) -> Result<u64, String> {
+    const LARGEST: u64 = 4095 << 20;
+    const _: () = assert!(LARGEST < thresh::segment::MAX_DOCUMENT_BYTES as u64);
     parse_size(text).and_then(|size| {
-        if size <= 4 << 30 {
+        if size <= LARGEST {
             Ok(size)
         } else {
-            Err(format!("{text:?} is above the 4G a document may have"))
+            Err(format!("{text:?} is above 4095M, the most a document may have"))
         }
     })
 }
@@ -345,9 +348,9 @@ mod tests {
     use super::{parse_document_size, parse_size};
 
     #[test]
-    fn documents_are_at_most_4g() {
-        assert_eq!(parse_document_size("4G"), Ok(4 << 30));
-        assert!(parse_document_size("5G").unwrap_err().contains("above the 4G"));
+    fn documents_are_below_4g() {
+        assert_eq!(parse_document_size("4095M"), Ok(4095 << 20));
+        assert!(parse_document_size("4G").unwrap_err().contains("above 4095M"));
     }
 
     #[test]
