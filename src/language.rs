@@ -94,9 +94,9 @@ impl Language {
 
     /// What [`Language::detect_lines`] looks at: long lines first, then the rest, in document
     /// order, up to about 2 KB (linear, no sort of a huge page). Lines come with their folded
-    /// forms (see [`crate::fold`]), whose stopwords the sample counts.
+    /// forms (see [`crate::fold`]), whose stopwords detection counts.
     pub fn sample<'a>(lines: impl Iterator<Item = (&'a str, &'a str)> + Clone) -> Sample {
-        let mut sample = Sample { text: String::new(), counts: WordCounts::default() };
+        let mut sample = Sample { text: String::new(), folded: String::new() };
         let long = lines.clone().filter(|(l, _)| l.len() >= SAMPLE_LINE_BYTES);
         let short = lines.filter(|(l, _)| l.len() < SAMPLE_LINE_BYTES);
         for (line, folded) in long.chain(short) {
@@ -105,7 +105,8 @@ impl Language {
             }
             sample.text.push_str(line);
             sample.text.push('\n');
-            sample.counts.add(&WordCounts::of(folded));
+            sample.folded.push_str(folded);
+            sample.folded.push('\n');
         }
         sample
     }
@@ -131,7 +132,7 @@ impl Language {
     /// 2 KB sample, a quarter of cleaning a typical page); unclear samples (related languages,
     /// short or mixed text) are still left to whatlang.
     fn clear_by_stopwords(sample: &Sample) -> Option<Language> {
-        let counts = &sample.counts;
+        let counts = WordCounts::of(&sample.folded);
         if counts.words < CLEAR_MIN_WORDS {
             return None;
         }
@@ -207,12 +208,14 @@ fn longest_stopword() -> usize {
     *LONGEST.get_or_init(|| stoplist_memberships().keys().map(|w| w.len()).max().unwrap_or(0))
 }
 
-/// Lines of a document that language detection looks at, made by [`Language::sample`].
+/// Lines of a document that language detection looks at, made by [`Language::sample`]; two
+/// samples of the same lines are equal, and a detection need not be repeated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sample {
     /// The lines, each ending with `\n`.
     pub text: String,
-    counts: WordCounts,
+    /// Their folded forms, the same way.
+    folded: String,
 }
 
 /// The words of a folded line and how many of them each bundled stoplist holds.
@@ -261,13 +264,6 @@ impl WordCounts {
             words(folded).for_each(&mut count);
         }
         counts
-    }
-
-    fn add(&mut self, other: &WordCounts) {
-        self.words += other.words;
-        for (hits, more) in self.stopwords.iter_mut().zip(other.stopwords) {
-            *hits += more;
-        }
     }
 
     /// Share of the words that are stopwords of `language`; 0.0 for a line without words.
@@ -401,7 +397,7 @@ mod tests {
     #[test]
     fn a_sample_counts_the_stopwords_of_its_lines() {
         let text = "The Council said “No” to it.\nIl n’y a pas de quoi — c’est la vie.\n";
-        let counts = sample(text).counts;
+        let counts = WordCounts::of(&sample(text).folded);
         assert_eq!(counts, WordCounts::of(&fold::fold(text)));
         assert!(counts.ratio(Language::English) > 0.0 && counts.ratio(Language::French) > 0.0);
     }
