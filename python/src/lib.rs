@@ -71,6 +71,18 @@ impl Cleaner {
         self.inner.run(text, DocumentContext { url })
     }
 
+    /// `each` over every text and its URL on all cores, the GIL released, in order.
+    fn many<T: Send>(
+        &self,
+        py: Python<'_>,
+        texts: &[String],
+        urls: &Option<Vec<Option<String>>>,
+        each: impl Fn(&str, Option<&str>) -> T + Sync,
+    ) -> PyResult<Vec<T>> {
+        check_urls(texts, urls)?;
+        Ok(py.allow_threads(|| texts.par_iter().enumerate().map(|(i, t)| each(t, url_at(urls, i))).collect()))
+    }
+
     fn cleaned(&self, text: &str, url: Option<&str>) -> Cleaned {
         let outcome = self.outcome(text, url);
         let removed_by_rule = outcome
@@ -186,14 +198,7 @@ impl Cleaner {
         texts: Vec<String>,
         urls: Option<Vec<Option<String>>>,
     ) -> PyResult<Vec<String>> {
-        check_urls(&texts, &urls)?;
-        Ok(py.allow_threads(|| {
-            texts
-                .par_iter()
-                .enumerate()
-                .map(|(i, t)| self.outcome(t, url_at(&urls, i)).field_text(t))
-                .collect()
-        }))
+        self.many(py, &texts, &urls, |text, url| self.outcome(text, url).field_text(text))
     }
 
     /// Like `clean_many`, returning `Cleaned` results with removal counts.
@@ -204,10 +209,7 @@ impl Cleaner {
         texts: Vec<String>,
         urls: Option<Vec<Option<String>>>,
     ) -> PyResult<Vec<Cleaned>> {
-        check_urls(&texts, &urls)?;
-        Ok(py.allow_threads(|| {
-            texts.par_iter().enumerate().map(|(i, t)| self.cleaned(t, url_at(&urls, i))).collect()
-        }))
+        self.many(py, &texts, &urls, |text, url| self.cleaned(text, url))
     }
 
     /// Ids of every rule in use, bundled and your own, heuristics included.
