@@ -173,8 +173,23 @@ struct CharCounts {
     capitalised: usize,
 }
 
+/// A comma or a sentence mark.
+const fn is_punctuation(c: char) -> bool {
+    if matches!(c, ',' | '،' | '，' | '、') {
+        return true;
+    }
+    let mut i = 0;
+    while i < TERMINAL_MARKS.len() {
+        if TERMINAL_MARKS[i] == c {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
 /// Tokens made only of these separate menu items: `Home | News » Sport`.
-fn is_separator(c: char) -> bool {
+const fn is_separator(c: char) -> bool {
     matches!(c, '|' | '•' | '·' | '»' | '›' | '>' | '/' | '–' | '-' | '*' | '◦' | '▪')
 }
 
@@ -217,14 +232,14 @@ impl CharKind {
         let (upper, lower) = (b.is_ascii_uppercase(), b.is_ascii_lowercase());
         CharKind {
             space: matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'),
-            separator: matches!(b, b'|' | b'>' | b'/' | b'-' | b'*'),
+            separator: is_separator(b as char),
             digit: b.is_ascii_digit(),
             letter: upper || lower,
             alphabetic: upper || lower,
             script: if upper || lower { Some(Script::Latin) } else { None },
             upper,
             lower,
-            punctuation: matches!(b, b',' | b'.' | b'!' | b'?' | b':' | b';'),
+            punctuation: is_punctuation(b as char),
             wide: false,
         }
     }
@@ -244,8 +259,7 @@ impl CharKind {
             script: language::script_of(ch),
             upper: ch.is_uppercase(),
             lower: ch.is_lowercase(),
-            punctuation: !alphanumeric
-                && (matches!(ch, ',' | '،' | '，' | '、') || TERMINAL_MARKS.contains(&ch)),
+            punctuation: !alphanumeric && is_punctuation(ch),
             wide: is_wide_script(ch),
         }
     }
