@@ -20,6 +20,7 @@ use crate::decide::Verdict;
 use crate::decode::{decode_owned, DecodeOptions};
 use crate::error::InputError;
 use crate::matcher::DocumentContext;
+use crate::matcher::RuleIndex;
 use crate::read::compression::{open_decompressed, read_document, too_large, CompressedWriter, Compression};
 use crate::read::jsonl::Record;
 use crate::read::plan::{Format, Job};
@@ -209,10 +210,11 @@ impl Tally {
         for verdict in &outcome.verdicts {
             if let Verdict::Drop(reason) = verdict {
                 s.lines_dropped += 1;
-                if self.rule_drops.len() <= reason.rule {
-                    self.rule_drops.resize(reason.rule + 1, 0);
+                let rule = reason.rule as usize;
+                if self.rule_drops.len() <= rule {
+                    self.rule_drops.resize(rule + 1, 0);
                 }
-                self.rule_drops[reason.rule] += 1;
+                self.rule_drops[rule] += 1;
             }
         }
     }
@@ -364,7 +366,10 @@ impl<'a> Batch<'a> {
     fn finish(&self, mut total: Tally) -> Stats {
         for (index, count) in total.rule_drops.iter().enumerate() {
             if *count > 0 {
-                total.stats.lines_dropped_by_rule.insert(self.cleaner.rules().rule(index).id.clone(), *count);
+                total
+                    .stats
+                    .lines_dropped_by_rule
+                    .insert(self.cleaner.rules().rule(index as RuleIndex).id.clone(), *count);
             }
         }
         total.stats.interrupted = self.cancelled();

@@ -82,22 +82,22 @@ pub enum DropCause {
     /// The line shares a block with the marker line.
     InBlock {
         /// 0-based marker line.
-        marker: usize,
+        marker: u32,
     },
     /// The line lies in a window around the marker line.
     InWindow {
         /// 0-based marker line.
-        marker: usize,
+        marker: u32,
     },
     /// The line lies after a footer marker.
     AfterMarker {
         /// 0-based marker line.
-        marker: usize,
+        marker: u32,
     },
     /// The line lies before a header marker.
     BeforeMarker {
         /// 0-based marker line.
-        marker: usize,
+        marker: u32,
     },
     /// A heuristic judged the line to be boilerplate (see [`crate::heuristics`]).
     Heuristic,
@@ -182,43 +182,42 @@ impl Decision<'_> {
     /// Applies one live hit; cuts are applied here too.
     fn apply(&mut self, hit: &Hit) {
         let (rules, doc) = (self.rules, self.doc);
-        let marker = hit.line;
-        let matched = DropCause::Matched(hit.evidence.clone());
+        // The marker's index for positions, and as the causes hold it.
+        let (at, marker) = (hit.line as usize, hit.line);
+        let matched = DropCause::Matched(hit.evidence);
         match rules.rule(hit.rule).action {
             Action::Keep | Action::Heuristic => {}
-            Action::DropLine | Action::DropRepeat => self.mark(marker, hit.rule, matched),
+            Action::DropLine | Action::DropRepeat => self.mark(at, hit.rule, matched),
             Action::DropBlock => {
-                let block = doc.lines()[marker].block();
-                let range = self.limit_blocks(hit.rule, block..=block, marker);
+                let block = doc.lines()[at].block();
+                let range = self.limit_blocks(hit.rule, block..=block, at);
                 self.mark_range(range, hit, |_| DropCause::InBlock { marker });
             }
             Action::DropWindow(window) => {
                 let range = match window.unit {
-                    Unit::Lines => {
-                        marker.saturating_sub(window.before)..(marker + window.after + 1).min(doc.len())
-                    }
+                    Unit::Lines => at.saturating_sub(window.before)..(at + window.after + 1).min(doc.len()),
                     Unit::Blocks => {
-                        let block = doc.lines()[marker].block();
+                        let block = doc.lines()[at].block();
                         let first = block.saturating_sub(window.before);
                         let last = (block + window.after).min(doc.blocks().len() - 1);
-                        self.limit_blocks(hit.rule, first..=last, marker)
+                        self.limit_blocks(hit.rule, first..=last, at)
                     }
                 };
                 self.mark_range(range, hit, |_| DropCause::InWindow { marker });
             }
             Action::DropToEnd { inclusive } => {
                 if inclusive {
-                    self.mark(marker, hit.rule, matched);
+                    self.mark(at, hit.rule, matched);
                 }
-                for line in marker + 1..doc.len() {
+                for line in at + 1..doc.len() {
                     self.mark(line, hit.rule, DropCause::AfterMarker { marker });
                 }
             }
             Action::DropToStart { inclusive } => {
                 if inclusive {
-                    self.mark(marker, hit.rule, matched);
+                    self.mark(at, hit.rule, matched);
                 }
-                for line in 0..marker {
+                for line in 0..at {
                     self.mark(line, hit.rule, DropCause::BeforeMarker { marker });
                 }
             }
@@ -227,7 +226,8 @@ impl Decision<'_> {
 
     fn mark_range(&mut self, range: std::ops::Range<usize>, hit: &Hit, cause: impl Fn(usize) -> DropCause) {
         for line in range {
-            let cause = if line == hit.line { DropCause::Matched(hit.evidence.clone()) } else { cause(line) };
+            let cause =
+                if line == hit.line as usize { DropCause::Matched(hit.evidence) } else { cause(line) };
             self.mark(line, hit.rule, cause);
         }
     }
@@ -275,20 +275,21 @@ impl Decision<'_> {
         let mut passed_kept = 0;
         let mut next = if forward { 0 } else { n };
         for hit in order {
+            let line = hit.line as usize;
             if forward {
-                while next < hit.line {
+                while next < line {
                     passed_kept += usize::from(self.kept(next));
                     next += 1;
                 }
             } else {
-                while next > hit.line + 1 {
+                while next > line + 1 {
                     next -= 1;
                     passed_kept += usize::from(self.kept(next));
                 }
             }
             // A marker acts even when another rule already dropped its line: chrome often marks
             // where more chrome begins or ends ("Privacy and Cookie Policies." ends a header).
-            let mut at = snapshot[hit.line];
+            let mut at = snapshot[line];
             if forward {
                 at.lines_before = passed_kept;
             } else {
@@ -321,13 +322,13 @@ pub fn decide_after(rules: &RuleSet, doc: &Document, hits: &[Hit], earlier: Vec<
     let n = doc.len();
     let mut exception: Vec<Option<&Hit>> = vec![None; n];
     for hit in hits.iter().filter(|h| h.veto.is_none()) {
-        if rules.rule(hit.rule).action == Action::Keep && exception[hit.line].is_none() {
-            exception[hit.line] = Some(hit);
+        if rules.rule(hit.rule).action == Action::Keep && exception[hit.line as usize].is_none() {
+            exception[hit.line as usize] = Some(hit);
         }
     }
     let live: Vec<&Hit> = hits
         .iter()
-        .filter(|h| h.veto.is_none() && exception[h.line].is_none())
+        .filter(|h| h.veto.is_none() && exception[h.line as usize].is_none())
         .filter(|h| rules.rule(h.rule).action != Action::Keep)
         .collect();
     let (scoped, unscoped): (Vec<&Hit>, Vec<&Hit>) =
@@ -353,8 +354,8 @@ pub fn decide_after(rules: &RuleSet, doc: &Document, hits: &[Hit], earlier: Vec<
     let mut vetoed = hits.iter().filter(|h| rules.rule(h.rule).action != Action::Keep).peekable();
     for line in 0..n {
         let mut first_veto = None;
-        while let Some(hit) = vetoed.next_if(|h| h.line <= line) {
-            if hit.line != line || first_veto.is_some() {
+        while let Some(hit) = vetoed.next_if(|h| h.line as usize <= line) {
+            if hit.line as usize != line || first_veto.is_some() {
                 continue;
             }
             let veto = match hit.veto {
@@ -365,8 +366,7 @@ pub fn decide_after(rules: &RuleSet, doc: &Document, hits: &[Hit], earlier: Vec<
             first_veto = veto.map(|veto| KeepReason::Vetoed { rule: hit.rule, veto });
         }
         if let Some(hit) = exception[line] {
-            verdicts[line] =
-                Verdict::Keep(KeepReason::Exception { rule: hit.rule, evidence: hit.evidence.clone() });
+            verdicts[line] = Verdict::Keep(KeepReason::Exception { rule: hit.rule, evidence: hit.evidence });
         } else if verdicts[line].is_keep() {
             verdicts[line] = Verdict::Keep(first_veto.unwrap_or(KeepReason::NoMatch));
         }

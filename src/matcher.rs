@@ -32,7 +32,11 @@ use crate::rules::{self, Action, Rule, RulePack, DEFAULT_PHRASE_MAX_WORDS};
 use crate::segment::Document;
 
 /// Index of a rule in a [`RuleSet`].
-pub type RuleIndex = usize;
+///
+/// Rule and line indices in hits and verdicts are `u32`: a document is at most 4 GiB
+/// ([`crate::segment::MAX_DOCUMENT_BYTES`]), and on a huge document the tables of hits and
+/// verdicts are the largest things held after the text itself.
+pub type RuleIndex = u32;
 
 /// Why a match did not count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,17 +64,40 @@ impl Veto {
 }
 
 /// How a rule matched a line.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Evidence {
     /// The whole line equals a phrase.
     WholeLine,
     /// A phrase or regex matched this byte span of the line.
-    Span(Range<usize>),
+    Span(Span),
     /// The line repeats line `first` (0-based).
     Repeat {
         /// The earlier line it repeats.
-        first: usize,
+        first: u32,
     },
+}
+
+/// A byte span of a line, held in `u32`s (see [`RuleIndex`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// First byte.
+    pub start: u32,
+    /// One past the last byte.
+    pub end: u32,
+}
+
+impl Span {
+    /// The span as a range for slicing the line.
+    pub fn range(self) -> Range<usize> {
+        self.start as usize..self.end as usize
+    }
+}
+
+impl From<Range<usize>> for Span {
+    fn from(range: Range<usize>) -> Self {
+        // Lines lie within a document, and documents within u32 offsets.
+        Span { start: range.start as u32, end: range.end as u32 }
+    }
 }
 
 /// One rule matching one line.
@@ -79,7 +106,7 @@ pub struct Hit {
     /// The rule.
     pub rule: RuleIndex,
     /// 0-based line index in the document.
-    pub line: usize,
+    pub line: u32,
     /// What matched.
     pub evidence: Evidence,
     /// Set when a guard or the scope vetoed the hit.
@@ -275,7 +302,7 @@ impl RuleSetBuilder {
         }
         let mut set = compile(rules, gates, &self.packs)?;
         set.heuristic_rules = heuristics::heuristic_ids()
-            .map(|id| set.rules.iter().position(|r| r.rule.id == id && r.active))
+            .map(|id| set.rules.iter().position(|r| r.rule.id == id && r.active).map(|i| i as RuleIndex))
             .collect();
         set.heuristics = config;
         Ok(set)
@@ -295,6 +322,7 @@ fn compile(
     let mut regex_rules = Vec::new();
     let mut repeat_rules = Vec::new();
     for (index, loaded) in rules.iter().enumerate().filter(|(_, r)| r.active) {
+        let index = index as RuleIndex;
         let rule = &loaded.rule;
         for phrase in &rule.matcher.lines {
             // The parser refuses phrases with an empty key; packs built in code are skipped.
@@ -332,8 +360,8 @@ fn compile(
                 .map_err(|e| single_error(&rules, format!("cannot build the phrase automaton: {e}")))?,
         )
     };
-    let (repeat_patterns, line_patterns): (Vec<usize>, Vec<usize>) =
-        (0..regex_patterns.len()).partition(|&p| rules[regex_rules[p]].rule.action == Action::DropRepeat);
+    let (repeat_patterns, line_patterns): (Vec<usize>, Vec<usize>) = (0..regex_patterns.len())
+        .partition(|&p| rules[regex_rules[p] as usize].rule.action == Action::DropRepeat);
     let group = |patterns| {
         RegexGroup::new(&regex_patterns, patterns)
             .map_err(|e| single_error(&rules, format!("cannot compile the rule regexes together: {e}")))
@@ -344,7 +372,7 @@ fn compile(
         match RegexBuilder::new(pattern).size_limit(rules::REGEX_SIZE_LIMIT).build() {
             Ok(re) => regexes.push(re),
             Err(e) => {
-                let rule = &rules[rule_index].rule;
+                let rule = &rules[rule_index as usize].rule;
                 diagnostics.push(RuleDiagnostic {
                     location: rule.location.clone(),
                     message: format!("rule `{}`: bad regex: {e}", rule.id),
@@ -389,8 +417,8 @@ fn compile(
 }
 
 /// For each line, the earlier line with the same key it repeats, if any.
-fn repeated_lines(folded: &FoldedLines) -> Vec<Option<usize>> {
-    let mut first_of: FxHashMap<&str, usize> = FxHashMap::default();
+fn repeated_lines(folded: &FoldedLines) -> Vec<Option<u32>> {
+    let mut first_of: FxHashMap<&str, u32> = FxHashMap::default();
     let mut repeat_of = vec![None; folded.len()];
     for (line, slot) in repeat_of.iter_mut().enumerate() {
         let key = line_key(folded.line(line));
@@ -400,7 +428,7 @@ fn repeated_lines(folded: &FoldedLines) -> Vec<Option<usize>> {
         match first_of.get(key) {
             Some(&first) => *slot = Some(first),
             None => {
-                first_of.insert(key, line);
+                first_of.insert(key, line as u32);
             }
         }
     }
@@ -431,7 +459,11 @@ impl RuleSet {
 
     /// The rule at `index`.
     pub fn rule(&self, index: RuleIndex) -> &Rule {
-        &self.rules[index].rule
+        &self.loaded(index).rule
+    }
+
+    fn loaded(&self, index: RuleIndex) -> &LoadedRule {
+        &self.rules[index as usize]
     }
 
     /// The heuristics' thresholds (defaults overridden by `[heuristics]` tables of the packs).
@@ -463,7 +495,7 @@ impl RuleSet {
             for line in 0..doc.len() {
                 if let Some(rules) = self.whole_lines.get(line_key(folded.line(line))) {
                     for &rule in rules {
-                        hits.push(Hit { rule, line, evidence: Evidence::WholeLine, veto: None });
+                        hits.push(Hit { rule, line: line as u32, evidence: Evidence::WholeLine, veto: None });
                     }
                 }
             }
@@ -492,11 +524,11 @@ impl RuleSet {
             self.resolve_repeats(repeat_of, &active_packs, &mut hits);
         }
         // Hits come sorted by line: count each line's words once, however many hits it has.
-        let mut counted: Option<(usize, usize)> = None;
+        let mut counted: Option<(u32, usize)> = None;
         for hit in &mut hits {
             let words = match counted {
                 Some((line, words)) if line == hit.line => words,
-                _ => word_count(folded.line(hit.line)),
+                _ => word_count(folded.line(hit.line as usize)),
             };
             counted = Some((hit.line, words));
             hit.veto = self.veto(hit, words, folded);
@@ -524,7 +556,7 @@ impl RuleSet {
             let folded_span = (m.start() - line_start)..(m.end() - line_start);
             let span = original_span(doc.line_text(line), folded_span);
             let rule = self.phrase_rules[m.pattern().as_usize()];
-            hits.push(Hit { rule, line, evidence: Evidence::Span(span), veto: None });
+            hits.push(Hit { rule, line: line as u32, evidence: Evidence::Span(span.into()), veto: None });
         }
     }
 
@@ -539,8 +571,8 @@ impl RuleSet {
             let span = self.regexes[pattern].find(text).map_or(0..0, |m| m.range());
             hits.push(Hit {
                 rule: self.regex_rules[pattern],
-                line,
-                evidence: Evidence::Span(span),
+                line: line as u32,
+                evidence: Evidence::Span(span.into()),
                 veto: None,
             });
         }
@@ -548,17 +580,12 @@ impl RuleSet {
 
     /// Turns the matcher hits of repeat rules into hits on repeated lines only, and adds hits
     /// for repeat rules without a matcher. `repeat_of` comes from [`repeated_lines`].
-    fn resolve_repeats(
-        &self,
-        repeat_of: &[Option<usize>],
-        active_packs: &HashSet<&str>,
-        hits: &mut Vec<Hit>,
-    ) {
+    fn resolve_repeats(&self, repeat_of: &[Option<u32>], active_packs: &HashSet<&str>, hits: &mut Vec<Hit>) {
         hits.retain_mut(|hit| {
-            if self.rules[hit.rule].rule.action != Action::DropRepeat {
+            if self.loaded(hit.rule).rule.action != Action::DropRepeat {
                 return true;
             }
-            match repeat_of[hit.line] {
+            match repeat_of[hit.line as usize] {
                 Some(first) => {
                     hit.evidence = Evidence::Repeat { first };
                     true
@@ -567,12 +594,17 @@ impl RuleSet {
             }
         });
         for &rule in &self.repeat_rules {
-            if !self.rules[rule].rule.matcher.is_empty() || !self.pack_is_active(rule, active_packs) {
+            if !self.loaded(rule).rule.matcher.is_empty() || !self.pack_is_active(rule, active_packs) {
                 continue;
             }
             for (line, first) in repeat_of.iter().enumerate() {
                 if let Some(first) = *first {
-                    hits.push(Hit { rule, line, evidence: Evidence::Repeat { first }, veto: None });
+                    hits.push(Hit {
+                        rule,
+                        line: line as u32,
+                        evidence: Evidence::Repeat { first },
+                        veto: None,
+                    });
                 }
             }
         }
@@ -582,7 +614,7 @@ impl RuleSet {
     /// The guard that vetoes `hit`, if any. Scope is not a guard here: it depends on which
     /// lines are kept, so [`crate::decide`] checks it.
     fn veto(&self, hit: &Hit, words: usize, folded: &FoldedLines) -> Option<Veto> {
-        let rule = &self.rules[hit.rule].rule;
+        let rule = &self.loaded(hit.rule).rule;
         let guards = &rule.guards;
         if guards.min_words.is_some_and(|min| words < min) {
             return Some(Veto::MinWords);
@@ -595,7 +627,7 @@ impl RuleSet {
             return Some(Veto::MaxWords);
         }
         if let Some(max_ratio) = guards.max_stopword_ratio {
-            if language::stopword_ratio(folded.line(hit.line), language::english()) > max_ratio {
+            if language::stopword_ratio(folded.line(hit.line as usize), language::english()) > max_ratio {
                 return Some(Veto::StopwordRatio);
             }
         }
@@ -627,7 +659,7 @@ impl RuleSet {
     }
 
     fn pack_is_active(&self, rule: RuleIndex, active_packs: &HashSet<&str>) -> bool {
-        let pack = self.rules[rule].pack.as_str();
+        let pack = self.loaded(rule).pack.as_str();
         !self.gates.contains_key(pack) || active_packs.contains(pack)
     }
 
@@ -637,7 +669,7 @@ impl RuleSet {
         if doc.len() != 1 {
             return false;
         }
-        let rule = &self.rules[index].rule;
+        let rule = &self.loaded(index).rule;
         if rule.action == Action::DropRepeat && rule.matcher.is_empty() {
             let probe = Hit { rule: index, line: 0, evidence: Evidence::Repeat { first: 0 }, veto: None };
             let folded = FoldedLines::new(&doc);
@@ -663,7 +695,7 @@ impl RuleSet {
         hits.into_iter().any(|h| {
             h.rule == index
                 && self.pack_is_active(h.rule, &all_packs)
-                && self.veto(&h, word_count(folded.line(h.line)), &folded).is_none()
+                && self.veto(&h, word_count(folded.line(h.line as usize)), &folded).is_none()
         })
     }
 }
@@ -713,7 +745,14 @@ mod tests {
         Document::from_normalized(normalize(text))
     }
 
-    fn live(hits: &[Hit]) -> Vec<(usize, usize)> {
+    #[test]
+    fn hits_stay_small() {
+        // A 200 MB page of repeated headlines holds millions of hits and one verdict per line.
+        assert!(std::mem::size_of::<Hit>() <= 24);
+        assert!(std::mem::size_of::<crate::decide::Verdict>() <= 20);
+    }
+
+    fn live(hits: &[Hit]) -> Vec<(u32, RuleIndex)> {
         hits.iter().filter(|h| h.veto.is_none()).map(|h| (h.line, h.rule)).collect()
     }
 
@@ -730,7 +769,7 @@ mod tests {
         let d = doc("Read our Cookie  Policy here\nThe cookie policyholder\n");
         let hits = s.find_hits(&d, Default::default());
         assert_eq!(live(&hits), vec![(0, 0)]);
-        assert_eq!(hits[0].evidence, Evidence::Span(9..23));
+        assert_eq!(hits[0].evidence, Evidence::Span((9..23).into()));
         assert_eq!(&d.line_text(0)[9..23], "Cookie  Policy");
     }
 
@@ -756,7 +795,7 @@ mod tests {
         let d = doc("3 comments\n\nbody text\n\n12 comments\n");
         let hits = s.find_hits(&d, Default::default());
         assert_eq!(live(&hits), vec![(0, 0), (2, 0)]);
-        assert_eq!(hits[1].evidence, Evidence::Span(0..11));
+        assert_eq!(hits[1].evidence, Evidence::Span((0..11).into()));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use thresh::matcher::RuleIndex;
 use thresh::rules::Action;
 use thresh::{Cleaner, DocumentContext, RuleSetBuilder};
 
@@ -113,12 +114,12 @@ fn every_bundled_rule_has_examples_that_pass() {
             problems.push(format!("{}: needs examples of both kinds", rule.id));
         }
         for line in &rule.examples.must_match {
-            if !rules.matches_example(index, line) {
+            if !rules.matches_example(index as RuleIndex, line) {
                 problems.push(format!("{}: should match {line:?}", rule.id));
             }
         }
         for line in &rule.examples.must_not_match {
-            if rules.matches_example(index, line) {
+            if rules.matches_example(index as RuleIndex, line) {
                 problems.push(format!("{}: should not match {line:?}", rule.id));
             }
         }

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use thresh::error::RuleDiagnostic;
+use thresh::matcher::RuleIndex;
 use thresh::rules::{load_rule_file, RulePack};
 use thresh::{Cleaner, RuleErrors, RuleSet, RuleSetBuilder};
 
@@ -119,7 +120,7 @@ fn example_failures(file: &CheckedFile) -> (Vec<RuleDiagnostic>, usize) {
             let cases = cases.chain(rule.examples.must_not_match.iter().map(|l| (l, false)));
             for (line, should_match) in cases {
                 count += 1;
-                if file.rules.matches_example(index, line) != should_match {
+                if file.rules.matches_example(index as RuleIndex, line) != should_match {
                     let verb =
                         if should_match { "should match but does not" } else { "matches but should not" };
                     failures.push(RuleDiagnostic {

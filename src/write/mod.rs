@@ -77,8 +77,8 @@ pub fn describe(verdict: &Verdict, rules: &RuleSet, line: &str) -> (&'static str
 fn evidence_note(evidence: &Evidence, line: &str) -> String {
     match evidence {
         Evidence::WholeLine => String::new(),
-        Evidence::Span(span) if span.is_empty() || *span == (0..line.len()) => String::new(),
-        Evidence::Span(span) => match line.get(span.clone()) {
+        Evidence::Span(span) if span.start == span.end || span.range() == (0..line.len()) => String::new(),
+        Evidence::Span(span) => match line.get(span.range()) {
             Some(text) => format!(" {text:?}"),
             None => String::new(),
         },
