@@ -117,18 +117,19 @@ fn rank(cause: &DropCause) -> u8 {
 /// Where a line stands among the lines and blocks that are still kept.
 #[derive(Debug, Clone, Copy)]
 struct Position {
-    lines_before: usize,
-    lines_after: usize,
-    blocks_before: usize,
-    blocks_after: usize,
+    // u32: one of these per line, on documents of at most 4 GiB.
+    lines_before: u32,
+    lines_after: u32,
+    blocks_before: u32,
+    blocks_after: u32,
 }
 
 fn in_scope(scope: &Scope, at: Position) -> bool {
     scope.is_whole_document()
-        || scope.first_lines.is_some_and(|n| at.lines_before < n)
-        || scope.last_lines.is_some_and(|n| at.lines_after < n)
-        || scope.first_blocks.is_some_and(|n| at.blocks_before < n)
-        || scope.last_blocks.is_some_and(|n| at.blocks_after < n)
+        || scope.first_lines.is_some_and(|n| (at.lines_before as usize) < n)
+        || scope.last_lines.is_some_and(|n| (at.lines_after as usize) < n)
+        || scope.first_blocks.is_some_and(|n| (at.blocks_before as usize) < n)
+        || scope.last_blocks.is_some_and(|n| (at.blocks_after as usize) < n)
 }
 
 /// The drops decided so far: a verdict per line, where every `Keep` still means "not
@@ -237,24 +238,24 @@ impl Decision<'_> {
         let doc = self.doc;
         let n = doc.len();
         let block_kept: Vec<bool> = doc.blocks().iter().map(|b| b.clone().any(|l| self.kept(l))).collect();
-        let mut blocks_before = vec![0; block_kept.len()];
+        let mut blocks_before = vec![0u32; block_kept.len()];
         let mut count = 0;
         for (b, kept) in block_kept.iter().enumerate() {
             blocks_before[b] = count;
-            count += usize::from(*kept);
+            count += u32::from(*kept);
         }
         let total_blocks = count;
-        let total_lines = (0..n).filter(|&l| self.kept(l)).count();
+        let total_lines = (0..n).filter(|&l| self.kept(l)).count() as u32;
         let mut out = Vec::with_capacity(n);
         let mut lines_before = 0;
         for line in 0..n {
             let b = doc.lines()[line].block();
-            let kept = usize::from(self.kept(line));
+            let kept = u32::from(self.kept(line));
             out.push(Position {
                 lines_before,
                 lines_after: total_lines - lines_before - kept,
                 blocks_before: blocks_before[b],
-                blocks_after: total_blocks - blocks_before[b] - usize::from(block_kept[b]),
+                blocks_after: total_blocks - blocks_before[b] - u32::from(block_kept[b]),
             });
             lines_before += kept;
         }
@@ -291,9 +292,9 @@ impl Decision<'_> {
             // where more chrome begins or ends ("Privacy and Cookie Policies." ends a header).
             let mut at = snapshot[line];
             if forward {
-                at.lines_before = passed_kept;
+                at.lines_before = passed_kept as u32;
             } else {
-                at.lines_after = passed_kept;
+                at.lines_after = passed_kept as u32;
             }
             if in_scope(&self.rules.rule(hit.rule).scope, at) {
                 self.apply(hit);

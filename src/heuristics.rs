@@ -124,7 +124,8 @@ enum Why {
 
 #[derive(Debug, Clone, Copy)]
 struct Shape {
-    chars: usize,
+    /// Length in characters (see `shape`); `u32` as there is one shape per line.
+    chars: u32,
     class: Class,
     why: Why,
     heading: bool,
@@ -346,6 +347,7 @@ fn shape(line: &str, folded: &str, language: Option<Language>, cfg: &HeuristicsC
     let counts = CharCounts::of(text);
     // Length comparable across scripts: a wide character counts as three.
     let chars = counts.width;
+    let stored_chars = chars as u32;
     // One pass over the words counts the stopwords of every bundled language.
     let word_counts = language::WordCounts::of(folded);
     let words = word_counts.words;
@@ -358,8 +360,16 @@ fn shape(line: &str, folded: &str, language: Option<Language>, cfg: &HeuristicsC
     let colon = text.ends_with(':');
     let nav_like = tokens <= 3 && !terminal;
     let continues = text.ends_with([',', ';']);
-    let bad =
-        |why| Shape { chars, class: Class::Bad, why, heading, sentence: false, colon, nav_like, continues };
+    let bad = |why| Shape {
+        chars: stored_chars,
+        class: Class::Bad,
+        why,
+        heading,
+        sentence: false,
+        colon,
+        nav_like,
+        continues,
+    };
 
     let CharCounts { non_space, digits, digits_and_symbols, .. } = counts;
     if chars < cfg.length_low && digits > 0 && digits_and_symbols * 5 > non_space.max(1) * 3 {
@@ -398,7 +408,7 @@ fn shape(line: &str, folded: &str, language: Option<Language>, cfg: &HeuristicsC
     let sentence = terminal && ratio.is_some_and(|r| r >= cfg.stopwords_high);
     if chars < cfg.length_low {
         return Shape {
-            chars,
+            chars: stored_chars,
             class: Class::Short,
             why: Why::ShortInBoilerplate,
             heading,
@@ -423,7 +433,7 @@ fn shape(line: &str, folded: &str, language: Option<Language>, cfg: &HeuristicsC
         None if terminal => Class::NearGood,
         None => Class::Bad,
     };
-    Shape { chars, class, why: Why::NotProse, heading, sentence, colon, nav_like, continues }
+    Shape { chars: stored_chars, class, why: Why::NotProse, heading, sentence, colon, nav_like, continues }
 }
 
 /// True when a sentence ends inside the line (". " before a capital or digit).
@@ -580,7 +590,7 @@ fn revise(shapes: &[Shape], barriers: &[bool], cfg: &HeuristicsConfig) -> Vec<Ju
             if class[j] == Class::Good && prose(j) {
                 return true;
             }
-            distance += shapes[j].chars;
+            distance += shapes[j].chars as usize;
             if distance > cfg.max_heading_distance {
                 return false;
             }
@@ -634,7 +644,7 @@ fn revise(shapes: &[Shape], barriers: &[bool], cfg: &HeuristicsConfig) -> Vec<Ju
     // Characters between line i and line j (exclusive of both), from prefix sums.
     let chars_before: Vec<usize> = std::iter::once(0)
         .chain(shapes.iter().scan(0, |total, s| {
-            *total += s.chars;
+            *total += s.chars as usize;
             Some(*total)
         }))
         .collect();
@@ -644,7 +654,8 @@ fn revise(shapes: &[Shape], barriers: &[bool], cfg: &HeuristicsConfig) -> Vec<Ju
     let near_prose_at_edge = |class: &[Class], i: usize| {
         [false, true].into_iter().any(|forward| match neighbour(class, i, forward, false) {
             Some((Class::Good | Class::NearGood, j)) if prose(j) => {
-                gap(i, j) + shapes[i].chars <= cfg.max_heading_distance && i.abs_diff(j) <= cfg.max_edge_lines
+                gap(i, j) + shapes[i].chars as usize <= cfg.max_heading_distance
+                    && i.abs_diff(j) <= cfg.max_edge_lines
             }
             _ => false,
         })
@@ -761,9 +772,9 @@ fn main_stretches(
         match stretches.last_mut() {
             Some(last) if gap_is_weak && !crosses_boundary => {
                 last.1 = k;
-                last.2 += shapes[k].chars;
+                last.2 += shapes[k].chars as usize;
             }
-            _ => stretches.push((k, k, shapes[k].chars)),
+            _ => stretches.push((k, k, shapes[k].chars as usize)),
         }
         (gap, strong, nav) = (0, 0, 0);
     }
