@@ -44,6 +44,17 @@ impl FoldedLines {
     pub fn line(&self, index: usize) -> &str {
         &self.text[self.starts[index]..self.starts[index + 1] - 1]
     }
+
+    /// Number of words of line `index`, as [`word_count`] counts them: a folded line is its
+    /// words joined by single spaces.
+    pub fn word_count(&self, index: usize) -> usize {
+        let line = self.line(index).as_bytes();
+        if line.is_empty() {
+            0
+        } else {
+            1 + line.iter().filter(|&&b| b == b' ').count()
+        }
+    }
 }
 
 /// Appends the folded form of `text` to `out`.
@@ -172,10 +183,12 @@ pub fn word_count(text: &str) -> usize {
 /// Number of words in text whose only white space is ASCII, as in normalised text (see
 /// [`crate::normalize`]): counted on bytes, in a loop the compiler vectorises.
 pub fn ascii_space_word_count(text: &str) -> usize {
-    let space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
+    // Space, or one of \t \n \x0b \x0c \r (9 to 13).
+    let space = |b: u8| b == b' ' || b.wrapping_sub(b'\t') < 5;
     let bytes = text.as_bytes();
     let first = usize::from(bytes.first().is_some_and(|&b| !space(b)));
-    first + bytes.windows(2).filter(|pair| space(pair[0]) && !space(pair[1])).count()
+    let pairs = bytes.iter().zip(bytes.iter().skip(1));
+    first + pairs.filter(|&(&before, &at)| space(before) && !space(at)).count()
 }
 
 /// True when `c` continues a word, so a phrase ending next to it is not on a word boundary.
@@ -255,6 +268,16 @@ mod tests {
         let u = folded.find('ü').unwrap();
         assert_eq!(&text[offsets[u]..], "Ünïcode");
         assert_eq!(offsets.len(), folded.len() + 1);
+    }
+
+    #[test]
+    fn folded_lines_count_words_like_the_text() {
+        let text = "  One  two\tthree \n\n\u{a0}\n`x` ´y´ Ünï\u{2003}code\nsolo\n";
+        let doc = crate::segment::Document::from_normalized(crate::normalize::normalize(text));
+        let folded = FoldedLines::new(&doc);
+        let counts: Vec<usize> = (0..doc.len()).map(|i| folded.word_count(i)).collect();
+        assert_eq!(counts, (0..doc.len()).map(|i| word_count(doc.line_text(i))).collect::<Vec<_>>());
+        assert_eq!(counts, [3, 4, 1]);
     }
 
     #[test]

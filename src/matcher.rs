@@ -25,7 +25,7 @@ use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use rustc_hash::FxHashMap;
 
 use crate::error::{RuleDiagnostic, RuleErrors, SourceLocation};
-use crate::fold::{fold_with_offsets, is_word_char, line_key, word_count, FoldedLines};
+use crate::fold::{fold_with_offsets, is_word_char, line_key, FoldedLines};
 use crate::heuristics::{self, HeuristicsConfig};
 use crate::language;
 use crate::rules::{self, Action, Rule, RulePack, DEFAULT_PHRASE_MAX_WORDS};
@@ -528,7 +528,7 @@ impl RuleSet {
         for hit in &mut hits {
             let words = match counted {
                 Some((line, words)) if line == hit.line => words,
-                _ => word_count(folded.line(hit.line as usize)),
+                _ => folded.word_count(hit.line as usize),
             };
             counted = Some((hit.line, words));
             hit.veto = self.veto(hit, words, folded);
@@ -673,7 +673,7 @@ impl RuleSet {
         if rule.action == Action::DropRepeat && rule.matcher.is_empty() {
             let probe = Hit { rule: index, line: 0, evidence: Evidence::Repeat { first: 0 }, veto: None };
             let folded = FoldedLines::new(&doc);
-            return self.veto(&probe, word_count(folded.line(0)), &folded).is_none();
+            return self.veto(&probe, folded.word_count(0), &folded).is_none();
         }
         let all_packs: HashSet<&str> = self.gates.keys().map(String::as_str).collect();
         let folded = FoldedLines::new(&doc);
@@ -695,7 +695,7 @@ impl RuleSet {
         hits.into_iter().any(|h| {
             h.rule == index
                 && self.pack_is_active(h.rule, &all_packs)
-                && self.veto(&h, word_count(folded.line(h.line as usize)), &folded).is_none()
+                && self.veto(&h, folded.word_count(h.line as usize), &folded).is_none()
         })
     }
 }
