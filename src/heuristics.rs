@@ -642,13 +642,15 @@ fn revise(shapes: &[Shape], barriers: &[bool], cfg: &HeuristicsConfig) -> Vec<Ju
         };
     let class_of = |found: Option<(Class, usize)>| found.map_or(Class::Bad, |(c, _)| c);
     // Characters between line i and line j (exclusive of both), from prefix sums.
-    let chars_before: Vec<usize> = std::iter::once(0)
+    // u32 like the lengths: a length is at most the line's bytes, so their sum fits a document
+    // (`segment::MAX_DOCUMENT_BYTES`).
+    let chars_before: Vec<u32> = std::iter::once(0)
         .chain(shapes.iter().scan(0, |total, s| {
-            *total += s.chars as usize;
+            *total += s.chars;
             Some(*total)
         }))
         .collect();
-    let gap = |i: usize, j: usize| -> usize { chars_before[i.max(j)] - chars_before[i.min(j) + 1] };
+    let gap = |i: usize, j: usize| (chars_before[i.max(j)] - chars_before[i.min(j) + 1]) as usize;
     // At an edge, a short line close to prose (good or near-good) is its headline, kicker or
     // last sentence; a long run of short lines there is navigation.
     let near_prose_at_edge = |class: &[Class], i: usize| {
@@ -744,7 +746,7 @@ fn main_stretches(
     judged: &[Judged],
     shapes: &[Shape],
     boundaries: &[bool],
-    dropped_before: &[usize],
+    dropped_before: &[u32],
     cfg: &HeuristicsConfig,
 ) -> Vec<bool> {
     let is_prose =
@@ -755,7 +757,7 @@ fn main_stretches(
                                                                 // article, however long.
     let (mut gap, mut strong, mut nav) = (0, 0, 0);
     for k in 0..judged.len() {
-        strong += dropped_before[k];
+        strong += dropped_before[k] as usize;
         if !is_prose(k) {
             gap += 1;
             strong += usize::from(shapes[k].class == Class::Bad);
@@ -939,7 +941,7 @@ fn gaps(alive: &[usize]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
 /// For each kept line, how many lines dropped by rules as chrome stand right before it (not by
 /// an earlier round of heuristics). Repeated lines and teaser boxes do not count: both stand
 /// inside articles too (a gallery's captions, a "Related" box between two paragraphs).
-fn dropped_before(rules: &RuleSet, verdicts: &[Verdict], alive: &[usize]) -> Vec<usize> {
+fn dropped_before(rules: &RuleSet, verdicts: &[Verdict], alive: &[usize]) -> Vec<u32> {
     let is_chrome = |line: usize| match &verdicts[line] {
         Verdict::Drop(r) => {
             let rule = rules.rule(r.rule);
@@ -949,7 +951,7 @@ fn dropped_before(rules: &RuleSet, verdicts: &[Verdict], alive: &[usize]) -> Vec
         }
         Verdict::Keep(_) => false,
     };
-    gaps(alive).map(|gap| gap.filter(|&l| is_chrome(l)).count()).collect()
+    gaps(alive).map(|gap| gap.filter(|&l| is_chrome(l)).count() as u32).collect()
 }
 
 /// Rules of this category drop teasers for other articles; the lines they drop are markers.
