@@ -458,19 +458,19 @@ pub fn apply(rules: &RuleSet, doc: &Document, folded: &fold::FoldedLines, verdic
     let mut language: Option<Option<Language>> = None;
     let mut sample = None;
     let sample_of =
-        |alive: &[usize]| Language::sample(alive.iter().map(|&i| (doc.line_text(i), folded.line(i))));
+        |alive: &[u32]| Language::sample(lines_of(alive).map(|i| (doc.line_text(i), folded.line(i))));
     let mut rounds = 0;
     loop {
-        let alive: Vec<usize> = (0..doc.len()).filter(|&i| verdicts[i].is_keep()).collect();
+        // u32, like every per-line table of a huge document (see `NO_LINE`).
+        let alive: Vec<u32> = (0..doc.len()).filter(|&i| verdicts[i].is_keep()).map(|i| i as u32).collect();
         if alive.is_empty() {
             return dropped_any;
         }
         let detected =
             *language.get_or_insert_with(|| Language::detect_sample(sample.insert(sample_of(&alive))));
         let stopwords = detected.map(Language::stopwords);
-        let mut classes: Vec<Shape> = alive
-            .iter()
-            .map(|&i| {
+        let mut classes: Vec<Shape> = lines_of(&alive)
+            .map(|i| {
                 *shapes[i].get_or_insert_with(|| shape(doc.line_text(i), folded.line(i), detected, &cfg))
             })
             .collect();
@@ -492,7 +492,7 @@ pub fn apply(rules: &RuleSet, doc: &Document, folded: &fold::FoldedLines, verdic
         let keep = main_stretches(&judged, &classes, &boundaries, &dropped_before, &cfg);
         let teasers = unrelated_teasers(rules, doc, folded, verdicts, &alive, &classes, stopwords);
         let mut dropped_now = false;
-        for (k, &i) in alive.iter().enumerate() {
+        for (k, i) in lines_of(&alive).enumerate() {
             if matches!(verdicts[i], Verdict::Keep(KeepReason::Exception { .. })) {
                 continue;
             }
@@ -850,7 +850,7 @@ fn unrelated_teasers(
     doc: &Document,
     folded: &fold::FoldedLines,
     verdicts: &[Verdict],
-    alive: &[usize],
+    alive: &[u32],
     shapes: &[Shape],
     stopwords: Option<&language::Stopwords>,
 ) -> Vec<bool> {
@@ -895,11 +895,12 @@ fn unrelated_teasers(
     if !any {
         return candidate;
     }
-    for (k, &line) in alive.iter().enumerate() {
+    for (k, line) in lines_of(alive).enumerate() {
         candidate[k] = near[doc.lines()[line].block()] != Near::Nothing;
     }
     // Prose next to a repeated line only is never judged a teaser.
-    let protected = |k: usize| near[doc.lines()[alive[k]].block()] == Near::Repeat && shapes[k].sentence;
+    let protected =
+        |k: usize| near[doc.lines()[alive[k] as usize].block()] == Near::Repeat && shapes[k].sentence;
     let content_words = |line: usize| -> std::collections::HashSet<String> {
         language::words(folded.line(line))
             .filter(|w| w.chars().count() >= 3 && w.chars().all(char::is_alphabetic))
@@ -907,19 +908,17 @@ fn unrelated_teasers(
             .map(str::to_string)
             .collect()
     };
-    let article: std::collections::HashSet<String> = alive
-        .iter()
+    let article: std::collections::HashSet<String> = lines_of(alive)
         .enumerate()
         .filter(|(k, _)| !candidate[*k])
-        .flat_map(|(_, &line)| content_words(line))
+        .flat_map(|(_, line)| content_words(line))
         .collect();
     if article.is_empty() {
         return vec![false; alive.len()];
     }
-    alive
-        .iter()
+    lines_of(alive)
         .enumerate()
-        .map(|(k, &line)| {
+        .map(|(k, line)| {
             if !candidate[k] || protected(k) {
                 return false;
             }
@@ -934,14 +933,20 @@ fn unrelated_teasers(
 }
 
 /// For each kept line, the dropped lines right before it (since the previous kept line).
-fn gaps(alive: &[usize]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
-    alive.iter().enumerate().map(|(k, &line)| if k == 0 { 0..line } else { alive[k - 1] + 1..line })
+fn gaps(alive: &[u32]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let start = |k: usize| if k == 0 { 0 } else { alive[k - 1] as usize + 1 };
+    lines_of(alive).enumerate().map(move |(k, line)| start(k)..line)
+}
+
+/// The kept lines as indices.
+fn lines_of(alive: &[u32]) -> impl Iterator<Item = usize> + Clone + '_ {
+    alive.iter().map(|&line| line as usize)
 }
 
 /// For each kept line, how many lines dropped by rules as chrome stand right before it (not by
 /// an earlier round of heuristics). Repeated lines and teaser boxes do not count: both stand
 /// inside articles too (a gallery's captions, a "Related" box between two paragraphs).
-fn dropped_before(rules: &RuleSet, verdicts: &[Verdict], alive: &[usize]) -> Vec<u32> {
+fn dropped_before(rules: &RuleSet, verdicts: &[Verdict], alive: &[u32]) -> Vec<u32> {
     let is_chrome = |line: usize| match &verdicts[line] {
         Verdict::Drop(r) => {
             let rule = rules.rule(r.rule);
@@ -965,7 +970,7 @@ pub const COMMENT_SECTION_CATEGORY: &str = "comment-section";
 /// a comment-section marker ([`COMMENT_SECTION_CATEGORY`]; comments follow the article, so a
 /// stretch never continues across one) or a teaser marker ("Related": what follows lists
 /// other articles).
-fn marked_by(category: &str, rules: &RuleSet, verdicts: &[Verdict], alive: &[usize]) -> Vec<bool> {
+fn marked_by(category: &str, rules: &RuleSet, verdicts: &[Verdict], alive: &[u32]) -> Vec<bool> {
     let is_marker = |line: usize| match &verdicts[line] {
         Verdict::Drop(reason) => rules.rule(reason.rule).category == category,
         Verdict::Keep(_) => false,
