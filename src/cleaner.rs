@@ -63,8 +63,8 @@ impl Cleaner {
     pub fn run_document(&self, document: Document, context: DocumentContext<'_>) -> Outcome {
         #[cfg(debug_assertions)]
         injected_fault(&document);
-        let folded = crate::fold::FoldedLines::new(&document);
-        let hits = self.rules.find_hits_folded(&document, &folded, context);
+        let mut folded = crate::fold::FoldedLines::default();
+        let hits = self.rules.find_hits_folding(&document, context, &mut folded);
         let mut verdicts = decide(&self.rules, &document, &hits);
         // Rules and heuristics settle together: lines the heuristics drop can bring lines into
         // a scoped rule's reach, and the rules' drops change the heuristics' context.

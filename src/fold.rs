@@ -6,47 +6,80 @@
 //! and symbols around it: `— Advertisement —`, `Related:` and `advertisement` all have the keys
 //! `advertisement` and `related`.
 
-/// Every line of a document folded, in one buffer: built once per document and shared by the
-/// matcher (phrases are searched in the whole buffer at once) and the heuristics.
-#[derive(Debug)]
+/// Consecutive lines of a document folded into one buffer, so that the matcher searches them
+/// all at once. The matcher folds a huge document a chunk at a time (see
+/// [`FoldedLines::fold_chunk`]) rather than holding a folded copy of all of it; a web page is
+/// one chunk, which the heuristics then read too (see [`FoldedLines::folded_line`])
+#[derive(Debug, Default)]
 pub struct FoldedLines {
     /// The folded lines, each followed by `\n`.
     pub(crate) text: String,
     /// Where each line starts in `text`, plus the end.
     pub(crate) starts: Vec<usize>,
+    /// Index in the document of the first line held.
+    pub(crate) first: usize,
 }
 
 impl FoldedLines {
     /// Folds every line of `doc`.
     pub fn new(doc: &crate::segment::Document) -> Self {
-        let mut text = String::with_capacity(doc.text().len());
-        let mut starts = Vec::with_capacity(doc.len() + 1);
-        for line in 0..doc.len() {
-            starts.push(text.len());
-            fold_into(doc.line_text(line), &mut text);
-            text.push('\n');
-        }
-        starts.push(text.len());
-        FoldedLines { text, starts }
+        let mut folded = FoldedLines::default();
+        folded.fold_chunk(doc, 0, usize::MAX);
+        folded
     }
 
-    /// Number of lines.
+    /// Replaces the lines held with lines `first..` of `doc`, as many as fit in about
+    /// `budget` bytes (at least one); returns the index after the last line held.
+    pub fn fold_chunk(&mut self, doc: &crate::segment::Document, first: usize, budget: usize) -> usize {
+        self.text.clear();
+        self.starts.clear();
+        self.first = first;
+        let mut line = first;
+        while line < doc.len() && (line == first || self.text.len() < budget) {
+            self.starts.push(self.text.len());
+            fold_into(doc.line_text(line), &mut self.text);
+            self.text.push('\n');
+            line += 1;
+        }
+        self.starts.push(self.text.len());
+        line
+    }
+
+    /// The folded form of line `line` of `doc`: read from the lines held, or else folded into
+    /// `scratch`.
+    pub fn folded_line<'a>(
+        &'a self,
+        doc: &crate::segment::Document,
+        line: usize,
+        scratch: &'a mut String,
+    ) -> &'a str {
+        match line.checked_sub(self.first) {
+            Some(k) if k < self.len() => self.line(k),
+            _ => {
+                scratch.clear();
+                fold_into(doc.line_text(line), scratch);
+                scratch
+            }
+        }
+    }
+
+    /// Number of lines held.
     pub fn len(&self) -> usize {
         self.starts.len() - 1
     }
 
-    /// True for a document without lines.
+    /// True when no line is held.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
 
-    /// The folded form of line `index`.
+    /// The folded form of the `index`-th line held.
     pub fn line(&self, index: usize) -> &str {
         &self.text[self.starts[index]..self.starts[index + 1] - 1]
     }
 
-    /// Number of words of line `index`, as [`word_count`] counts them: a folded line is its
-    /// words joined by single spaces.
+    /// Number of words of the `index`-th line held, as [`word_count`] counts them: a folded
+    /// line is its words joined by single spaces.
     pub fn word_count(&self, index: usize) -> usize {
         let line = self.line(index).as_bytes();
         if line.is_empty() {

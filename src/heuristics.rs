@@ -405,7 +405,7 @@ impl Counter {
     }
 }
 
-/// The shape of one line; `folded` is its folded form (see [`fold::FoldedLines`]).
+/// The shape of one line; `folded` is its folded form (see [`fold`]).
 fn shape(line: &str, folded: &str, language: Option<Language>, cfg: &HeuristicsConfig) -> Shape {
     let text = line.trim();
     let counts = CharCounts::of(text);
@@ -510,6 +510,9 @@ fn has_sentence_break(text: &str) -> bool {
 
 /// Runs the heuristics over the lines `verdicts` still keeps, dropping what they judge to be
 /// boilerplate; returns whether anything was dropped.
+///
+/// `folded` holds folded lines of `doc` (all of them, unless the document is huge); the
+/// others are folded when needed.
 pub fn apply(rules: &RuleSet, doc: &Document, folded: &fold::FoldedLines, verdicts: &mut [Verdict]) -> bool {
     let cfg = rules.heuristics_config();
     let ids = rules.heuristic_rules();
@@ -521,8 +524,8 @@ pub fn apply(rules: &RuleSet, doc: &Document, folded: &fold::FoldedLines, verdic
     // Detected once, from the lines the rules keep: the longest of them are the article.
     let mut language: Option<Option<Language>> = None;
     let mut sample = None;
-    let sample_of =
-        |alive: &[u32]| Language::sample(lines_of(alive).map(|i| (doc.line_text(i), folded.line(i))));
+    let sample_of = |alive: &[u32]| Language::sample(lines_of(alive).map(|i| doc.line_text(i)));
+    let mut scratch = String::new();
     let mut rounds = 0;
     loop {
         // u32, like every per-line table of a huge document (see `NO_LINE`).
@@ -535,7 +538,9 @@ pub fn apply(rules: &RuleSet, doc: &Document, folded: &fold::FoldedLines, verdic
         let stopwords = detected.map(Language::stopwords);
         let mut classes: Vec<Shape> = lines_of(&alive)
             .map(|i| {
-                *shapes[i].get_or_insert_with(|| shape(doc.line_text(i), folded.line(i), detected, &cfg))
+                *shapes[i].get_or_insert_with(|| {
+                    shape(doc.line_text(i), folded.folded_line(doc, i, &mut scratch), detected, &cfg)
+                })
             })
             .collect();
         if !classes.iter().any(|s| s.class == Class::Good) {
@@ -966,7 +971,8 @@ fn unrelated_teasers(
     let protected =
         |k: usize| near[doc.lines()[alive[k] as usize].block()] == Near::Repeat && shapes[k].sentence;
     let content_words = |line: usize| -> std::collections::HashSet<String> {
-        language::words(folded.line(line))
+        let mut scratch = String::new();
+        language::words(folded.folded_line(doc, line, &mut scratch))
             .filter(|w| w.chars().count() >= 3 && w.chars().all(char::is_alphabetic))
             .filter(|w| !stopwords.is_some_and(|sw| sw.contains(w)))
             .map(str::to_string)

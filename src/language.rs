@@ -88,24 +88,23 @@ impl Language {
 
     /// Like [`Language::detect`], for some lines of a document.
     pub fn detect_lines<'a>(lines: impl Iterator<Item = &'a str> + Clone) -> Option<Language> {
-        let folded: Vec<(&str, String)> = lines.map(|line| (line, fold::fold(line))).collect();
-        Self::detect_sample(&Self::sample(folded.iter().map(|(line, folded)| (*line, folded.as_str()))))
+        Self::detect_sample(&Self::sample(lines))
     }
 
     /// What [`Language::detect_lines`] looks at: long lines first, then the rest, in document
-    /// order, up to about 2 KB (linear, no sort of a huge page). Lines come with their folded
-    /// forms (see [`crate::fold`]), whose stopwords detection counts.
-    pub fn sample<'a>(lines: impl Iterator<Item = (&'a str, &'a str)> + Clone) -> Sample {
+    /// order, up to about 2 KB (linear, no sort of a huge page). The sample keeps their
+    /// folded forms too (see [`crate::fold`]), whose stopwords detection counts.
+    pub fn sample<'a>(lines: impl Iterator<Item = &'a str> + Clone) -> Sample {
         let mut sample = Sample { text: String::new(), folded: String::new() };
-        let long = lines.clone().filter(|(l, _)| l.len() >= SAMPLE_LINE_BYTES);
-        let short = lines.filter(|(l, _)| l.len() < SAMPLE_LINE_BYTES);
-        for (line, folded) in long.chain(short) {
+        let long = lines.clone().filter(|l| l.len() >= SAMPLE_LINE_BYTES);
+        let short = lines.filter(|l| l.len() < SAMPLE_LINE_BYTES);
+        for line in long.chain(short) {
             if sample.text.len() >= SAMPLE_BYTES {
                 break;
             }
             sample.text.push_str(line);
             sample.text.push('\n');
-            sample.folded.push_str(folded);
+            fold::fold_into(line, &mut sample.folded);
             sample.folded.push('\n');
         }
         sample
@@ -390,8 +389,7 @@ mod tests {
     }
 
     fn sample(text: &str) -> Sample {
-        let lines: Vec<(&str, String)> = text.lines().map(|l| (l, fold::fold(l))).collect();
-        Language::sample(lines.iter().map(|(l, f)| (*l, f.as_str())))
+        Language::sample(text.lines())
     }
 
     #[test]

@@ -4,7 +4,8 @@
 //! into an immutable, `Send + Sync` [`RuleSet`]; nothing compiles or fails at match time.
 //!
 //! - whole-line phrases are one hash lookup of the line key (see [`crate::fold`]);
-//! - contains-phrases of all rules are ONE aho-corasick automaton run over the folded document,
+//! - contains-phrases of all rules are ONE aho-corasick automaton run over the folded document
+//!   (16 MiB of it at a time, see [`FoldedLines`]),
 //!   with *overlapping* search so every rule that fires is seen (leftmost search would let one
 //!   phrase hide another); hits must sit on word boundaries;
 //! - regexes of all rules are ONE `RegexSet` per line, asked first only whether anything
@@ -17,12 +18,14 @@
 //! `explain` can say which guard saved a line.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
 use std::ops::Range;
 use std::path::Path;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
+use hashbrown::HashTable;
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use crate::error::{RuleDiagnostic, RuleErrors, SourceLocation};
 use crate::fold::{fold_with_offsets, is_word_char, line_key, FoldedLines};
@@ -30,6 +33,11 @@ use crate::heuristics::{self, HeuristicsConfig};
 use crate::language;
 use crate::rules::{self, Action, Rule, RulePack, DEFAULT_PHRASE_MAX_WORDS};
 use crate::segment::Document;
+
+/// About how many bytes of a document are folded at a time for the phrase search: a document
+/// up to this size is one chunk, kept for the heuristics; a bigger one costs folding twice
+/// (here and in the heuristics) but never holds a folded copy of itself.
+const FOLD_CHUNK_BYTES: usize = 16 << 20;
 
 /// Index of a rule in a [`RuleSet`].
 ///
@@ -416,23 +424,39 @@ fn compile(
     })
 }
 
-/// For each line, the earlier line with the same key it repeats, if any.
-fn repeated_lines(folded: &FoldedLines) -> Vec<Option<u32>> {
-    let mut first_of: FxHashMap<&str, u32> = FxHashMap::default();
-    let mut repeat_of = vec![None; folded.len()];
-    for (line, slot) in repeat_of.iter_mut().enumerate() {
-        let key = line_key(folded.line(line));
+/// For each line, the earlier line with the same key it repeats, if any: fed the lines in
+/// order, it keeps each distinct key once, in one buffer (no allocation per line).
+#[derive(Default)]
+struct RepeatFinder {
+    /// The distinct keys, one after another.
+    keys: String,
+    /// `(start, end)` of a key in `keys`, and the first line with that key.
+    first_of: HashTable<(usize, usize, u32)>,
+    repeat_of: Vec<Option<u32>>,
+}
+
+impl RepeatFinder {
+    /// Takes the next line, by its folded form.
+    fn add(&mut self, folded_line: &str) {
+        let line = self.repeat_of.len() as u32;
+        let key = line_key(folded_line);
         if key.is_empty() {
-            continue;
+            self.repeat_of.push(None);
+            return;
         }
-        match first_of.get(key) {
-            Some(&first) => *slot = Some(first),
+        let RepeatFinder { keys, first_of, repeat_of } = self;
+        let hash = |text: &str| FxBuildHasher.hash_one(text);
+        let held = |&(start, end, _): &(usize, usize, u32)| &keys[start..end];
+        match first_of.find(hash(key), |entry| held(entry) == key) {
+            Some(&(_, _, first)) => repeat_of.push(Some(first)),
             None => {
-                first_of.insert(key, line as u32);
+                let entry = (keys.len(), keys.len() + key.len(), line);
+                keys.push_str(key);
+                first_of.insert_unique(hash(key), entry, |&(start, end, _)| hash(&keys[start..end]));
+                repeat_of.push(None);
             }
         }
     }
-    repeat_of
 }
 
 fn single_error(rules: &[LoadedRule], message: String) -> RuleErrors {
@@ -478,30 +502,56 @@ impl RuleSet {
 
     /// Finds every hit of every active rule in `doc`, sorted by line.
     pub fn find_hits(&self, doc: &Document, context: DocumentContext<'_>) -> Vec<Hit> {
-        self.find_hits_folded(doc, &FoldedLines::new(doc), context)
+        self.find_hits_folding(doc, context, &mut FoldedLines::default())
     }
 
-    /// Like [`RuleSet::find_hits`], with the document's folded lines already made.
-    pub fn find_hits_folded(
+    /// Like [`RuleSet::find_hits`], leaving in `chunk` the last lines it folded: the whole
+    /// document unless that is huge (see [`FoldedLines`]).
+    pub fn find_hits_folding(
         &self,
         doc: &Document,
-        folded: &FoldedLines,
         context: DocumentContext<'_>,
+        chunk: &mut FoldedLines,
     ) -> Vec<Hit> {
-        let active_packs = self.active_site_packs(folded, context);
-        let mut hits = Vec::new();
+        self.find_hits_in_chunks(doc, context, chunk, FOLD_CHUNK_BYTES)
+    }
 
-        if !self.whole_lines.is_empty() {
-            for line in 0..doc.len() {
-                if let Some(rules) = self.whole_lines.get(line_key(folded.line(line))) {
-                    for &rule in rules {
-                        hits.push(Hit { rule, line: line as u32, evidence: Evidence::WholeLine, veto: None });
-                    }
+    fn find_hits_in_chunks(
+        &self,
+        doc: &Document,
+        context: DocumentContext<'_>,
+        chunk: &mut FoldedLines,
+        chunk_bytes: usize,
+    ) -> Vec<Hit> {
+        let mut hits = Vec::new();
+        let mut active_packs = self.site_packs_of_url(context);
+        // The folded text is searched a chunk of lines at a time: a huge document never has a
+        // folded copy beside it. Phrases never span lines, so chunks find what one search would.
+        let mut repeats = (!self.repeat_rules.is_empty()).then(RepeatFinder::default);
+        let mut word_counts: Vec<u32> = Vec::with_capacity(doc.len());
+        let mut next = 0;
+        while next < doc.len() {
+            next = chunk.fold_chunk(doc, next, chunk_bytes);
+            for k in 0..chunk.len() {
+                let folded_line = chunk.line(k);
+                word_counts.push(chunk.word_count(k) as u32);
+                if let Some(repeats) = &mut repeats {
+                    repeats.add(folded_line);
+                }
+                if let Some(rules) = self.whole_lines.get(line_key(folded_line)) {
+                    let line = (chunk.first + k) as u32;
+                    hits.extend(rules.iter().map(|&rule| Hit {
+                        rule,
+                        line,
+                        evidence: Evidence::WholeLine,
+                        veto: None,
+                    }));
                 }
             }
-        }
-        if let Some(phrases) = &self.phrases {
-            self.find_phrase_hits(phrases, doc, folded, &mut hits);
+            if let Some(phrases) = &self.phrases {
+                self.find_phrase_hits(phrases, doc, chunk, &mut hits);
+            }
+            self.add_signed_site_packs(chunk, &mut active_packs);
         }
         if !self.line_regexes.patterns.is_empty() {
             for line in 0..doc.len() {
@@ -509,7 +559,7 @@ impl RuleSet {
             }
         }
         hits.retain(|h| self.pack_is_active(h.rule, &active_packs));
-        let repeat_of = (!self.repeat_rules.is_empty()).then(|| repeated_lines(folded));
+        let repeat_of = repeats.map(|finder| finder.repeat_of);
         if let Some(repeat_of) = &repeat_of {
             if !self.repeat_regexes.patterns.is_empty() {
                 for line in (0..doc.len()).filter(|&line| repeat_of[line].is_some()) {
@@ -523,15 +573,8 @@ impl RuleSet {
         if let Some(repeat_of) = &repeat_of {
             self.resolve_repeats(repeat_of, &active_packs, &mut hits);
         }
-        // Hits come sorted by line: count each line's words once, however many hits it has.
-        let mut counted: Option<(u32, usize)> = None;
         for hit in &mut hits {
-            let words = match counted {
-                Some((line, words)) if line == hit.line => words,
-                _ => folded.word_count(hit.line as usize),
-            };
-            counted = Some((hit.line, words));
-            hit.veto = self.veto(hit, words, folded);
+            hit.veto = self.veto(hit, word_counts[hit.line as usize] as usize, doc);
         }
         hits
     }
@@ -544,15 +587,16 @@ impl RuleSet {
         hits: &mut Vec<Hit>,
     ) {
         let text = folded.text.as_str();
-        let mut line = 0;
+        let mut k = 0;
         for m in phrases.find_overlapping_iter(text) {
-            while folded.starts.get(line + 1).is_some_and(|&s| s <= m.start()) {
-                line += 1;
+            while folded.starts.get(k + 1).is_some_and(|&s| s <= m.start()) {
+                k += 1;
             }
             if !on_word_boundary(text, m.start(), m.end()) {
                 continue;
             }
-            let line_start = folded.starts[line];
+            let line = folded.first + k;
+            let line_start = folded.starts[k];
             let folded_span = (m.start() - line_start)..(m.end() - line_start);
             let span = original_span(doc.line_text(line), folded_span);
             let rule = self.phrase_rules[m.pattern().as_usize()];
@@ -613,7 +657,7 @@ impl RuleSet {
 
     /// The guard that vetoes `hit`, if any. Scope is not a guard here: it depends on which
     /// lines are kept, so [`crate::decide`] checks it.
-    fn veto(&self, hit: &Hit, words: usize, folded: &FoldedLines) -> Option<Veto> {
+    fn veto(&self, hit: &Hit, words: usize, doc: &Document) -> Option<Veto> {
         let rule = &self.loaded(hit.rule).rule;
         let guards = &rule.guards;
         if guards.min_words.is_some_and(|min| words < min) {
@@ -627,27 +671,18 @@ impl RuleSet {
             return Some(Veto::MaxWords);
         }
         if let Some(max_ratio) = guards.max_stopword_ratio {
-            if language::stopword_ratio(folded.line(hit.line as usize), language::english()) > max_ratio {
+            if language::line_stopword_ratio(doc.line_text(hit.line as usize), language::english())
+                > max_ratio
+            {
                 return Some(Veto::StopwordRatio);
             }
         }
         None
     }
 
-    fn active_site_packs<'s>(
-        &'s self,
-        folded: &FoldedLines,
-        context: DocumentContext<'_>,
-    ) -> HashSet<&'s str> {
+    /// The site packs whose domains include the page's URL.
+    fn site_packs_of_url(&self, context: DocumentContext<'_>) -> HashSet<&str> {
         let mut active = HashSet::new();
-        if self.gates.is_empty() {
-            return active;
-        }
-        if let Some(signatures) = &self.signatures {
-            for m in signatures.find_overlapping_iter(folded.text.as_str()) {
-                active.insert(self.signature_packs[m.pattern().as_usize()].as_str());
-            }
-        }
         if let Some(host) = context.url.and_then(url_host) {
             for (pack, gate) in &self.gates {
                 if gate.domains.iter().any(|d| host == *d || host.ends_with(&format!(".{d}"))) {
@@ -656,6 +691,15 @@ impl RuleSet {
             }
         }
         active
+    }
+
+    /// Adds the site packs whose signature phrases occur in `folded`.
+    fn add_signed_site_packs<'s>(&'s self, folded: &FoldedLines, active: &mut HashSet<&'s str>) {
+        if let Some(signatures) = &self.signatures {
+            for m in signatures.find_overlapping_iter(folded.text.as_str()) {
+                active.insert(self.signature_packs[m.pattern().as_usize()].as_str());
+            }
+        }
     }
 
     fn pack_is_active(&self, rule: RuleIndex, active_packs: &HashSet<&str>) -> bool {
@@ -673,7 +717,7 @@ impl RuleSet {
         if rule.action == Action::DropRepeat && rule.matcher.is_empty() {
             let probe = Hit { rule: index, line: 0, evidence: Evidence::Repeat { first: 0 }, veto: None };
             let folded = FoldedLines::new(&doc);
-            return self.veto(&probe, folded.word_count(0), &folded).is_none();
+            return self.veto(&probe, folded.word_count(0), &doc).is_none();
         }
         let all_packs: HashSet<&str> = self.gates.keys().map(String::as_str).collect();
         let folded = FoldedLines::new(&doc);
@@ -695,7 +739,7 @@ impl RuleSet {
         hits.into_iter().any(|h| {
             h.rule == index
                 && self.pack_is_active(h.rule, &all_packs)
-                && self.veto(&h, folded.word_count(h.line as usize), &folded).is_none()
+                && self.veto(&h, folded.word_count(h.line as usize), &doc).is_none()
         })
     }
 }
@@ -787,6 +831,33 @@ mod tests {
         let hits = s.find_hits(&doc(long), Default::default());
         assert_eq!(hits.len(), 1);
         assert_eq!(hits[0].veto, Some(Veto::MaxWords));
+    }
+
+    #[test]
+    fn folding_a_chunk_at_a_time_finds_what_one_pass_finds() {
+        let rules = RuleSetBuilder::with_bundled().build().unwrap();
+        let mut site_pack_fired = false;
+        for name in ["000", "001", "002", "003", "004"] {
+            let path = format!("{}/fixtures/seeds/{name}.in.txt", env!("CARGO_MANIFEST_DIR"));
+            // Twice over, so that lines repeat across chunks.
+            let d = doc(&std::fs::read_to_string(path).unwrap().repeat(2));
+            let mut whole = FoldedLines::default();
+            let in_one = rules.find_hits_in_chunks(&d, Default::default(), &mut whole, usize::MAX);
+            let mut last = FoldedLines::default();
+            let line_by_line = rules.find_hits_in_chunks(&d, Default::default(), &mut last, 1);
+            assert_eq!(in_one, line_by_line, "{name}");
+            assert!(in_one.iter().any(|h| matches!(h.evidence, Evidence::Repeat { .. })), "{name}");
+            site_pack_fired |= in_one.iter().any(|h| rules.rules()[h.rule as usize].pack == "kyivpost");
+            // Lines not held are folded on demand, the same way.
+            assert_eq!((whole.len(), last.len()), (d.len(), 1));
+            let mut scratch = String::new();
+            for line in 0..d.len() {
+                let expected = crate::fold::fold(d.line_text(line));
+                assert_eq!(whole.folded_line(&d, line, &mut scratch), expected);
+                assert_eq!(last.folded_line(&d, line, &mut scratch), expected);
+            }
+        }
+        assert!(site_pack_fired, "a seed page is signed by a site pack");
     }
 
     #[test]
