@@ -2,9 +2,9 @@
 //! prompts, teasers for other articles, correction footers — from scraped plain text.
 //!
 //! The pipeline has one module per stage, each owning one step:
-//! [`read`] (path or stdin → bytes) → [`decode`] (bytes → UTF-8) → [`normalize`] (canonical
+//! [`read`] (path or stdin → bytes) → [`decode`](mod@decode) (bytes → UTF-8) → [`normalize`] (canonical
 //! line ends and spaces) → [`segment`] (lines and blocks) → [`matcher`] (compiled rules → hits)
-//! → [`decide`] (hits → a verdict with its reason per line) → [`write`] (text or explanation).
+//! → [`decide`] (hits → a verdict with its reason per line) → [`write`](mod@write) (text or explanation).
 //! [`Cleaner`] runs the middle stages; rules are data, read by [`rules`].
 //!
 //! ```
