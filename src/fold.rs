@@ -53,14 +53,20 @@ impl FoldedLines {
         line: usize,
         scratch: &'a mut String,
     ) -> &'a str {
-        match line.checked_sub(self.first) {
-            Some(k) if k < self.len() => self.line(k),
-            _ => {
+        match self.held(line) {
+            Some(folded) => folded,
+            None => {
                 scratch.clear();
                 fold_into(doc.line_text(line), scratch);
                 scratch
             }
         }
+    }
+
+    /// The folded form of line `line` of the document, if it is held.
+    pub fn held(&self, line: usize) -> Option<&str> {
+        let k = line.checked_sub(self.first).filter(|&k| k < self.len())?;
+        Some(self.line(k))
     }
 
     /// Number of lines held.

@@ -524,7 +524,8 @@ pub fn apply(rules: &RuleSet, doc: &Document, folded: &fold::FoldedLines, verdic
     // Detected once, from the lines the rules keep: the longest of them are the article.
     let mut language: Option<Option<Language>> = None;
     let mut sample = None;
-    let sample_of = |alive: &[u32]| Language::sample(lines_of(alive).map(|i| doc.line_text(i)));
+    let sample_of =
+        |alive: &[u32]| Language::sample(lines_of(alive).map(|i| (doc.line_text(i), folded.held(i))));
     let mut scratch = String::new();
     let mut rounds = 0;
     loop {

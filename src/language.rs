@@ -88,23 +88,27 @@ impl Language {
 
     /// Like [`Language::detect`], for some lines of a document.
     pub fn detect_lines<'a>(lines: impl Iterator<Item = &'a str> + Clone) -> Option<Language> {
-        Self::detect_sample(&Self::sample(lines))
+        Self::detect_sample(&Self::sample(lines.map(|line| (line, None))))
     }
 
     /// What [`Language::detect_lines`] looks at: long lines first, then the rest, in document
     /// order, up to about 2 KB (linear, no sort of a huge page). The sample keeps their
-    /// folded forms too (see [`crate::fold`]), whose stopwords detection counts.
-    pub fn sample<'a>(lines: impl Iterator<Item = &'a str> + Clone) -> Sample {
+    /// folded forms too (see [`crate::fold`]), whose stopwords detection counts: each line
+    /// comes with its folded form when the caller has it, else it is folded here.
+    pub fn sample<'a>(lines: impl Iterator<Item = (&'a str, Option<&'a str>)> + Clone) -> Sample {
         let mut sample = Sample { text: String::new(), folded: String::new() };
-        let long = lines.clone().filter(|l| l.len() >= SAMPLE_LINE_BYTES);
-        let short = lines.filter(|l| l.len() < SAMPLE_LINE_BYTES);
-        for line in long.chain(short) {
+        let long = lines.clone().filter(|(l, _)| l.len() >= SAMPLE_LINE_BYTES);
+        let short = lines.filter(|(l, _)| l.len() < SAMPLE_LINE_BYTES);
+        for (line, folded) in long.chain(short) {
             if sample.text.len() >= SAMPLE_BYTES {
                 break;
             }
             sample.text.push_str(line);
             sample.text.push('\n');
-            fold::fold_into(line, &mut sample.folded);
+            match folded {
+                Some(folded) => sample.folded.push_str(folded),
+                None => fold::fold_into(line, &mut sample.folded),
+            }
             sample.folded.push('\n');
         }
         sample
@@ -389,7 +393,7 @@ mod tests {
     }
 
     fn sample(text: &str) -> Sample {
-        Language::sample(text.lines())
+        Language::sample(text.lines().map(|line| (line, None)))
     }
 
     #[test]

@@ -436,6 +436,13 @@ struct RepeatFinder {
 }
 
 impl RepeatFinder {
+    /// Makes room for `lines` more lines at once, rather than growing step by step.
+    fn reserve(&mut self, lines: usize) {
+        let RepeatFinder { keys, first_of, repeat_of } = self;
+        repeat_of.reserve(lines);
+        first_of.reserve(lines, |&(start, end, _)| FxBuildHasher.hash_one(&keys[start..end]));
+    }
+
     /// Takes the next line, by its folded form.
     fn add(&mut self, folded_line: &str) {
         let line = self.repeat_of.len() as u32;
@@ -528,13 +535,20 @@ impl RuleSet {
         // The folded text is searched a chunk of lines at a time: a huge document never has a
         // folded copy beside it. Phrases never span lines, so chunks find what one search would.
         let mut repeats = (!self.repeat_rules.is_empty()).then(RepeatFinder::default);
-        let mut word_counts: Vec<u32> = Vec::with_capacity(doc.len());
+        // The guards' word counts of lines folded before the last chunk (the last chunk's lines
+        // are counted from it, so a web page needs no table).
+        let mut word_counts: Vec<u32> = Vec::new();
         let mut next = 0;
         while next < doc.len() {
+            if next > 0 {
+                word_counts.extend((0..chunk.len()).map(|k| chunk.word_count(k) as u32));
+            }
             next = chunk.fold_chunk(doc, next, chunk_bytes);
+            if let Some(repeats) = &mut repeats {
+                repeats.reserve(chunk.len());
+            }
             for k in 0..chunk.len() {
                 let folded_line = chunk.line(k);
-                word_counts.push(chunk.word_count(k) as u32);
                 if let Some(repeats) = &mut repeats {
                     repeats.add(folded_line);
                 }
@@ -573,8 +587,18 @@ impl RuleSet {
         if let Some(repeat_of) = &repeat_of {
             self.resolve_repeats(repeat_of, &active_packs, &mut hits);
         }
+        // Hits come sorted by line: count each line's words once, however many hits it has.
+        let mut counted: Option<(u32, usize)> = None;
         for hit in &mut hits {
-            hit.veto = self.veto(hit, word_counts[hit.line as usize] as usize, doc);
+            let words = match counted {
+                Some((line, words)) if line == hit.line => words,
+                _ => match word_counts.get(hit.line as usize) {
+                    Some(&words) => words as usize,
+                    None => chunk.word_count(hit.line as usize - chunk.first),
+                },
+            };
+            counted = Some((hit.line, words));
+            hit.veto = self.veto(hit, words, doc);
         }
         hits
     }
