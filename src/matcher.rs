@@ -143,6 +143,8 @@ pub struct RuleSet {
     rules: Vec<LoadedRule>,
     /// Pack name → site gate, for packs limited to one site.
     gates: HashMap<String, SiteGate>,
+    /// For each rule, whether its pack has a site gate: asked for every hit.
+    gated: Vec<bool>,
     /// Line key → rules; FxHash because every line of every document is looked up.
     whole_lines: FxHashMap<String, Vec<RuleIndex>>,
     phrases: Option<AhoCorasick>,
@@ -406,9 +408,11 @@ fn compile(
     if !diagnostics.is_empty() {
         return Err(RuleErrors(diagnostics));
     }
+    let gated = rules.iter().map(|r| gates.contains_key(&r.pack)).collect();
     Ok(RuleSet {
         rules,
         gates,
+        gated,
         whole_lines,
         phrases,
         phrase_rules,
@@ -727,8 +731,7 @@ impl RuleSet {
     }
 
     fn pack_is_active(&self, rule: RuleIndex, active_packs: &HashSet<&str>) -> bool {
-        let pack = self.loaded(rule).pack.as_str();
-        !self.gates.contains_key(pack) || active_packs.contains(pack)
+        !self.gated[rule as usize] || active_packs.contains(self.loaded(rule).pack.as_str())
     }
 
     /// Tests one example line against rule `index`'s matcher and guards (not its scope).
