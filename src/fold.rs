@@ -142,10 +142,17 @@ pub fn fold_into(text: &str, out: &mut String) {
     }
 }
 
+/// ASCII white space as `char::is_whitespace` sees it: space and `\t \n \x0b \x0c \r` (9 to
+/// 13). `u8::is_ascii_whitespace` leaves out the vertical tab. Written without branches, so
+/// that loops over bytes vectorise.
+pub(crate) const fn is_ascii_space(b: u8) -> bool {
+    (b == b' ') | (b.wrapping_sub(b'\t') < 5)
+}
+
 /// ASCII that folding only lowercases: not white space (which collapses), not a backtick
 /// (which becomes an apostrophe).
 fn is_plain_ascii(b: u8) -> bool {
-    b.is_ascii() && !b.is_ascii_whitespace() && b != 0x0b && b != b'`'
+    b.is_ascii() && !is_ascii_space(b) && b != b'`'
 }
 
 /// True for ASCII text that folding only lowercases: words separated by single spaces, no
@@ -156,7 +163,8 @@ fn is_single_spaced(text: &[u8]) -> bool {
         match b {
             b' ' if previous_space => return false,
             b' ' => previous_space = true,
-            b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | b'`' => return false,
+            b'`' => return false,
+            b if is_ascii_space(b) => return false,
             _ => previous_space = false,
         }
     }
@@ -222,8 +230,7 @@ pub fn word_count(text: &str) -> usize {
 /// Number of words in text whose only white space is ASCII, as in normalised text (see
 /// [`crate::normalize`]): counted on bytes, in a loop the compiler vectorises.
 pub fn ascii_space_word_count(text: &str) -> usize {
-    // Space, or one of \t \n \x0b \x0c \r (9 to 13).
-    let space = |b: u8| (b == b' ') | (b.wrapping_sub(b'\t') < 5);
+    let space = is_ascii_space;
     // A word starts at a byte that is not space after one that is (or at the start). Counted
     // 64 bytes at a time into a byte-sized sum (at most 32 starts), which the compiler
     // vectorises.
@@ -336,6 +343,13 @@ mod tests {
         #[test]
         fn byte_word_counts_match_splitting(text in "[a \t\n\x0b\x0c\rZ.é]{0,200}") {
             proptest::prop_assert_eq!(ascii_space_word_count(&text), text.split_whitespace().count());
+        }
+    }
+
+    #[test]
+    fn ascii_space_is_what_char_calls_white_space() {
+        for b in 0..=0x7Fu8 {
+            assert_eq!(is_ascii_space(b), char::from(b).is_whitespace(), "{b:#04x}");
         }
     }
 

@@ -232,7 +232,7 @@ impl CharKind {
     const fn of_ascii_byte(b: u8) -> Self {
         let (upper, lower) = (b.is_ascii_uppercase(), b.is_ascii_lowercase());
         CharKind {
-            space: matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'),
+            space: fold::is_ascii_space(b),
             separator: is_separator(b as char),
             digit: b.is_ascii_digit(),
             letter: upper || lower,
