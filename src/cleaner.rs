@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use crate::decide::{decide, decide_after, Verdict};
+use crate::decide::{decide, decide_after, dropped, Verdict};
 
 /// Upper bound on rounds of rules and heuristics; real pages settle in one or two.
 const MAX_ROUNDS: usize = 8;
@@ -73,9 +73,9 @@ impl Cleaner {
             if !crate::heuristics::apply(&self.rules, &document, &folded, &mut verdicts) || !scoped {
                 break;
             }
-            let before = verdicts.iter().filter(|v| !v.is_keep()).count();
+            let before = dropped(&verdicts);
             verdicts = decide_after(&self.rules, &document, &hits, verdicts);
-            if verdicts.iter().filter(|v| !v.is_keep()).count() == before {
+            if dropped(&verdicts) == before {
                 break;
             }
         }
@@ -114,7 +114,7 @@ impl Outcome {
 
     /// Number of lines dropped.
     pub fn dropped_lines(&self) -> usize {
-        self.verdicts.iter().filter(|v| !v.is_keep()).count()
+        dropped(&self.verdicts)
     }
 
     /// True when the input had lines and none was kept.

@@ -44,6 +44,11 @@ impl Verdict {
     }
 }
 
+/// Number of lines `verdicts` drop.
+pub fn dropped(verdicts: &[Verdict]) -> usize {
+    verdicts.iter().filter(|v| !v.is_keep()).count()
+}
+
 /// Why a line stays.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeepReason {
@@ -176,10 +181,6 @@ impl Decision<'_> {
         }
     }
 
-    fn dropped_lines(&self) -> usize {
-        self.drops.iter().filter(|v| !v.is_keep()).count()
-    }
-
     /// Applies one live hit; cuts are applied here too.
     fn apply(&mut self, hit: &Hit) {
         let (rules, doc) = (self.rules, self.doc);
@@ -265,7 +266,7 @@ impl Decision<'_> {
     /// Applies the scoped hits that are in scope, walking forward (exact first-N counts) or
     /// backward (exact last-N counts); returns whether anything new was dropped.
     fn sweep(&mut self, scoped: &[&Hit], forward: bool) -> bool {
-        let before = self.dropped_lines();
+        let before = dropped(&self.drops);
         let snapshot = self.positions();
         let n = self.doc.len();
         let mut order: Vec<&Hit> = scoped.to_vec();
@@ -307,7 +308,7 @@ impl Decision<'_> {
                 }
             }
         }
-        self.dropped_lines() > before
+        dropped(&self.drops) > before
     }
 }
 
