@@ -439,12 +439,16 @@ struct RepeatFinder {
     repeat_of: Vec<Option<u32>>,
 }
 
+fn key_hash(key: &str) -> u64 {
+    FxBuildHasher.hash_one(key)
+}
+
 impl RepeatFinder {
     /// Makes room for `lines` more lines at once, rather than growing step by step.
     fn reserve(&mut self, lines: usize) {
         let RepeatFinder { keys, first_of, repeat_of } = self;
         repeat_of.reserve(lines);
-        first_of.reserve(lines, |&(start, end, _)| FxBuildHasher.hash_one(&keys[start..end]));
+        first_of.reserve(lines, |&(start, end, _)| key_hash(&keys[start..end]));
     }
 
     /// Takes the next line, by its folded form.
@@ -456,14 +460,13 @@ impl RepeatFinder {
             return;
         }
         let RepeatFinder { keys, first_of, repeat_of } = self;
-        let hash = |text: &str| FxBuildHasher.hash_one(text);
-        let held = |&(start, end, _): &(usize, usize, u32)| &keys[start..end];
-        match first_of.find(hash(key), |entry| held(entry) == key) {
+        let hash = key_hash(key);
+        match first_of.find(hash, |&(start, end, _)| &keys[start..end] == key) {
             Some(&(_, _, first)) => repeat_of.push(Some(first)),
             None => {
                 let entry = (keys.len(), keys.len() + key.len(), line);
                 keys.push_str(key);
-                first_of.insert_unique(hash(key), entry, |&(start, end, _)| hash(&keys[start..end]));
+                first_of.insert_unique(hash, entry, |&(start, end, _)| key_hash(&keys[start..end]));
                 repeat_of.push(None);
             }
         }
