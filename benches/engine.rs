@@ -58,6 +58,12 @@ fn stages(c: &mut Criterion) {
                 .sum::<usize>()
         })
     });
+    // The heuristics' hottest step: every kept line's words against every stoplist.
+    let folded_lines: Vec<String> =
+        documents.iter().flat_map(|d| (0..d.len()).map(|i| thresh::fold::fold(d.line_text(i)))).collect();
+    group.bench_function("stopword counts", |b| {
+        b.iter(|| folded_lines.iter().map(|l| thresh::language::WordCounts::of(l).words).sum::<usize>())
+    });
     group.bench_function("clean, rules only", |b| {
         b.iter(|| {
             pages.iter().map(|p| rules_only.run(p, DocumentContext::default()).dropped_lines()).sum::<usize>()

@@ -192,23 +192,159 @@ pub fn words(folded: &str) -> impl Iterator<Item = &str> {
 
 /// Which bundled stoplists hold each word (bit `i` for `LISTS[i]`): one probe per word tells
 /// every language at once, so a line's words are walked once however many lists judge it.
-fn stoplist_memberships() -> &'static FxHashMap<&'static str, u8> {
-    static MEMBERSHIPS: OnceLock<FxHashMap<&'static str, u8>> = OnceLock::new();
-    MEMBERSHIPS.get_or_init(|| {
-        let mut map = FxHashMap::default();
-        for (bit, (language, _, _)) in LISTS.iter().enumerate() {
-            for &word in language.stopwords() {
-                *map.entry(word).or_insert(0u8) |= 1 << bit;
-            }
-        }
-        map
-    })
+///
+/// Probed for every word of every line, so a probe is a few instructions with no branch on
+/// its answer (whether a word is a stopword is a coin toss in prose, which a branch predictor
+/// loses): a word of at most [`PACKED_BYTES`] bytes (every stopword) is packed into a `u128`
+/// ([`pack`]), its top byte holding the membership bits, and the table is buckets of four
+/// such entries, one cache line each, all four compared at once.
+struct StoplistTable {
+    buckets: Box<[[u128; BUCKET_SLOTS]]>,
+    /// `buckets.len() - 1`; the length is a power of two.
+    mask: usize,
+    /// Multiplier of the hash, chosen so that no bucket overflows.
+    multiplier: u64,
 }
 
-/// No stopword of a bundled list is longer than this many bytes: longer words need no probe.
-fn longest_stopword() -> usize {
-    static LONGEST: OnceLock<usize> = OnceLock::new();
-    *LONGEST.get_or_init(|| stoplist_memberships().keys().map(|w| w.len()).max().unwrap_or(0))
+/// The ASCII bytes of words (letters, digits and the apostrophe, as in [`words`]).
+static ASCII_WORD_BYTES: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = (b as u8).is_ascii_alphanumeric() || b == b'\'' as usize;
+        b += 1;
+    }
+    table
+};
+
+/// Longest word, in bytes, that [`StoplistTable`] holds: the 16th byte of an entry holds its
+/// membership bits.
+const PACKED_BYTES: usize = 15;
+const BUCKET_SLOTS: usize = 4;
+/// The packed word of an entry, without its membership bits.
+const WORD_BITS: u128 = u128::MAX >> 8;
+
+impl StoplistTable {
+    fn get() -> &'static StoplistTable {
+        static TABLE: OnceLock<StoplistTable> = OnceLock::new();
+        TABLE.get_or_init(|| {
+            let mut memberships: FxHashMap<&'static str, u8> = FxHashMap::default();
+            for (bit, (language, _, _)) in LISTS.iter().enumerate() {
+                for &word in language.stopwords() {
+                    *memberships.entry(word).or_insert(0u8) |= 1 << bit;
+                }
+            }
+            let entries: Vec<u128> = memberships
+                .into_iter()
+                .map(|(word, bits)| {
+                    assert!(
+                        (1..=PACKED_BYTES).contains(&word.len()),
+                        "bundled stopword {word:?} is longer than {PACKED_BYTES} bytes"
+                    );
+                    pack(word.as_bytes()) | u128::from(bits) << 120
+                })
+                .collect();
+            // About one entry in five slots; multipliers are tried until every entry fits
+            // its bucket (a few tries), and the table doubles if none does.
+            let mut buckets = (entries.len() * 5 / BUCKET_SLOTS).next_power_of_two();
+            loop {
+                for attempt in 0..64u64 {
+                    let multiplier = 0x9E37_79B9_7F4A_7C15u64
+                        .wrapping_add(attempt.wrapping_mul(0x2545_F491_4F6C_DD1D))
+                        | 1;
+                    let mut table = StoplistTable {
+                        buckets: vec![[0; BUCKET_SLOTS]; buckets].into(),
+                        mask: buckets - 1,
+                        multiplier,
+                    };
+                    let fits = entries.iter().all(|&entry| {
+                        let bucket = &mut table.buckets[table.bucket_of(entry & WORD_BITS)];
+                        bucket.iter_mut().find(|slot| **slot == 0).map(|slot| *slot = entry).is_some()
+                    });
+                    if fits {
+                        return table;
+                    }
+                }
+                buckets *= 2;
+            }
+        })
+    }
+
+    fn bucket_of(&self, key: u128) -> usize {
+        let folded = (key as u64) ^ (key >> 64) as u64;
+        // The high bits of the product mix best.
+        (folded.wrapping_mul(self.multiplier) >> 40) as usize & self.mask
+    }
+
+    /// The membership bits of a packed word (0 for a word no list holds).
+    fn memberships(&self, key: u128) -> u8 {
+        let mut bits = 0;
+        for &entry in &self.buckets[self.bucket_of(key)] {
+            // Empty slots are 0 and no key is: no false match.
+            bits |= (entry >> 120) as u8 & 0u8.wrapping_sub(u8::from(entry & WORD_BITS == key));
+        }
+        bits
+    }
+}
+
+/// A word of 1 to [`PACKED_BYTES`] bytes as a zero-padded little-endian `u128` (words hold no
+/// NUL byte, so two words pack alike only if they are equal).
+fn pack(word: &[u8]) -> u128 {
+    let mut bytes = [0u8; 16];
+    bytes[..word.len()].copy_from_slice(word);
+    u128::from_le_bytes(bytes)
+}
+
+/// Like [`pack`], for the word at `text[from..to]`, reading 16 bytes at once when the text
+/// has them and masking off what follows the word.
+fn pack_at(text: &[u8], from: usize, to: usize) -> u128 {
+    match text.get(from..from + 16) {
+        Some(window) => {
+            let window = u128::from_le_bytes(window.try_into().expect("16 bytes"));
+            window & (u128::MAX >> (8 * (16 - (to - from))))
+        }
+        None => pack(&text[from..to]),
+    }
+}
+
+/// Lane `i` (byte `i`) is 1 when bit `i` is set: adds one word's memberships to eight
+/// counters at once.
+static SPREAD_BITS: [u64; 256] = {
+    let mut table = [0u64; 256];
+    let mut bits = 0;
+    while bits < 256 {
+        let mut lane = 0;
+        while lane < 8 {
+            table[bits] |= ((bits as u64 >> lane) & 1) << (8 * lane);
+            lane += 1;
+        }
+        bits += 1;
+    }
+    table
+};
+
+/// Sums memberships of words into per-list counts, eight byte-wide lanes at a time, emptied
+/// into the `u32` counts before a lane can overflow.
+struct StopwordTally {
+    lanes: u64,
+    words_in_lanes: u32,
+}
+
+impl StopwordTally {
+    fn add(&mut self, bits: u8, counts: &mut WordCounts) {
+        self.lanes += SPREAD_BITS[usize::from(bits)];
+        self.words_in_lanes += 1;
+        if self.words_in_lanes == u32::from(u8::MAX) {
+            self.flush(counts);
+        }
+    }
+
+    fn flush(&mut self, counts: &mut WordCounts) {
+        for (lane, hits) in counts.stopwords.iter_mut().enumerate() {
+            *hits += (self.lanes >> (8 * lane) & 0xFF) as u32;
+        }
+        *self = StopwordTally { lanes: 0, words_in_lanes: 0 };
+    }
 }
 
 /// Lines of a document that language detection looks at, made by [`Language::sample`]; two
@@ -233,39 +369,60 @@ impl WordCounts {
     /// Counts the words of a folded line in one pass.
     pub fn of(folded: &str) -> Self {
         let mut counts = WordCounts::default();
-        let memberships = stoplist_memberships();
-        let longest = longest_stopword();
-        let mut count = |word: &str| {
+        let mut tally = StopwordTally { lanes: 0, words_in_lanes: 0 };
+        let table = StoplistTable::get();
+        let text = folded.as_bytes();
+        let mut count = |from: usize, to: usize, counts: &mut WordCounts| {
             counts.words += 1;
-            if word.len() > longest {
-                return;
-            }
-            if let Some(&bits) = memberships.get(word) {
-                for (bit, hits) in counts.stopwords.iter_mut().enumerate() {
-                    *hits += u32::from(bits >> bit & 1);
-                }
+            if to - from <= PACKED_BYTES {
+                tally.add(table.memberships(pack_at(text, from, to)), counts);
             }
         };
         if folded.is_ascii() {
-            // The common case, split on bytes without decoding characters.
+            // The common case, split on bytes without decoding characters, and without a
+            // branch per byte: a block's word starts and ends are written down as they come
+            // (a write per byte, the index moving on only at a boundary), then counted.
+            const BLOCK: usize = 64;
+            let (mut starts, mut ends) = ([0usize; BLOCK + 1], [0usize; BLOCK + 1]);
+            let mut in_word = false;
+            for (block_index, block) in text.chunks(BLOCK).enumerate() {
+                // A word still open at the end of the last block starts this one's list.
+                let (mut open, mut closed) = (usize::from(in_word), 0);
+                for (offset, &b) in block.iter().enumerate() {
+                    let i = block_index * BLOCK + offset;
+                    let word_byte = ASCII_WORD_BYTES[usize::from(b)];
+                    starts[open] = i;
+                    open += usize::from(word_byte & !in_word);
+                    ends[closed] = i;
+                    closed += usize::from(!word_byte & in_word);
+                    in_word = word_byte;
+                }
+                for (&from, &to) in starts[..closed].iter().zip(&ends[..closed]) {
+                    count(from, to, &mut counts);
+                }
+                starts[0] = starts[closed];
+            }
+            if in_word {
+                count(starts[0], text.len(), &mut counts);
+            }
+        } else {
+            // The same words as [`words`], by character.
             let mut start = None;
-            for (i, &b) in folded.as_bytes().iter().enumerate() {
-                let in_word = b.is_ascii_alphanumeric() || b == b'\'';
-                match (in_word, start) {
+            for (i, c) in folded.char_indices() {
+                match (c.is_alphanumeric() || c == '\'', start) {
                     (true, None) => start = Some(i),
                     (false, Some(from)) => {
-                        count(&folded[from..i]);
+                        count(from, i, &mut counts);
                         start = None;
                     }
                     _ => {}
                 }
             }
             if let Some(from) = start {
-                count(&folded[from..]);
+                count(from, text.len(), &mut counts);
             }
-        } else {
-            words(folded).for_each(&mut count);
         }
+        tally.flush(&mut counts);
         counts
     }
 
@@ -379,6 +536,50 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// The stoplist table and the branch-free word splitter against the definition: every
+    /// word of [`words`], looked up in each list. Lines are made of stopwords (some of more
+    /// than one list), other words, words too long for the table, and separators, long
+    /// enough to cross the splitter's 64-byte blocks and to overflow its byte-wide lanes.
+    fn word_counts_by_definition(line: &str) -> (usize, Vec<usize>) {
+        let words: Vec<&str> = words(line).collect();
+        let hits =
+            Language::all().map(|l| words.iter().filter(|w| l.stopwords().contains(*w)).count()).collect();
+        (words.len(), hits)
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn word_counts_match_the_definition(
+            tokens in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(vec!["the", "and", "die", "und", "de", "la", "che", "и", "не", "que", "nicht", "aujourd'hui", "themselves", "которые"]),
+                    proptest::sample::select(vec!["cat", "Hund", "x", "42", "don't", "élan", "Straße", "бюджет", "市议会", "a1b2"]),
+                    proptest::sample::select(vec!["abcdefghijklmno", "abcdefghijklmnop", "internationalisation", "заседание_совета"]),
+                    proptest::sample::select(vec![" ", "  ", ", ", ". ", "\t", " — ", "-", "'", "“", "…"]),
+                ],
+                0..400,
+            )
+        ) {
+            let line: String = tokens.concat();
+            let counts = WordCounts::of(&line);
+            let (words, hits) = word_counts_by_definition(&line);
+            proptest::prop_assert_eq!(counts.words, words);
+            for (language, hits) in Language::all().zip(hits) {
+                let ratio = if words == 0 { 0.0 } else { hits as f64 / words as f64 };
+                proptest::prop_assert_eq!(counts.ratio(language), ratio, "{:?}", language);
+            }
+        }
+    }
+
+    #[test]
+    fn a_line_of_many_stopwords_counts_them_all() {
+        // More than a byte-wide lane holds, in one block-crossing line.
+        let line = "the ".repeat(1000);
+        let counts = WordCounts::of(&line);
+        assert_eq!(counts.words, 1000);
+        assert_eq!(counts.ratio(Language::English), 1.0);
     }
 
     #[test]
