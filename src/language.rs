@@ -168,11 +168,21 @@ pub fn mostly_in_script(text: &str, script: Script) -> bool {
     if text.is_ascii() {
         return script == Script::Latin && text.bytes().any(|b| b.is_ascii_alphabetic());
     }
-    let (mut letters, mut in_script) = (0usize, 0usize);
-    for c in text.chars().filter(|c| c.is_alphabetic()) {
-        letters += 1;
-        in_script += usize::from(script_of(c) == Some(script));
+    // Mostly ASCII in practice (a sample with a curly quote): ASCII letters (all Latin) are
+    // counted as bytes, and only the other characters are decoded.
+    let (mut ascii_letters, mut other_letters, mut others_in_script) = (0usize, 0usize, 0usize);
+    for (i, &b) in text.as_bytes().iter().enumerate() {
+        ascii_letters += usize::from(b.is_ascii_alphabetic());
+        // The first byte of a character of two or more bytes.
+        if b >= 0xC0 {
+            if let Some(c) = text[i..].chars().next().filter(|c| c.is_alphabetic()) {
+                other_letters += 1;
+                others_in_script += usize::from(script_of(c) == Some(script));
+            }
+        }
     }
+    let letters = ascii_letters + other_letters;
+    let in_script = others_in_script + if script == Script::Latin { ascii_letters } else { 0 };
     in_script * 2 > letters
 }
 
@@ -569,6 +579,22 @@ mod tests {
             for (language, hits) in Language::all().zip(hits) {
                 let ratio = if words == 0 { 0.0 } else { hits as f64 / words as f64 };
                 proptest::prop_assert_eq!(counts.ratio(language), ratio, "{:?}", language);
+            }
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn script_shares_match_the_definition(text in "[a-zA-Z0-9 .,'“”éèßçñА-яёЁіїєґ市议会ناقش-]{0,80}") {
+            for script in [Script::Latin, Script::Cyrillic] {
+                let letters: Vec<char> = text.chars().filter(|c| c.is_alphabetic()).collect();
+                let in_script = letters.iter().filter(|&&c| script_of(c) == Some(script)).count();
+                let expected = if text.is_ascii() {
+                    script == Script::Latin && !letters.is_empty()
+                } else {
+                    in_script * 2 > letters.len()
+                };
+                proptest::prop_assert_eq!(mostly_in_script(&text, script), expected, "{:?}", script);
             }
         }
     }
