@@ -216,16 +216,23 @@ struct StoplistTable {
     multiplier: u64,
 }
 
-/// The ASCII bytes of words (letters, digits and the apostrophe, as in [`words`]).
-static ASCII_WORD_BYTES: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 128 {
-        table[b] = (b as u8).is_ascii_alphanumeric() || b == b'\'' as usize;
-        b += 1;
-    }
-    table
-};
+/// Bit `i` is set when byte `i` of `chunk` (ASCII, at most eight bytes) is a word byte: a
+/// letter, a digit or the apostrophe, as in [`words`]. All eight bytes are judged at once, as
+/// one `u64` whose bytes are below 0x80, so that no sum carries into the next byte.
+fn ascii_word_bytes(chunk: &[u8]) -> u8 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    let mut bytes = [0u8; 8];
+    bytes[..chunk.len()].copy_from_slice(chunk);
+    let x = u64::from_le_bytes(bytes);
+    // High bit of each byte: set when that byte is in lo..hi (both at most 0x80).
+    let in_range = |x: u64, lo: u64, hi: u64| (x + ONES * (0x80 - lo)) & !(x + ONES * (0x80 - hi)) & HIGH;
+    let letter = in_range(x | ONES * 0x20, u64::from(b'a'), u64::from(b'z') + 1);
+    let digit = in_range(x, u64::from(b'0'), u64::from(b'9') + 1);
+    let apostrophe = in_range(x, u64::from(b'\''), u64::from(b'\'') + 1);
+    // Gathers the high bits (bit 8i + 7 for byte i) into the top byte, byte i to bit i.
+    (((letter | digit | apostrophe) >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u8
+}
 
 /// Longest word, in bytes, that [`StoplistTable`] holds: the 16th byte of an entry holds its
 /// membership bits.
@@ -389,31 +396,31 @@ impl WordCounts {
             }
         };
         if folded.is_ascii() {
-            // The common case, split on bytes without decoding characters, and without a
-            // branch per byte: a block's word starts and ends are written down as they come
-            // (a write per byte, the index moving on only at a boundary), then counted.
-            const BLOCK: usize = 64;
-            let (mut starts, mut ends) = ([0usize; BLOCK + 1], [0usize; BLOCK + 1]);
-            let mut in_word = false;
-            for (block_index, block) in text.chunks(BLOCK).enumerate() {
-                // A word still open at the end of the last block starts this one's list.
-                let (mut open, mut closed) = (usize::from(in_word), 0);
-                for (offset, &b) in block.iter().enumerate() {
-                    let i = block_index * BLOCK + offset;
-                    let word_byte = ASCII_WORD_BYTES[usize::from(b)];
-                    starts[open] = i;
-                    open += usize::from(word_byte & !in_word);
-                    ends[closed] = i;
-                    closed += usize::from(!word_byte & in_word);
-                    in_word = word_byte;
+            // The common case, split on bytes without decoding characters: eight bytes at a
+            // time become eight bits (word byte or not), and words are read off the edges of
+            // the bits, with no branch per byte.
+            let (mut start, mut in_word) = (0, false);
+            for (block_index, block) in text.chunks(64).enumerate() {
+                let base = block_index * 64;
+                let word_bytes = block
+                    .chunks(8)
+                    .enumerate()
+                    .fold(0u64, |bits, (k, chunk)| bits | u64::from(ascii_word_bytes(chunk)) << (8 * k));
+                // Bit i: byte i differs from the byte before it, a word starts or ends there.
+                let mut edges = word_bytes ^ (word_bytes << 1 | u64::from(in_word));
+                while edges != 0 {
+                    let at = base + edges.trailing_zeros() as usize;
+                    if in_word {
+                        count(start, at, &mut counts);
+                    } else {
+                        start = at;
+                    }
+                    in_word = !in_word;
+                    edges &= edges - 1;
                 }
-                for (&from, &to) in starts[..closed].iter().zip(&ends[..closed]) {
-                    count(from, to, &mut counts);
-                }
-                starts[0] = starts[closed];
             }
             if in_word {
-                count(starts[0], text.len(), &mut counts);
+                count(start, text.len(), &mut counts);
             }
         } else {
             // The same words as [`words`], by character.
@@ -595,6 +602,23 @@ mod tests {
                     in_script * 2 > letters.len()
                 };
                 proptest::prop_assert_eq!(mostly_in_script(&text, script), expected, "{:?}", script);
+            }
+        }
+    }
+
+    #[test]
+    fn word_bytes_are_judged_eight_at_a_time_as_one_by_one() {
+        let one_by_one = |b: u8| b.is_ascii_alphanumeric() || b == b'\'';
+        for first in 0..128u8 {
+            for second in 0..128u8 {
+                for len in [1, 5, 8] {
+                    let chunk: Vec<u8> = [first, second].into_iter().cycle().take(len).collect();
+                    let expected = chunk
+                        .iter()
+                        .enumerate()
+                        .fold(0u8, |bits, (i, &b)| bits | u8::from(one_by_one(b)) << i);
+                    assert_eq!(ascii_word_bytes(&chunk), expected, "{chunk:?}");
+                }
             }
         }
     }
