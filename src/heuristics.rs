@@ -293,53 +293,20 @@ const PUNCTUATION_BIT: u8 = 64;
 
 impl CharCounts {
     fn of(text: &str) -> Self {
-        if text.is_ascii() {
-            return Self::of_ascii(text.as_bytes());
-        }
         let mut counter = Counter::default();
-        text.chars().for_each(|ch| counter.add(CharKind::of_char(ch)));
+        // Lines with a curly quote or a dash are mostly ASCII too: runs of ASCII are counted
+        // as bytes, and only the other characters are decoded.
+        let mut rest = text;
+        while !rest.is_empty() {
+            let ascii = rest.bytes().position(|b| !b.is_ascii()).unwrap_or(rest.len());
+            counter.add_ascii(&rest.as_bytes()[..ascii]);
+            let mut chars = rest[ascii..].chars();
+            if let Some(ch) = chars.next() {
+                counter.add(CharKind::of_char(ch));
+            }
+            rest = chars.as_str();
+        }
         counter.finish()
-    }
-
-    /// What [`Counter`] counts, for ASCII text, where every letter is Latin and nothing is
-    /// wide: a few additions per byte instead of a branch per property.
-    fn of_ascii(bytes: &[u8]) -> Self {
-        let (mut non_space, mut digits, mut letters) = (0, 0, 0);
-        let (mut tokens, mut capitalised, mut separators) = (0, 0, 0);
-        let mut seen = 0u8;
-        let (mut after_space, mut token_is_separator) = (true, false);
-        for &b in bytes {
-            let bits = ASCII_BITS[usize::from(b & 0x7F)];
-            let space = bits & SPACE_BIT != 0;
-            let separator = bits & SEPARATOR_BIT != 0;
-            let starts_token = after_space & !space;
-            separators += usize::from(space & !after_space & token_is_separator);
-            token_is_separator = separator & (starts_token | token_is_separator);
-            tokens += usize::from(starts_token);
-            capitalised += usize::from(starts_token & (bits & UPPER_BIT != 0));
-            non_space += usize::from(!space);
-            digits += usize::from(bits & DIGIT_BIT != 0);
-            letters += usize::from(bits & LETTER_BIT != 0);
-            seen |= bits;
-            after_space = space;
-        }
-        separators += usize::from(!after_space & token_is_separator);
-        CharCounts {
-            width: bytes.len(),
-            non_space,
-            digits,
-            // In ASCII, whatever is neither space nor letter is a digit or a symbol.
-            digits_and_symbols: non_space - letters,
-            upper: seen & UPPER_BIT != 0,
-            lower: seen & LOWER_BIT != 0,
-            punctuated: seen & PUNCTUATION_BIT != 0,
-            letters,
-            latin: letters,
-            cyrillic: 0,
-            tokens,
-            separators,
-            capitalised,
-        }
     }
 
     /// True when most letters are in `script`: only then does a stoplist of that script say
@@ -397,6 +364,45 @@ impl Counter {
                 None => {}
             }
         }
+    }
+
+    /// What [`Counter::add`] counts for each byte of an ASCII run, where every letter is
+    /// Latin and nothing is wide: a few additions per byte instead of a branch per property.
+    fn add_ascii(&mut self, bytes: &[u8]) {
+        let (mut non_space, mut digits, mut letters) = (0, 0, 0);
+        let (mut tokens, mut capitalised, mut separators) = (0, 0, 0);
+        let mut seen = 0u8;
+        let (mut after_space, mut token_is_separator) = (!self.in_token, self.token_is_separator);
+        for &b in bytes {
+            let bits = ASCII_BITS[usize::from(b & 0x7F)];
+            let space = bits & SPACE_BIT != 0;
+            let separator = bits & SEPARATOR_BIT != 0;
+            let starts_token = after_space & !space;
+            separators += usize::from(space & !after_space & token_is_separator);
+            token_is_separator = separator & (starts_token | token_is_separator);
+            tokens += usize::from(starts_token);
+            capitalised += usize::from(starts_token & (bits & UPPER_BIT != 0));
+            non_space += usize::from(!space);
+            digits += usize::from(bits & DIGIT_BIT != 0);
+            letters += usize::from(bits & LETTER_BIT != 0);
+            seen |= bits;
+            after_space = space;
+        }
+        (self.in_token, self.token_is_separator) = (!after_space, token_is_separator);
+        let c = &mut self.counts;
+        c.width += bytes.len();
+        c.non_space += non_space;
+        c.digits += digits;
+        // In ASCII, whatever is neither space nor letter is a digit or a symbol.
+        c.digits_and_symbols += non_space - letters;
+        c.upper |= seen & UPPER_BIT != 0;
+        c.lower |= seen & LOWER_BIT != 0;
+        c.punctuated |= seen & PUNCTUATION_BIT != 0;
+        c.letters += letters;
+        c.latin += letters;
+        c.tokens += tokens;
+        c.separators += separators;
+        c.capitalised += capitalised;
     }
 
     fn finish(mut self) -> CharCounts {
@@ -1109,6 +1115,13 @@ mod tests {
     proptest::proptest! {
         #[test]
         fn ascii_counts_match_the_definitions(line in "[ -~\t\x0b\x0c\r\x00-\x08]{0,40}") {
+            proptest::prop_assert_eq!(CharCounts::of(&line), counts_by_definition(&line));
+        }
+
+        /// Mostly ASCII with other characters among it: ASCII runs counted as bytes and the
+        /// characters between them one by one carry the token state across each other.
+        #[test]
+        fn mixed_counts_match_the_definitions(line in "[ -~\t“”’—«»•·|éÉ市ПоЖ\u{a0}\u{2003}Ⅻ½²؟。]{0,40}") {
             proptest::prop_assert_eq!(CharCounts::of(&line), counts_by_definition(&line));
         }
     }
