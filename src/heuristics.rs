@@ -122,21 +122,42 @@ enum Why {
     UnrelatedTeaser = 7,
 }
 
+/// One per line of a document: 8 bytes (the five marks share a byte).
 #[derive(Debug, Clone, Copy)]
 struct Shape {
     /// Length in characters (see `shape`); `u32` as there is one shape per line.
     chars: u32,
     class: Class,
     why: Why,
-    heading: bool,
+    /// Bits of [`Mark`].
+    marks: u8,
+}
+
+/// What else a line's shape tells, one bit each in [`Shape::marks`].
+#[derive(Debug, Clone, Copy)]
+#[repr(u8)]
+enum Mark {
+    /// Starts like a title and is short, without closing punctuation.
+    Heading = 1,
     /// Reads as a finished sentence of prose: closing punctuation and many stopwords.
-    sentence: bool,
+    Sentence = 2,
     /// Ends with a colon: introduces what follows ("Check out a few highlights:").
-    colon: bool,
+    Colon = 4,
     /// One to three words without closing punctuation: a menu item, a label, a tag.
-    nav_like: bool,
+    NavLike = 8,
     /// Ends with a comma or semicolon: the sentence goes on in the next line.
-    continues: bool,
+    Continues = 16,
+}
+
+impl Shape {
+    fn has(&self, mark: Mark) -> bool {
+        self.marks & mark as u8 != 0
+    }
+}
+
+/// The [`Shape::marks`] byte holding the marks that are `true`.
+fn marks(set: &[(Mark, bool)]) -> u8 {
+    set.iter().filter(|(_, on)| *on).fold(0, |bits, (mark, _)| bits | *mark as u8)
 }
 
 /// Sentence-final marks of the scripts thresh meets (Latin, CJK, Devanagari, Arabic, Armenian,
@@ -430,16 +451,16 @@ fn shape(line: &str, folded: &str, language: Option<Language>, cfg: &HeuristicsC
     let colon = text.ends_with(':');
     let nav_like = tokens <= 3 && !terminal;
     let continues = text.ends_with([',', ';']);
-    let bad = |why| Shape {
-        chars: stored_chars,
-        class: Class::Bad,
-        why,
-        heading,
-        sentence: false,
-        colon,
-        nav_like,
-        continues,
+    let marks_with = |sentence| {
+        marks(&[
+            (Mark::Heading, heading),
+            (Mark::Sentence, sentence),
+            (Mark::Colon, colon),
+            (Mark::NavLike, nav_like),
+            (Mark::Continues, continues),
+        ])
     };
+    let bad = |why| Shape { chars: stored_chars, class: Class::Bad, why, marks: marks_with(false) };
 
     let CharCounts { non_space, digits, digits_and_symbols, .. } = counts;
     if chars < cfg.length_low && digits > 0 && digits_and_symbols * 5 > non_space.max(1) * 3 {
@@ -481,11 +502,7 @@ fn shape(line: &str, folded: &str, language: Option<Language>, cfg: &HeuristicsC
             chars: stored_chars,
             class: Class::Short,
             why: Why::ShortInBoilerplate,
-            heading,
-            sentence,
-            colon,
-            nav_like,
-            continues,
+            marks: marks_with(sentence),
         };
     }
     let class = match ratio {
@@ -503,7 +520,7 @@ fn shape(line: &str, folded: &str, language: Option<Language>, cfg: &HeuristicsC
         None if terminal => Class::NearGood,
         None => Class::Bad,
     };
-    Shape { chars: stored_chars, class, why: Why::NotProse, heading, sentence, colon, nav_like, continues }
+    Shape { chars: stored_chars, class, why: Why::NotProse, marks: marks_with(sentence) }
 }
 
 /// True when a sentence ends inside the line (". " before a capital or digit).
@@ -553,7 +570,7 @@ pub fn apply(rules: &RuleSet, doc: &Document, folded: &fold::FoldedLines, verdic
         if !classes.iter().any(|s| s.class == Class::Good) {
             // An article of short paragraphs (wire copy) has no line long enough to be good on
             // its own: its near-good sentences anchor it instead.
-            for shape in classes.iter_mut().filter(|s| s.class == Class::NearGood && s.sentence) {
+            for shape in classes.iter_mut().filter(|s| s.class == Class::NearGood && s.has(Mark::Sentence)) {
                 shape.class = Class::Good;
             }
         } else {
@@ -619,7 +636,7 @@ const SENTENCE_RUN: usize = 3;
 /// paragraphs (wire copy), even when some longer line elsewhere on the page is good: its
 /// near-good lines become good, so that they anchor each other.
 fn promote_sentence_runs(classes: &mut [Shape]) {
-    let in_run = |s: &Shape| s.sentence && matches!(s.class, Class::Good | Class::NearGood);
+    let in_run = |s: &Shape| s.has(Mark::Sentence) && matches!(s.class, Class::Good | Class::NearGood);
     let mut start = 0;
     while start < classes.len() {
         if !in_run(&classes[start]) {
@@ -674,7 +691,7 @@ fn revise(shapes: &[Shape], barriers: &[bool], cfg: &HeuristicsConfig) -> Vec<Ju
         false
     };
     for i in 0..n {
-        if shapes[i].heading && class[i] == Class::Short && good_follows(i, &class) {
+        if shapes[i].has(Mark::Heading) && class[i] == Class::Short && good_follows(i, &class) {
             class[i] = Class::NearGood;
         }
     }
@@ -770,7 +787,7 @@ fn revise(shapes: &[Shape], barriers: &[bool], cfg: &HeuristicsConfig) -> Vec<Ju
     }
     // A heading whose own shape was not bad, followed by good text, is kept.
     for i in 0..n {
-        if shapes[i].heading
+        if shapes[i].has(Mark::Heading)
             && revised[i] == Class::Bad
             && shapes[i].class != Class::Bad
             && good_follows(i, &revised)
@@ -783,7 +800,7 @@ fn revise(shapes: &[Shape], barriers: &[bool], cfg: &HeuristicsConfig) -> Vec<Ju
     let mut listed_until = 0; // Lines before this are already in a list: no rescan.
     for i in 0..n {
         let follows_good = i > 0 && revised[i - 1] == Class::Good;
-        if !shapes[i].colon || !(revised[i] == Class::Good || follows_good) {
+        if !shapes[i].has(Mark::Colon) || !(revised[i] == Class::Good || follows_good) {
             continue;
         }
         revised[i] = Class::Good;
@@ -797,7 +814,7 @@ fn revise(shapes: &[Shape], barriers: &[bool], cfg: &HeuristicsConfig) -> Vec<Ju
     // A line after one ending with a comma or semicolon continues its sentence (a list written
     // across lines): it shares the kept line's fate, and so does the rest of the sentence.
     for i in 1..n {
-        if class[i] == Class::Short && revised[i - 1] == Class::Good && shapes[i - 1].continues {
+        if class[i] == Class::Short && revised[i - 1] == Class::Good && shapes[i - 1].has(Mark::Continues) {
             revised[i] = Class::Good;
         }
     }
@@ -837,7 +854,7 @@ fn main_stretches(
         if !is_prose(k) {
             gap += 1;
             strong += usize::from(shapes[k].class == Class::Bad);
-            nav += usize::from(shapes[k].nav_like && judged[k] != Judged::Good);
+            nav += usize::from(shapes[k].has(Mark::NavLike) && judged[k] != Judged::Good);
             continue;
         }
         // A long run of menu-like lines is navigation even when no rule named it.
@@ -975,8 +992,9 @@ fn unrelated_teasers(
         candidate[k] = near[doc.lines()[line].block()] != Near::Nothing;
     }
     // Prose next to a repeated line only is never judged a teaser.
-    let protected =
-        |k: usize| near[doc.lines()[alive[k] as usize].block()] == Near::Repeat && shapes[k].sentence;
+    let protected = |k: usize| {
+        near[doc.lines()[alive[k] as usize].block()] == Near::Repeat && shapes[k].has(Mark::Sentence)
+    };
     let content_words = |line: usize| -> std::collections::HashSet<String> {
         let mut scratch = String::new();
         language::words(folded.folded_line(doc, line, &mut scratch))
@@ -1086,6 +1104,13 @@ mod tests {
             separators: tokens.iter().filter(|t| t.chars().all(is_separator)).count(),
             capitalised: tokens.iter().filter(|t| t.chars().next().is_some_and(char::is_uppercase)).count(),
         }
+    }
+
+    #[test]
+    fn shapes_stay_small() {
+        // One per line of a document, twice over in a round (the cache and the kept lines'):
+        // a 200 MB document has 3.6 million lines.
+        assert_eq!(std::mem::size_of::<Option<Shape>>(), 8);
     }
 
     #[test]
