@@ -695,44 +695,7 @@ fn revise(shapes: &[Shape], barriers: &[bool], cfg: &HeuristicsConfig) -> Vec<Ju
             class[i] = Class::NearGood;
         }
     }
-    // Nearest neighbour that is good or bad (skipping short and, if asked, near-good lines),
-    // or `None` at the document's edge; found by two sweeps per mode, so that long runs of
-    // short lines (a huge menu, a list) cost linear time.
-    let nearest = |skip_near_good: bool| {
-        let stop = |c: Class| !(c == Class::Short || (skip_near_good && c == Class::NearGood));
-        let mut before = vec![NO_LINE; n];
-        let mut last = NO_LINE;
-        for i in 0..n {
-            if barriers[i] {
-                last = NO_LINE;
-            }
-            before[i] = last;
-            if stop(class[i]) {
-                last = i as u32;
-            }
-        }
-        let mut after = vec![NO_LINE; n];
-        last = NO_LINE;
-        for i in (0..n).rev() {
-            after[i] = last;
-            if stop(class[i]) {
-                last = i as u32;
-            }
-        }
-        (before, after)
-    };
-    let (before_all, after_all) = nearest(false);
-    let (before_firm, after_firm) = nearest(true);
-    let neighbour =
-        |class: &[Class], i: usize, forward: bool, skip_near_good: bool| -> Option<(Class, usize)> {
-            let found = match (forward, skip_near_good) {
-                (false, false) => before_all[i],
-                (true, false) => after_all[i],
-                (false, true) => before_firm[i],
-                (true, true) => after_firm[i],
-            };
-            (found != NO_LINE).then(|| (class[found as usize], found as usize))
-        };
+    let found = |j: Option<usize>| j.map(|j| (class[j], j));
     let class_of = |found: Option<(Class, usize)>| found.map_or(Class::Bad, |(c, _)| c);
     // Characters between line i and line j (exclusive of both), from prefix sums.
     // u32 like the lengths: a length is at most the line's bytes, so their sum fits a document
@@ -746,8 +709,8 @@ fn revise(shapes: &[Shape], barriers: &[bool], cfg: &HeuristicsConfig) -> Vec<Ju
     let gap = |i: usize, j: usize| (chars_before[i.max(j)] - chars_before[i.min(j) + 1]) as usize;
     // At an edge, a short line close to prose (good or near-good) is its headline, kicker or
     // last sentence; a long run of short lines there is navigation.
-    let near_prose_at_edge = |class: &[Class], i: usize| {
-        [false, true].into_iter().any(|forward| match neighbour(class, i, forward, false) {
+    let near_prose_at_edge = |i: usize, around: [Option<usize>; 2]| {
+        around.into_iter().any(|j| match found(j) {
             Some((Class::Good | Class::NearGood, j)) if prose(j) => {
                 gap(i, j) + shapes[i].chars as usize <= cfg.max_heading_distance
                     && i.abs_diff(j) <= cfg.max_edge_lines
@@ -756,32 +719,36 @@ fn revise(shapes: &[Shape], barriers: &[bool], cfg: &HeuristicsConfig) -> Vec<Ju
         })
     };
     let mut revised = class.clone();
+    // Nearest neighbours that are good or bad, skipping short lines (`any`) and near-good
+    // ones too (`firm`).
+    let (mut any, mut firm) =
+        (NearestStops::new(&class, barriers, false), NearestStops::new(&class, barriers, true));
     for i in 0..n {
         if class[i] != Class::Short {
             continue;
         }
-        let (prev, next) = (neighbour(&class, i, false, true), neighbour(&class, i, true, true));
+        let [any_prev, any_next] = any.around(i);
+        let [prev, next] = firm.around(i).map(found);
         revised[i] = match (prev, next) {
             (Some((Class::Good, _)), Some((Class::Good, _))) => Class::Good,
             (None, Some((Class::Good, _))) | (Some((Class::Good, _)), None)
-                if near_prose_at_edge(&class, i) =>
+                if near_prose_at_edge(i, [any_prev, any_next]) =>
             {
                 Class::Good
             }
-            _ if (class_of(prev) == Class::Bad
-                && class_of(neighbour(&class, i, false, false)) == Class::NearGood)
-                || (class_of(next) == Class::Bad
-                    && class_of(neighbour(&class, i, true, false)) == Class::NearGood) =>
+            _ if (class_of(prev) == Class::Bad && class_of(found(any_prev)) == Class::NearGood)
+                || (class_of(next) == Class::Bad && class_of(found(any_next)) == Class::NearGood) =>
             {
                 Class::Good
             }
             _ => Class::Bad,
         };
     }
+    let mut firm = NearestStops::new(&class, barriers, true);
     for i in 0..n {
         if class[i] == Class::NearGood {
-            let both_bad = class_of(neighbour(&class, i, false, true)) == Class::Bad
-                && class_of(neighbour(&class, i, true, true)) == Class::Bad;
+            let [prev, next] = firm.around(i).map(found);
+            let both_bad = class_of(prev) == Class::Bad && class_of(next) == Class::Bad;
             revised[i] = if both_bad { Class::Bad } else { Class::Good };
         }
     }
@@ -828,6 +795,54 @@ fn revise(shapes: &[Shape], barriers: &[bool], cfg: &HeuristicsConfig) -> Vec<Ju
             }),
         })
         .collect()
+}
+
+/// The nearest lines before and after a line that are good or bad (skipping short lines and,
+/// if asked, near-good ones), or `None` at the document's edge; looking back stops at a
+/// barrier (see [`revise`]). Asked for lines in increasing order, it walks the document once
+/// with two cursors, so long runs of short lines (a huge menu, a list) cost linear time and
+/// no table per line.
+struct NearestStops<'a> {
+    class: &'a [Class],
+    barriers: &'a [bool],
+    skip_near_good: bool,
+    /// Lines before `scanned` have been looked at for `last`.
+    scanned: usize,
+    /// The last stop before `scanned`, unless a barrier came after it.
+    last: Option<usize>,
+    /// The first stop after the line last asked about (or the document's length).
+    next: usize,
+}
+
+impl<'a> NearestStops<'a> {
+    fn new(class: &'a [Class], barriers: &'a [bool], skip_near_good: bool) -> Self {
+        NearestStops { class, barriers, skip_near_good, scanned: 0, last: None, next: 0 }
+    }
+
+    fn stops_at(&self, j: usize) -> bool {
+        let c = self.class[j];
+        !(c == Class::Short || (self.skip_near_good && c == Class::NearGood))
+    }
+
+    /// `[before, after]` for line `i`, which is no lower than any line asked about before.
+    fn around(&mut self, i: usize) -> [Option<usize>; 2] {
+        while self.scanned < i {
+            let j = self.scanned;
+            if self.barriers[j] {
+                self.last = None;
+            }
+            if self.stops_at(j) {
+                self.last = Some(j);
+            }
+            self.scanned += 1;
+        }
+        let before = if self.barriers[i] { None } else { self.last };
+        self.next = self.next.max(i + 1);
+        while self.next < self.class.len() && !self.stops_at(self.next) {
+            self.next += 1;
+        }
+        [before, (self.next < self.class.len()).then_some(self.next)]
+    }
 }
 
 /// Which lines lie in the article's main stretch. Prose lines (good on their own shape) joined
