@@ -293,13 +293,13 @@ const ASCII_BITS: [u8; 128] = {
     let mut b = 0;
     while b < 128 {
         let kind = CharKind::of_ascii_byte(b as u8);
-        bits[b] = (kind.space as u8) * SPACE_BIT
-            | (kind.separator as u8) * SEPARATOR_BIT
-            | (kind.digit as u8) * DIGIT_BIT
-            | (kind.letter as u8) * LETTER_BIT
-            | (kind.upper as u8) * UPPER_BIT
-            | (kind.lower as u8) * LOWER_BIT
-            | (kind.punctuation as u8) * PUNCTUATION_BIT;
+        bits[b] = ((kind.space as u8) * SPACE_BIT)
+            | ((kind.separator as u8) * SEPARATOR_BIT)
+            | ((kind.digit as u8) * DIGIT_BIT)
+            | ((kind.letter as u8) * LETTER_BIT)
+            | ((kind.upper as u8) * UPPER_BIT)
+            | ((kind.lower as u8) * LOWER_BIT)
+            | ((kind.punctuation as u8) * PUNCTUATION_BIT);
         b += 1;
     }
     bits

@@ -227,7 +227,7 @@ fn ascii_word_bytes(chunk: &[u8]) -> u8 {
     let x = u64::from_le_bytes(bytes);
     // High bit of each byte: set when that byte is in lo..hi (both at most 0x80).
     let in_range = |x: u64, lo: u64, hi: u64| (x + ONES * (0x80 - lo)) & !(x + ONES * (0x80 - hi)) & HIGH;
-    let letter = in_range(x | ONES * 0x20, u64::from(b'a'), u64::from(b'z') + 1);
+    let letter = in_range(x | (ONES * 0x20), u64::from(b'a'), u64::from(b'z') + 1);
     let digit = in_range(x, u64::from(b'0'), u64::from(b'9') + 1);
     let apostrophe = in_range(x, u64::from(b'\''), u64::from(b'\'') + 1);
     // Gathers the high bits (bit 8i + 7 for byte i) into the top byte, byte i to bit i.
