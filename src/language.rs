@@ -216,24 +216,6 @@ struct StoplistTable {
     multiplier: u64,
 }
 
-/// Bit `i` is set when byte `i` of `chunk` (ASCII, at most eight bytes) is a word byte: a
-/// letter, a digit or the apostrophe, as in [`words`]. All eight bytes are judged at once, as
-/// one `u64` whose bytes are below 0x80, so that no sum carries into the next byte.
-fn ascii_word_bytes(chunk: &[u8]) -> u8 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = ONES * 0x80;
-    let mut bytes = [0u8; 8];
-    bytes[..chunk.len()].copy_from_slice(chunk);
-    let x = u64::from_le_bytes(bytes);
-    // High bit of each byte: set when that byte is in lo..hi (both at most 0x80).
-    let in_range = |x: u64, lo: u64, hi: u64| (x + ONES * (0x80 - lo)) & !(x + ONES * (0x80 - hi)) & HIGH;
-    let letter = in_range(x | (ONES * 0x20), u64::from(b'a'), u64::from(b'z') + 1);
-    let digit = in_range(x, u64::from(b'0'), u64::from(b'9') + 1);
-    let apostrophe = in_range(x, u64::from(b'\''), u64::from(b'\'') + 1);
-    // Gathers the high bits (bit 8i + 7 for byte i) into the top byte, byte i to bit i.
-    (((letter | digit | apostrophe) >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u8
-}
-
 /// Longest word, in bytes, that [`StoplistTable`] holds: the 16th byte of an entry holds its
 /// membership bits.
 const PACKED_BYTES: usize = 15;
@@ -362,6 +344,24 @@ impl StopwordTally {
         }
         *self = StopwordTally { lanes: 0, words_in_lanes: 0 };
     }
+}
+
+/// Bit `i` is set when byte `i` of `chunk` (ASCII, at most eight bytes) is a word byte: a
+/// letter, a digit or the apostrophe, as in [`words`]. All eight bytes are judged at once, as
+/// one `u64` whose bytes are below 0x80, so that no sum carries into the next byte.
+fn ascii_word_bytes(chunk: &[u8]) -> u8 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    let mut bytes = [0u8; 8];
+    bytes[..chunk.len()].copy_from_slice(chunk);
+    let x = u64::from_le_bytes(bytes);
+    // High bit of each byte: set when that byte is in lo..hi (both at most 0x80).
+    let in_range = |x: u64, lo: u64, hi: u64| (x + ONES * (0x80 - lo)) & !(x + ONES * (0x80 - hi)) & HIGH;
+    let letter = in_range(x | (ONES * 0x20), u64::from(b'a'), u64::from(b'z') + 1);
+    let digit = in_range(x, u64::from(b'0'), u64::from(b'9') + 1);
+    let apostrophe = in_range(x, u64::from(b'\''), u64::from(b'\'') + 1);
+    // Gathers the high bits (bit 8i + 7 for byte i) into the top byte, byte i to bit i.
+    (((letter | digit | apostrophe) >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u8
 }
 
 /// Lines of a document that language detection looks at, made by [`Language::sample`]; two
