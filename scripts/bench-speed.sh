@@ -13,7 +13,9 @@
 #   scripts/bench-speed.sh                    # 200 MB stream, 500 MB shard, 20,000 files
 #   scripts/bench-speed.sh --smoke            # tiny inputs: checks the harness runs (CI)
 #   STREAM_MB=100 SHARD_MB=200 FILES=5000 scripts/bench-speed.sh
-#   THRESH=/path/to/older/thresh scripts/bench-speed.sh   # measure another build (before/after)
+#   THRESH=/path/to/older/thresh scripts/bench-speed.sh   # measure another build
+#   BEFORE=/path/to/older/thresh scripts/bench-speed.sh   # before/after: each thresh row runs
+#       both builds in turn, run by run, so that the machine's drift hits both alike
 set -euo pipefail
 cd "$(dirname "$0")/.."
 stream_mb=${STREAM_MB:-200} shard_mb=${SHARD_MB:-500} files=${FILES:-20000} profile=release pages_mb=1000
@@ -32,6 +34,7 @@ else
   cargo build --locked -q
 fi
 thresh=${THRESH:-$PWD/target/$profile/thresh}
+before=${BEFORE:-}
 
 # --- inputs (kept between runs) ---
 one=$work/pages-once.txt
@@ -91,23 +94,49 @@ declare -A mbps rss
 out=$work
 [ -d /dev/shm ] && [ -w /dev/shm ] && out=$(mktemp -d /dev/shm/thresh-speed.XXXXXX)
 trap '[ "$out" = "$work" ] || rm -rf "$out"' EXIT
-# measure KEY BYTES COMMAND...: runs COMMAND $runs times (stdout to a file under $out, which
-# COMMAND's own output directory "$out/out" also uses), records the best MB/s and peak RSS.
+# run_once COMMAND...: runs COMMAND once (stdout to a file under $out, which COMMAND's own
+# output directory "$out/out" also uses); sets $seconds and $kib (peak RSS).
+run_once() {
+  local start end
+  rm -rf "$out/out" "$out/out.txt"
+  start=$(date +%s.%N)
+  /usr/bin/time -o "$work/time" -f '%M' "$@" > "$out/out.txt"
+  end=$(date +%s.%N)
+  seconds=$(awk -v s="$start" -v e="$end" 'BEGIN { print e - s }')
+  kib=$(tail -1 "$work/time")
+}
+min() { awk -v a="${1:-$2}" -v b="$2" 'BEGIN { print (b < a) ? b : a }'; }
+max() { awk -v a="$1" -v b="$2" 'BEGIN { print (b > a) ? b : a }'; }
+# record KEY BYTES SECONDS KIB: the best MB/s and peak RSS of a row.
+record() {
+  mbps[$1]=$(awk -v b="$2" -v t="$3" 'BEGIN { printf "%.1f", b / 1e6 / t }')
+  rss[$1]=$(awk -v k="$4" 'BEGIN { printf "%.1f", k / 1024 }')
+  printf '%-40s %9s MB/s  peak RSS %8s MiB\n' "$1" "${mbps[$1]}" "${rss[$1]}"
+}
+# measure KEY BYTES COMMAND...: runs COMMAND $runs times; the fastest run and the largest
+# peak RSS count.
 measure() {
-  local key=$1 bytes=$2; shift 2
-  local start end run seconds best= peak=0
+  local key=$1 bytes=$2 run best= peak=0; shift 2
   for ((run = 0; run < runs; run++)); do
-    rm -rf "$out/out" "$out/out.txt"
-    start=$(date +%s.%N)
-    /usr/bin/time -o "$work/time" -f '%M' "$@" > "$out/out.txt"
-    end=$(date +%s.%N)
-    seconds=$(awk -v s="$start" -v e="$end" 'BEGIN { print e - s }')
-    best=$(awk -v a="${best:-$seconds}" -v b="$seconds" 'BEGIN { print (b < a) ? b : a }')
-    peak=$(awk -v a="$peak" -v b="$(tail -1 "$work/time")" 'BEGIN { print (b > a) ? b : a }')
+    run_once "$@"
+    best=$(min "$best" "$seconds") peak=$(max "$peak" "$kib")
   done
-  mbps[$key]=$(awk -v b="$bytes" -v t="$best" 'BEGIN { printf "%.1f", b / 1e6 / t }')
-  rss[$key]=$(awk -v k="$peak" 'BEGIN { printf "%.1f", k / 1024 }')
-  printf '%-40s %9s MB/s  peak RSS %8s MB\n' "$key" "${mbps[$key]}" "${rss[$key]}"
+  record "$key" "$bytes" "$best" "$peak"
+}
+# measure_thresh KEY BYTES ARGS...: `thresh ARGS...` like measure; with $BEFORE, that build
+# too, the two taking turns run by run, recorded as "KEY (before)".
+measure_thresh() {
+  local key=$1 bytes=$2 run best= peak=0 best_before= peak_before=0; shift 2
+  for ((run = 0; run < runs; run++)); do
+    if [ -n "$before" ]; then
+      run_once "$before" "$@"
+      best_before=$(min "$best_before" "$seconds") peak_before=$(max "$peak_before" "$kib")
+    fi
+    run_once "$thresh" "$@"
+    best=$(min "$best" "$seconds") peak=$(max "$peak" "$kib")
+  done
+  [ -z "$before" ] || record "$key (before)" "$bytes" "$best_before" "$peak_before"
+  record "$key" "$bytes" "$best" "$peak"
 }
 size() { stat -c %s "$1"; }
 tree_bytes=$(du -sb "$tree" | cut -f1)
@@ -119,13 +148,13 @@ if command -v rg > /dev/null; then
   # rg exits 1 when it prints nothing; that is not a failure here.
   measure "stream: rg -v -F -f PHRASES (1 thread)" "$(size "$stream")" sh -c 'rg -j1 -v -F -f "$1" "$2"; [ $? -le 1 ]' sh "$phrases" "$stream"
 fi
-measure "stream: thresh clean" "$(size "$stream")" "$thresh" clean -q "$stream"
-measure "half stream: thresh clean" "$(size "$half")" "$thresh" clean -q "$half"
+measure_thresh "stream: thresh clean" "$(size "$stream")" clean -q "$stream"
+measure_thresh "half stream: thresh clean" "$(size "$half")" clean -q "$half"
 measure "shard: cat > file" "$(size "$shard")" cat "$shard"
-measure "shard: thresh clean -j1" "$(size "$shard")" "$thresh" clean -q -j1 "$shard" -o "$out/out"
-measure "shard: thresh clean -j2" "$(size "$shard")" "$thresh" clean -q -j2 "$shard" -o "$out/out"
+measure_thresh "shard: thresh clean -j1" "$(size "$shard")" clean -q -j1 "$shard" -o "$out/out"
+measure_thresh "shard: thresh clean -j2" "$(size "$shard")" clean -q -j2 "$shard" -o "$out/out"
 measure "files: cp -r" "$tree_bytes" cp -r "$tree" "$out/out"
-measure "files: thresh clean -j2" "$tree_bytes" "$thresh" clean -q -j2 "$tree" -o "$out/out"
+measure_thresh "files: thresh clean -j2" "$tree_bytes" clean -q -j2 "$tree" -o "$out/out"
 rm -rf "$out/out" "$out/out.txt"
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
@@ -139,6 +168,14 @@ if [ -n "${mbps[stream: rg -v -F -f PHRASES (1 thread)]:-}" ]; then
 fi
 echo "| shard -j2 vs -j1: >= 1.8x | $(ratio "${mbps[shard: thresh clean -j2]}" "${mbps[shard: thresh clean -j1]}")x |"
 echo "| files -j2 vs cp -r | $(ratio "${mbps[files: thresh clean -j2]}" "${mbps[files: cp -r]}")x |"
-echo "| peak RSS, shard -j2: < 64 MB + largest document ($((largest_doc / 1024)) KB) | ${rss[shard: thresh clean -j2]} MB |"
-echo "| peak RSS, stream (one document of $(( $(size "$stream") / 1000000 )) MB) | ${rss[stream: thresh clean]} MB |"
+echo "| peak RSS, shard -j2: < 64 MB + largest document ($((largest_doc / 1024)) KiB) | ${rss[shard: thresh clean -j2]} MiB |"
+echo "| peak RSS, stream (one document of $(( $(size "$stream") / 1000000 )) MB) | ${rss[stream: thresh clean]} MiB |"
 echo "| doubling the input doubles the time (+-15%): half/whole MB/s | ${linearity} |"
+if [ -n "$before" ]; then
+  echo
+  echo "| thresh, before -> after (runs interleaved) | MB/s | peak RSS (MiB) |"
+  echo "|---|---|---|"
+  for key in "stream: thresh clean" "half stream: thresh clean" "shard: thresh clean -j1" "shard: thresh clean -j2" "files: thresh clean -j2"; do
+    echo "| ${key#*: thresh } (${key%%:*}) | ${mbps[$key (before)]} -> ${mbps[$key]} ($(ratio "${mbps[$key]}" "${mbps[$key (before)]}")x) | ${rss[$key (before)]} -> ${rss[$key]} |"
+  done
+fi
