@@ -550,9 +550,12 @@ pub fn apply(rules: &RuleSet, doc: &Document, folded: &fold::FoldedLines, verdic
     let sample_of =
         |alive: &[u32]| Language::sample(lines_of(alive).map(|i| (doc.line_text(i), folded.held(i))));
     let mut scratch = String::new();
+    // Kept lines are listed as `u32`, half the memory of `usize` on a huge document: a line
+    // takes at least two bytes, so a document of at most the 4095 MiB the CLI admits has
+    // fewer than `u32::MAX` lines.
+    assert!(doc.len() < u32::MAX as usize, "a document of 4 G lines or more is beyond the heuristics");
     let mut rounds = 0;
     loop {
-        // u32, like every per-line table of a huge document (see `NO_LINE`).
         let alive: Vec<u32> = (0..doc.len()).filter(|&i| verdicts[i].is_keep()).map(|i| i as u32).collect();
         if alive.is_empty() {
             return dropped_any;
@@ -651,12 +654,6 @@ fn promote_sentence_runs(classes: &mut [Shape]) {
     }
 }
 
-/// "No line" in the per-line tables of [`revise`], which hold line indices as `u32` to take
-/// a quarter of the memory of `Option<usize>` on huge documents (a line takes at least two
-/// bytes, so a document of at most the 4095 MiB the CLI admits has fewer than `u32::MAX`
-/// lines).
-const NO_LINE: u32 = u32::MAX;
-
 /// Bound on rounds over one document; real pages settle in two or three.
 const MAX_ROUNDS: usize = 8;
 
@@ -672,7 +669,6 @@ enum Judged {
 /// still look past it, so that cleaning the output again (without the marker) changes nothing.
 fn revise(shapes: &[Shape], barriers: &[bool], cfg: &HeuristicsConfig) -> Vec<Judged> {
     let n = shapes.len();
-    assert!(n < NO_LINE as usize, "a document of 4 G lines or more is beyond the heuristics");
     let mut class: Vec<Class> = shapes.iter().map(|s| s.class).collect();
     // Rescues are anchored in prose by its own shape, never in another rescued line: a chain
     // of "headings" would climb a whole menu.
@@ -720,36 +716,36 @@ fn revise(shapes: &[Shape], barriers: &[bool], cfg: &HeuristicsConfig) -> Vec<Ju
     };
     let mut revised = class.clone();
     // Nearest neighbours that are good or bad, skipping short lines (`any`) and near-good
-    // ones too (`firm`).
+    // ones too (`firm`). Short and near-good lines are revised by `class` alone, so one
+    // forward pass serves both.
     let (mut any, mut firm) =
         (NearestStops::new(&class, barriers, false), NearestStops::new(&class, barriers, true));
     for i in 0..n {
-        if class[i] != Class::Short {
-            continue;
-        }
-        let [any_prev, any_next] = any.around(i);
-        let [prev, next] = firm.around(i).map(found);
-        revised[i] = match (prev, next) {
-            (Some((Class::Good, _)), Some((Class::Good, _))) => Class::Good,
-            (None, Some((Class::Good, _))) | (Some((Class::Good, _)), None)
-                if near_prose_at_edge(i, [any_prev, any_next]) =>
-            {
-                Class::Good
+        match class[i] {
+            Class::Short => {
+                let [any_prev, any_next] = any.around(i);
+                let [prev, next] = firm.around(i).map(found);
+                revised[i] = match (prev, next) {
+                    (Some((Class::Good, _)), Some((Class::Good, _))) => Class::Good,
+                    (None, Some((Class::Good, _))) | (Some((Class::Good, _)), None)
+                        if near_prose_at_edge(i, [any_prev, any_next]) =>
+                    {
+                        Class::Good
+                    }
+                    _ if (class_of(prev) == Class::Bad && class_of(found(any_prev)) == Class::NearGood)
+                        || (class_of(next) == Class::Bad && class_of(found(any_next)) == Class::NearGood) =>
+                    {
+                        Class::Good
+                    }
+                    _ => Class::Bad,
+                };
             }
-            _ if (class_of(prev) == Class::Bad && class_of(found(any_prev)) == Class::NearGood)
-                || (class_of(next) == Class::Bad && class_of(found(any_next)) == Class::NearGood) =>
-            {
-                Class::Good
+            Class::NearGood => {
+                let [prev, next] = firm.around(i).map(found);
+                let both_bad = class_of(prev) == Class::Bad && class_of(next) == Class::Bad;
+                revised[i] = if both_bad { Class::Bad } else { Class::Good };
             }
-            _ => Class::Bad,
-        };
-    }
-    let mut firm = NearestStops::new(&class, barriers, true);
-    for i in 0..n {
-        if class[i] == Class::NearGood {
-            let [prev, next] = firm.around(i).map(found);
-            let both_bad = class_of(prev) == Class::Bad && class_of(next) == Class::Bad;
-            revised[i] = if both_bad { Class::Bad } else { Class::Good };
+            Class::Good | Class::Bad => {}
         }
     }
     // A heading whose own shape was not bad, followed by good text, is kept.
