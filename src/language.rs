@@ -423,20 +423,10 @@ impl WordCounts {
                 count(start, text.len(), &mut counts);
             }
         } else {
-            // The same words as [`words`], by character.
-            let mut start = None;
-            for (i, c) in folded.char_indices() {
-                match (c.is_alphanumeric() || c == '\'', start) {
-                    (true, None) => start = Some(i),
-                    (false, Some(from)) => {
-                        count(from, i, &mut counts);
-                        start = None;
-                    }
-                    _ => {}
-                }
-            }
-            if let Some(from) = start {
-                count(from, text.len(), &mut counts);
+            for word in words(folded) {
+                // A slice of `folded`: its offset there.
+                let from = word.as_ptr() as usize - text.as_ptr() as usize;
+                count(from, from + word.len(), &mut counts);
             }
         }
         tally.flush(&mut counts);
