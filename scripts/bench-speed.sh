@@ -137,7 +137,9 @@ measure_thresh() {
   done
   [ -z "$before" ] || record "$key (before)" "$bytes" "$best_before" "$peak_before"
   record "$key" "$bytes" "$best" "$peak"
+  thresh_rows+=("$key")
 }
+thresh_rows=()
 size() { stat -c %s "$1"; }
 tree_bytes=$(du -sb "$tree" | cut -f1)
 largest_doc=$(ls -S "$pages"/*.txt | sed -n 1p | xargs stat -c %s)
@@ -175,7 +177,7 @@ if [ -n "$before" ]; then
   echo
   echo "| thresh, before -> after (runs interleaved) | MB/s | peak RSS (MiB) |"
   echo "|---|---|---|"
-  for key in "stream: thresh clean" "half stream: thresh clean" "shard: thresh clean -j1" "shard: thresh clean -j2" "files: thresh clean -j2"; do
+  for key in "${thresh_rows[@]}"; do
     echo "| ${key#*: thresh } (${key%%:*}) | ${mbps[$key (before)]} -> ${mbps[$key]} ($(ratio "${mbps[$key]}" "${mbps[$key (before)]}")x) | ${rss[$key (before)]} -> ${rss[$key]} |"
   done
 fi
