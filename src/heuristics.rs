@@ -33,6 +33,7 @@ use crate::fold;
 use crate::language::{self, Language, Script};
 use crate::matcher::RuleSet;
 use crate::segment::Document;
+use crate::swar;
 
 /// Ids and descriptions of the heuristics, as `thresh rules list` and `explain` show them.
 pub const HEURISTICS: [(&str, &str); 8] = [
@@ -287,34 +288,53 @@ impl CharKind {
     }
 }
 
-/// The kind of each ASCII byte as bits, for counting ASCII lines without branches.
-const ASCII_BITS: [u8; 128] = {
-    let mut bits = [0; 128];
-    let mut b = 0;
-    while b < 128 {
-        let kind = CharKind::of_ascii_byte(b as u8);
-        bits[b] = ((kind.space as u8) * SPACE_BIT)
-            | ((kind.separator as u8) * SEPARATOR_BIT)
-            | ((kind.digit as u8) * DIGIT_BIT)
-            | ((kind.letter as u8) * LETTER_BIT)
-            | ((kind.upper as u8) * UPPER_BIT)
-            | ((kind.lower as u8) * LOWER_BIT)
-            | ((kind.punctuation as u8) * PUNCTUATION_BIT);
-        b += 1;
+/// The classes [`CharCounts`] needs of an ASCII block of at most 64 bytes, bit `i` for byte
+/// `i`. They agree with [`CharKind::of_ascii_byte`], which a test checks byte by byte.
+struct AsciiMasks {
+    space: u64,
+    separator: u64,
+    digit: u64,
+    letter: u64,
+    upper: u64,
+    punctuation: u64,
+}
+
+impl AsciiMasks {
+    fn of(block: &[u8]) -> Self {
+        use swar::{equal, gather, in_range};
+        debug_assert!(block.len() <= 64);
+        let mut m = AsciiMasks { space: 0, separator: 0, digit: 0, letter: 0, upper: 0, punctuation: 0 };
+        // A short last chunk is padded with zero bytes, which are in no class.
+        for (k, chunk) in block.chunks(8).enumerate() {
+            let x = swar::load(chunk);
+            let add = |mask: &mut u64, bytes: u64| *mask |= u64::from(gather(bytes)) << (8 * k);
+            add(&mut m.space, equal(x, b' ') | in_range(x, b'\t', b'\t' + 5));
+            add(
+                &mut m.separator,
+                equal(x, b'|') | equal(x, b'>') | equal(x, b'/') | equal(x, b'-') | equal(x, b'*'),
+            );
+            add(&mut m.digit, in_range(x, b'0', b'9' + 1));
+            add(&mut m.letter, in_range(swar::fold_case(x), b'a', b'z' + 1));
+            add(&mut m.upper, in_range(x, b'A', b'Z' + 1));
+            let punctuation = equal(x, b',')
+                | equal(x, b'.')
+                | equal(x, b'!')
+                | equal(x, b'?')
+                | equal(x, b':')
+                | equal(x, b';');
+            add(&mut m.punctuation, punctuation);
+        }
+        m
     }
-    bits
-};
-const SPACE_BIT: u8 = 1;
-const SEPARATOR_BIT: u8 = 2;
-const DIGIT_BIT: u8 = 4;
-const LETTER_BIT: u8 = 8;
-const UPPER_BIT: u8 = 16;
-const LOWER_BIT: u8 = 32;
-const PUNCTUATION_BIT: u8 = 64;
+}
 
 impl CharCounts {
     fn of(text: &str) -> Self {
         let mut counter = Counter::default();
+        if text.is_ascii() {
+            counter.add_ascii(text.as_bytes());
+            return counter.finish();
+        }
         // Lines with a curly quote or a dash are mostly ASCII too: runs of ASCII are counted
         // as bytes, and only the other characters are decoded.
         let mut rest = text;
@@ -388,42 +408,49 @@ impl Counter {
     }
 
     /// What [`Counter::add`] counts for each byte of an ASCII run, where every letter is
-    /// Latin and nothing is wide: a few additions per byte instead of a branch per property.
+    /// Latin and nothing is wide: 64 bytes at a time as bit masks (see [`swar`]), read with
+    /// popcounts instead of a branch or a lookup per byte.
     fn add_ascii(&mut self, bytes: &[u8]) {
-        let (mut non_space, mut digits, mut letters) = (0, 0, 0);
-        let (mut tokens, mut capitalised, mut separators) = (0, 0, 0);
-        let mut seen = 0u8;
-        let (mut after_space, mut token_is_separator) = (!self.in_token, self.token_is_separator);
-        for &b in bytes {
-            let bits = ASCII_BITS[usize::from(b & 0x7F)];
-            let space = bits & SPACE_BIT != 0;
-            let separator = bits & SEPARATOR_BIT != 0;
-            let starts_token = after_space & !space;
-            separators += usize::from(space & !after_space & token_is_separator);
-            token_is_separator = separator & (starts_token | token_is_separator);
-            tokens += usize::from(starts_token);
-            capitalised += usize::from(starts_token & (bits & UPPER_BIT != 0));
-            non_space += usize::from(!space);
-            digits += usize::from(bits & DIGIT_BIT != 0);
-            letters += usize::from(bits & LETTER_BIT != 0);
-            seen |= bits;
-            after_space = space;
+        for block in bytes.chunks(64) {
+            self.add_ascii_block(block.len(), &AsciiMasks::of(block));
         }
-        (self.in_token, self.token_is_separator) = (!after_space, token_is_separator);
+    }
+
+    fn add_ascii_block(&mut self, len: usize, m: &AsciiMasks) {
+        let non_space = !m.space & swar::valid_bits(len);
+        let token_before = u64::from(self.in_token);
+        let separator_token_before = self.in_token && self.token_is_separator;
+        let starts = non_space & !(non_space << 1 | token_before);
+        // A token made only of separators is a run of them that starts the token (or goes on
+        // with one made only of them so far) and ends at a space. Adding a run's first bit
+        // carries through the run and sets the bit just past it.
+        let run_starts = starts & m.separator | u64::from(separator_token_before) & m.separator;
+        let (past_runs, through_end) = m.separator.overflowing_add(run_starts);
+        let past_runs = past_runs & !m.separator;
+        let separators = (past_runs & m.space).count_ones() as usize
+            + usize::from(separator_token_before && m.space & 1 != 0);
+        let last = 1u64 << (len - 1);
+        self.in_token = non_space & last != 0;
+        // A run reaching the block's end left its carry at bit `len` (out of the word at 64).
+        self.token_is_separator =
+            self.in_token && if len == 64 { through_end } else { past_runs & (last << 1) != 0 };
+
         let c = &mut self.counts;
-        c.width += bytes.len();
+        let letters = m.letter.count_ones() as usize;
+        let non_space = non_space.count_ones() as usize;
+        c.width += len;
         c.non_space += non_space;
-        c.digits += digits;
+        c.digits += m.digit.count_ones() as usize;
         // In ASCII, whatever is neither space nor letter is a digit or a symbol.
         c.digits_and_symbols += non_space - letters;
-        c.upper |= seen & UPPER_BIT != 0;
-        c.lower |= seen & LOWER_BIT != 0;
-        c.punctuated |= seen & PUNCTUATION_BIT != 0;
+        c.upper |= m.upper != 0;
+        c.lower |= m.letter & !m.upper != 0;
+        c.punctuated |= m.punctuation != 0;
         c.letters += letters;
         c.latin += letters;
-        c.tokens += tokens;
+        c.tokens += starts.count_ones() as usize;
         c.separators += separators;
-        c.capitalised += capitalised;
+        c.capitalised += (starts & m.upper).count_ones() as usize;
     }
 
     fn finish(mut self) -> CharCounts {
@@ -1148,16 +1175,45 @@ mod tests {
         }
     }
 
+    #[test]
+    fn ascii_masks_agree_with_the_kinds_of_bytes() {
+        for b in 0u8..0x80 {
+            for position in [0, 7, 8, 63] {
+                let mut block = [b'x'; 64];
+                block[position] = b;
+                let m = AsciiMasks::of(&block);
+                let kind = CharKind::of_ascii_byte(b);
+                let bit = |mask: u64| mask >> position & 1 == 1;
+                assert_eq!(bit(m.space), kind.space, "{b}");
+                assert_eq!(bit(m.separator), kind.separator, "{b}");
+                assert_eq!(bit(m.digit), kind.digit, "{b}");
+                assert_eq!(bit(m.letter), kind.letter, "{b}");
+                assert_eq!(bit(m.upper), kind.upper, "{b}");
+                assert_eq!(bit(m.punctuation), kind.punctuation, "{b}");
+            }
+        }
+        // The zero bytes that pad a short block are in no class.
+        let m = AsciiMasks::of(b"ab");
+        assert_eq!([m.space, m.separator, m.digit, m.upper, m.punctuation], [0; 5]);
+        assert_eq!(m.letter, 0b11);
+    }
+
     proptest::proptest! {
         #[test]
         fn ascii_counts_match_the_definitions(line in "[ -~\t\x0b\x0c\r\x00-\x08]{0,40}") {
             proptest::prop_assert_eq!(CharCounts::of(&line), counts_by_definition(&line));
         }
 
+        /// Tokens of separators across the 64-byte blocks the ASCII counts are taken in.
+        #[test]
+        fn long_ascii_counts_match_the_definitions(line in "[ |/*>aZ9,-]{0,300}") {
+            proptest::prop_assert_eq!(CharCounts::of(&line), counts_by_definition(&line));
+        }
+
         /// Mostly ASCII with other characters among it: ASCII runs counted as bytes and the
         /// characters between them one by one carry the token state across each other.
         #[test]
-        fn mixed_counts_match_the_definitions(line in "[ -~\t“”’—«»•·|éÉ市ПоЖ\u{a0}\u{2003}Ⅻ½²؟。]{0,40}") {
+        fn mixed_counts_match_the_definitions(line in "[ -~\t“”’—«»•·|éÉ市ПоЖ\u{a0}\u{2003}Ⅻ½²؟。]{0,160}") {
             proptest::prop_assert_eq!(CharCounts::of(&line), counts_by_definition(&line));
         }
     }

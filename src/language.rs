@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 
 use crate::fold;
 use crate::segment::Document;
+use crate::swar;
 
 /// A language with a bundled stoplist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -346,22 +347,12 @@ impl StopwordTally {
     }
 }
 
-/// Bit `i` is set when byte `i` of `chunk` (ASCII, at most eight bytes) is a word byte: a
-/// letter, a digit or the apostrophe, as in [`words`]. All eight bytes are judged at once, as
-/// one `u64` whose bytes are below 0x80, so that no sum carries into the next byte.
-fn ascii_word_bytes(chunk: &[u8]) -> u8 {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = ONES * 0x80;
-    let mut bytes = [0u8; 8];
-    bytes[..chunk.len()].copy_from_slice(chunk);
-    let x = u64::from_le_bytes(bytes);
-    // High bit of each byte: set when that byte is in lo..hi (both at most 0x80).
-    let in_range = |x: u64, lo: u64, hi: u64| (x + ONES * (0x80 - lo)) & !(x + ONES * (0x80 - hi)) & HIGH;
-    let letter = in_range(x | (ONES * 0x20), u64::from(b'a'), u64::from(b'z') + 1);
-    let digit = in_range(x, u64::from(b'0'), u64::from(b'9') + 1);
-    let apostrophe = in_range(x, u64::from(b'\''), u64::from(b'\'') + 1);
-    // Gathers the high bits (bit 8i + 7 for byte i) into the top byte, byte i to bit i.
-    (((letter | digit | apostrophe) >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u8
+/// The word bytes of eight ASCII bytes (see [`swar`]): letters, digits and the apostrophe, as
+/// in [`words`]; high bit of each byte.
+fn ascii_word_bytes(x: u64) -> u64 {
+    swar::in_range(swar::fold_case(x), b'a', b'z' + 1)
+        | swar::in_range(x, b'0', b'9' + 1)
+        | swar::equal(x, b'\'')
 }
 
 /// Lines of a document that language detection looks at, made by [`Language::sample`]; two
@@ -402,10 +393,7 @@ impl WordCounts {
             let (mut start, mut in_word) = (0, false);
             for (block_index, block) in text.chunks(64).enumerate() {
                 let base = block_index * 64;
-                let word_bytes = block
-                    .chunks(8)
-                    .enumerate()
-                    .fold(0u64, |bits, (k, chunk)| bits | u64::from(ascii_word_bytes(chunk)) << (8 * k));
+                let word_bytes = swar::mask_of(block, ascii_word_bytes);
                 // Bit i: byte i differs from the byte before it, a word starts or ends there.
                 let mut edges = word_bytes ^ (word_bytes << 1 | u64::from(in_word));
                 while edges != 0 {
@@ -607,7 +595,7 @@ mod tests {
                         .iter()
                         .enumerate()
                         .fold(0u8, |bits, (i, &b)| bits | u8::from(one_by_one(b)) << i);
-                    assert_eq!(ascii_word_bytes(&chunk), expected, "{chunk:?}");
+                    assert_eq!(swar::mask_of(&chunk, ascii_word_bytes), u64::from(expected), "{chunk:?}");
                 }
             }
         }

@@ -31,6 +31,7 @@ pub mod normalize;
 pub mod read;
 pub mod rules;
 pub mod segment;
+mod swar;
 pub mod write;
 
 pub use cleaner::{Cleaner, Outcome};

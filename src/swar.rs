@@ -1,0 +1,99 @@
+//! Byte classes of ASCII text, eight bytes at a time in one `u64` (SIMD within a register).
+//!
+//! The per-line counts of the heuristics and the word split of the stoplists look at every
+//! byte of a document; judged one byte at a time they cost a branch or a table lookup each.
+//! Here eight bytes are judged with a few additions, and the answers are gathered into a bit
+//! mask (bit `i` for byte `i`) that popcounts and shifts then read whole.
+//!
+//! Every function assumes ASCII: each byte below 0x80, so that no sum carries into the next byte.
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGH: u64 = ONES * 0x80;
+
+/// Up to eight ASCII bytes as one `u64`, byte `i` in bits `8i..8i + 8`; missing bytes are 0.
+pub(crate) fn load(chunk: &[u8]) -> u64 {
+    debug_assert!(chunk.len() <= 8 && chunk.is_ascii());
+    let mut bytes = [0u8; 8];
+    bytes[..chunk.len()].copy_from_slice(chunk);
+    u64::from_le_bytes(bytes)
+}
+
+/// High bit of each byte of `x`: set when that byte lies in `lo..hi` (both at most 0x80).
+pub(crate) const fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
+    (x + ONES * (0x80 - lo as u64)) & !(x + ONES * (0x80 - hi as u64)) & HIGH
+}
+
+/// High bit of each byte of `x`: set when that byte is `byte`.
+pub(crate) const fn equal(x: u64, byte: u8) -> u64 {
+    // A byte of the difference is zero only where they are equal; adding 0x7F to any other
+    // sets its high bit.
+    !((x ^ (ONES * byte as u64)) + ONES * 0x7F) & HIGH
+}
+
+/// Lower-cases the ASCII letters of `x` and sets bit 5 of every other byte: for tests that
+/// ignore case (`in_range(fold_case(x), b'a', b'z' + 1)` finds the letters).
+pub(crate) const fn fold_case(x: u64) -> u64 {
+    x | (ONES * 0x20)
+}
+
+/// Gathers the high bits of `x` (bit `8i + 7` for byte `i`) into a byte, byte `i` to bit `i`.
+pub(crate) const fn gather(x: u64) -> u8 {
+    ((x >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56) as u8
+}
+
+/// Applies `classify` to each eight bytes of `block` (ASCII, at most 64 bytes) and gathers
+/// its answers into one mask, bit `i` for byte `i`; bits past the block are clear.
+pub(crate) fn mask_of(block: &[u8], classify: impl Fn(u64) -> u64) -> u64 {
+    debug_assert!(block.len() <= 64);
+    let mask = block
+        .chunks(8)
+        .enumerate()
+        .fold(0u64, |mask, (k, chunk)| mask | u64::from(gather(classify(load(chunk)))) << (8 * k));
+    mask & valid_bits(block.len())
+}
+
+/// Bits `0..len` set, for a block of `len` bytes (at most 64).
+pub(crate) const fn valid_bits(len: usize) -> u64 {
+    if len >= 64 {
+        u64::MAX
+    } else {
+        (1 << len) - 1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every class, on every ASCII byte in each of the eight positions.
+    #[test]
+    fn byte_tests_agree_with_their_definitions() {
+        for b in 0u8..0x80 {
+            for position in 0..8 {
+                let mut chunk = [b'x'; 8];
+                chunk[position] = b;
+                let x = load(&chunk);
+                let bit = |mask: u64| gather(mask) >> position & 1 == 1;
+                assert_eq!(bit(in_range(x, b'0', b'9' + 1)), b.is_ascii_digit(), "{b}");
+                assert_eq!(bit(equal(x, b'|')), b == b'|', "{b}");
+                assert_eq!(bit(in_range(fold_case(x), b'a', b'z' + 1)), b.is_ascii_alphabetic(), "{b}");
+                assert!(bit(in_range(x, 0, 0x80)), "every ASCII byte lies in 0..0x80");
+                // The neighbours, all 'x', are unaffected.
+                let others = gather(equal(x, b'x')) | 1 << position;
+                assert_eq!(others, 0xFF, "{b} at {position}");
+            }
+        }
+    }
+
+    #[test]
+    fn masks_cover_only_the_block() {
+        let block = b"a1 b2 c3 d4 e5 f6 g7 h8 i9 j0 k1 l2 m3 n4 o5 p6 q7 r8 s9";
+        let digits = mask_of(block, |x| in_range(x, b'0', b'9' + 1));
+        let expected = (0..block.len()).filter(|&i| block[i].is_ascii_digit()).fold(0u64, |m, i| m | 1 << i);
+        assert_eq!(digits, expected);
+        let not_space = mask_of(block, |x| !equal(x, b' ') & HIGH);
+        assert_eq!(not_space, (0..block.len()).filter(|&i| block[i] != b' ').fold(0u64, |m, i| m | 1 << i));
+        assert_eq!(valid_bits(64), u64::MAX);
+        assert_eq!(valid_bits(3), 0b111);
+    }
+}
