@@ -1,7 +1,8 @@
 //! Stage 5, match: compiled rules × a segmented document → hits.
 //!
 //! Build once, match many: [`RuleSetBuilder`] validates and compiles every active rule up front
-//! into an immutable, `Send + Sync` [`RuleSet`]; nothing compiles or fails at match time.
+//! into an immutable, `Send + Sync` [`RuleSet`]; nothing fails at match time. (A rule's own
+//! regex is compiled when a set first says it matched; its set compiled, so it does too.)
 //!
 //! - whole-line phrases are one hash lookup of the line key (see [`crate::fold`]);
 //! - contains-phrases of all rules are ONE aho-corasick automaton run over the folded document
@@ -21,6 +22,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use hashbrown::HashTable;
@@ -154,7 +156,7 @@ pub struct RuleSet {
     repeat_regexes: RegexGroup,
     /// Rule of each regex, over both groups.
     regex_rules: Vec<RuleIndex>,
-    regexes: Vec<Regex>,
+    regexes: Vec<LazyRegex>,
     repeat_rules: Vec<RuleIndex>,
     /// Site signatures (folded), each with the pack it switches on. Each is searched on its
     /// own (SIMD, keyed on its rarest bytes): a site has a name or two, and an automaton
@@ -176,10 +178,38 @@ struct RegexGroup {
 
 impl RegexGroup {
     fn new(all: &[String], patterns: Vec<usize>) -> Result<Self, regex::Error> {
-        let set = RegexSetBuilder::new(patterns.iter().map(|&p| &all[p])).size_limit(64 << 20).build()?;
+        let set = RegexSetBuilder::new(patterns.iter().map(|&p| &all[p]))
+            .size_limit(REGEX_SET_SIZE_LIMIT)
+            .build()?;
         Ok(RegexGroup { set, patterns })
     }
 }
+
+/// A rule regex on its own, to find the span a set says it matched. It is compiled on first
+/// use: most rule regexes match no line of a run, and compiling them all up front was a third
+/// of the instructions of `thresh clean < page.txt`.
+#[derive(Debug)]
+struct LazyRegex {
+    pattern: String,
+    compiled: OnceLock<Regex>,
+}
+
+impl LazyRegex {
+    fn get(&self) -> &Regex {
+        self.compiled.get_or_init(|| {
+            // The same syntax and size limit as the set: a pattern that compiled among others
+            // compiles alone.
+            RegexBuilder::new(&self.pattern)
+                .size_limit(REGEX_SET_SIZE_LIMIT)
+                .build()
+                .expect("a regex compiles alone when its set compiled")
+        })
+    }
+}
+
+/// Size limit of a compiled [`RegexGroup`] (and of a rule's regex compiled alone, see
+/// [`LazyRegex`]); a rule file's regexes are each held to a smaller one when it is read.
+const REGEX_SET_SIZE_LIMIT: usize = 64 << 20;
 
 /// Builds a [`RuleSet`] from bundled packs, rule files and enable/disable lists.
 #[derive(Debug, Default)]
@@ -327,7 +357,6 @@ fn compile(
     gates: HashMap<String, SiteGate>,
     packs: &[RulePack],
 ) -> Result<RuleSet, RuleErrors> {
-    let mut diagnostics = Vec::new();
     let mut whole_lines: FxHashMap<String, Vec<RuleIndex>> = FxHashMap::default();
     let mut phrase_patterns = Vec::new();
     let mut phrase_rules = Vec::new();
@@ -375,24 +404,34 @@ fn compile(
     };
     let (repeat_patterns, line_patterns): (Vec<usize>, Vec<usize>) = (0..regex_patterns.len())
         .partition(|&p| rules[regex_rules[p] as usize].rule.action == Action::DropRepeat);
-    let group = |patterns| {
-        RegexGroup::new(&regex_patterns, patterns)
-            .map_err(|e| single_error(&rules, format!("cannot compile the rule regexes together: {e}")))
+    let group = |patterns: Vec<usize>| {
+        RegexGroup::new(&regex_patterns, patterns.clone()).map_err(|e| {
+            // Name the rules whose regex fails on its own (packs built in code are not checked
+            // when read); if none does, the set as a whole is too big.
+            let bad: Vec<RuleDiagnostic> = patterns
+                .iter()
+                .filter_map(|&p| {
+                    let err = RegexBuilder::new(&regex_patterns[p])
+                        .size_limit(REGEX_SET_SIZE_LIMIT)
+                        .build()
+                        .err()?;
+                    let rule = &rules[regex_rules[p] as usize].rule;
+                    Some(RuleDiagnostic {
+                        location: rule.location.clone(),
+                        message: format!("rule `{}`: bad regex: {err}", rule.id),
+                    })
+                })
+                .collect();
+            if bad.is_empty() {
+                single_error(&rules, format!("cannot compile the rule regexes together: {e}"))
+            } else {
+                RuleErrors(bad)
+            }
+        })
     };
     let (line_regexes, repeat_regexes) = (group(line_patterns)?, group(repeat_patterns)?);
-    let mut regexes = Vec::with_capacity(regex_patterns.len());
-    for (pattern, &rule_index) in regex_patterns.iter().zip(&regex_rules) {
-        match RegexBuilder::new(pattern).size_limit(rules::REGEX_SIZE_LIMIT).build() {
-            Ok(re) => regexes.push(re),
-            Err(e) => {
-                let rule = &rules[rule_index as usize].rule;
-                diagnostics.push(RuleDiagnostic {
-                    location: rule.location.clone(),
-                    message: format!("rule `{}`: bad regex: {e}", rule.id),
-                });
-            }
-        }
-    }
+    let regexes =
+        regex_patterns.into_iter().map(|pattern| LazyRegex { pattern, compiled: OnceLock::new() }).collect();
     let mut signatures = Vec::new();
     for pack in packs {
         if let Some(site) = &pack.site {
@@ -402,9 +441,6 @@ fn compile(
                     .push((memchr::memmem::Finder::new(folded.as_bytes()).into_owned(), pack.name.clone()));
             }
         }
-    }
-    if !diagnostics.is_empty() {
-        return Err(RuleErrors(diagnostics));
     }
     let gated = rules.iter().map(|r| gates.contains_key(&r.pack)).collect();
     Ok(RuleSet {
@@ -640,7 +676,7 @@ impl RuleSet {
             return;
         }
         for pattern in group.set.matches(text).iter().map(|p| group.patterns[p]) {
-            let span = self.regexes[pattern].find(text).map_or(0..0, |m| m.range());
+            let span = self.regexes[pattern].get().find(text).map_or(0..0, |m| m.range());
             hits.push(Hit {
                 rule: self.regex_rules[pattern],
                 line: line as u32,
@@ -894,6 +930,32 @@ mod tests {
         let hits = s.find_hits(&d, Default::default());
         assert_eq!(live(&hits), vec![(0, 0), (2, 0)]);
         assert_eq!(hits[1].evidence, Evidence::Span((0..11).into()));
+    }
+
+    #[test]
+    fn a_rule_regex_is_compiled_only_once_its_set_matched() {
+        let s = set("[[rule]]\nid = \"r\"\nregex = 'comments?$'\n[[rule]]\nid = \"q\"\nregex = '^Share'\n");
+        assert!(s.regexes.iter().all(|r| r.compiled.get().is_none()));
+        let hits = s.find_hits(&doc("Body text.\n\nNo comments\n"), Default::default());
+        assert_eq!(hits[0].evidence, Evidence::Span((3..11).into()));
+        let compiled: Vec<bool> = s.regexes.iter().map(|r| r.compiled.get().is_some()).collect();
+        assert_eq!(compiled, [true, false]);
+    }
+
+    #[test]
+    fn a_bad_regex_in_a_pack_built_in_code_names_its_rule() {
+        let mut pack = rules::parse_pack(
+            Path::new("t.toml"),
+            "[[rule]]\nid = \"ok\"\nregex = 'a'\n\n[[rule]]\nid = \"bad\"\nregex = 'b'\n",
+        )
+        .unwrap()
+        .pack;
+        pack.rules[1].matcher.regexes = vec!["(unclosed".into()];
+        let mut b = RuleSetBuilder::new();
+        b.add_pack(pack);
+        let errs: Vec<String> = b.build().unwrap_err().0.iter().map(|d| d.to_string()).collect();
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert!(errs[0].starts_with("t.toml:5:1: rule `bad`: bad regex"), "{errs:?}");
     }
 
     #[test]

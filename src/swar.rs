@@ -13,9 +13,11 @@ const HIGH: u64 = ONES * 0x80;
 /// Up to eight ASCII bytes as one `u64`, byte `i` in bits `8i..8i + 8`; missing bytes are 0.
 pub(crate) fn load(chunk: &[u8]) -> u64 {
     debug_assert!(chunk.len() <= 8 && chunk.is_ascii());
-    let mut bytes = [0u8; 8];
-    bytes[..chunk.len()].copy_from_slice(chunk);
-    u64::from_le_bytes(bytes)
+    match <[u8; 8]>::try_from(chunk) {
+        Ok(bytes) => u64::from_le_bytes(bytes),
+        // A line's last few bytes: shifted in one by one, cheaper than a call to copy them.
+        Err(_) => chunk.iter().rev().fold(0, |x, &b| x << 8 | u64::from(b)),
+    }
 }
 
 /// High bit of each byte of `x`: set when that byte lies in `lo..hi` (both at most 0x80).

@@ -12,7 +12,6 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 pub use bundled::{bundled_packs, BUNDLED_PACK_SOURCES};
-pub(crate) use parse::REGEX_SIZE_LIMIT;
 pub use parse::{parse_pack, ParsedPack};
 
 use crate::error::{RuleDiagnostic, RuleErrors, SourceLocation};
