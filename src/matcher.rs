@@ -22,6 +22,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
@@ -149,7 +150,7 @@ pub struct RuleSet {
     gated: Vec<bool>,
     /// Line key → rules; FxHash because every line of every document is looked up.
     whole_lines: FxHashMap<String, Vec<RuleIndex>>,
-    phrases: Option<AhoCorasick>,
+    phrases: Option<PhraseAutomaton>,
     phrase_rules: Vec<RuleIndex>,
     /// The regexes tried on every line, and those of repeat rules, tried on repeated lines.
     line_regexes: RegexGroup,
@@ -182,6 +183,47 @@ impl RegexGroup {
             .size_limit(REGEX_SET_SIZE_LIMIT)
             .build()?;
         Ok(RegexGroup { set, patterns })
+    }
+}
+
+/// The contains-phrases of all rules, as one automaton. It starts as a contiguous NFA, quick
+/// to build, which is all a page cleaned from stdin needs; once a run has searched (or is
+/// about to search) [`PhraseAutomaton::DFA_AFTER_BYTES`] it builds the DFA, 2-3x faster to
+/// search but about 50 M instructions to build: the NFA's extra cost per byte (about 27
+/// instructions) adds up to that at 1.8 MB. (Left to itself the builder would pick a slower NFA above ~100
+/// patterns.) Both find the same matches.
+#[derive(Debug)]
+struct PhraseAutomaton {
+    patterns: Vec<String>,
+    nfa: AhoCorasick,
+    /// `None` if the DFA could not be built (too many states): the NFA serves on.
+    dfa: OnceLock<Option<AhoCorasick>>,
+    searched: AtomicUsize,
+}
+
+impl PhraseAutomaton {
+    /// Folded bytes a run searches with the NFA before it pays to build the DFA.
+    const DFA_AFTER_BYTES: usize = 2 << 20;
+
+    fn new(patterns: Vec<String>) -> Result<Self, aho_corasick::BuildError> {
+        let nfa = Self::build(&patterns, AhoCorasickKind::ContiguousNFA)?;
+        Ok(PhraseAutomaton { patterns, nfa, dfa: OnceLock::new(), searched: AtomicUsize::new(0) })
+    }
+
+    fn build(patterns: &[String], kind: AhoCorasickKind) -> Result<AhoCorasick, aho_corasick::BuildError> {
+        AhoCorasickBuilder::new().match_kind(MatchKind::Standard).kind(Some(kind)).build(patterns)
+    }
+
+    /// The automaton to search `bytes` more bytes of text with.
+    fn for_text(&self, bytes: usize) -> &AhoCorasick {
+        if let Some(dfa) = self.dfa.get() {
+            return dfa.as_ref().unwrap_or(&self.nfa);
+        }
+        if self.searched.fetch_add(bytes, Ordering::Relaxed) + bytes < Self::DFA_AFTER_BYTES {
+            return &self.nfa;
+        }
+        let dfa = self.dfa.get_or_init(|| Self::build(&self.patterns, AhoCorasickKind::DFA).ok());
+        dfa.as_ref().unwrap_or(&self.nfa)
     }
 }
 
@@ -393,12 +435,7 @@ fn compile(
         None
     } else {
         Some(
-            AhoCorasickBuilder::new()
-                .match_kind(MatchKind::Standard)
-                // Left to itself the builder picks a slower NFA above ~100 patterns; the DFA
-                // costs a few MB once per run and searches 2-3x faster.
-                .kind(Some(AhoCorasickKind::DFA))
-                .build(&phrase_patterns)
+            PhraseAutomaton::new(phrase_patterns)
                 .map_err(|e| single_error(&rules, format!("cannot build the phrase automaton: {e}")))?,
         )
     };
@@ -603,7 +640,7 @@ impl RuleSet {
                 }
             }
             if let Some(phrases) = &self.phrases {
-                self.find_phrase_hits(phrases, doc, chunk, &mut hits);
+                self.find_phrase_hits(phrases.for_text(chunk.text.len()), doc, chunk, &mut hits);
             }
             self.add_signed_site_packs(chunk, &mut active_packs);
         }
@@ -794,7 +831,7 @@ impl RuleSet {
             }));
         }
         if let Some(phrases) = &self.phrases {
-            self.find_phrase_hits(phrases, &doc, &folded, &mut hits);
+            self.find_phrase_hits(phrases.for_text(folded.text.len()), &doc, &folded, &mut hits);
         }
         for group in [&self.line_regexes, &self.repeat_regexes] {
             self.find_regex_hits(group, &doc, 0, &mut hits);
@@ -930,6 +967,23 @@ mod tests {
         let hits = s.find_hits(&d, Default::default());
         assert_eq!(live(&hits), vec![(0, 0), (2, 0)]);
         assert_eq!(hits[1].evidence, Evidence::Span((0..11).into()));
+    }
+
+    #[test]
+    fn the_phrase_automaton_becomes_a_dfa_once_a_run_has_searched_enough() {
+        let phrases =
+            PhraseAutomaton::new(vec!["share".into(), "share this".into(), "this article".into()]).unwrap();
+        let text = "please share this article\nshare\n";
+        let matches = |ac: &AhoCorasick| -> Vec<(usize, usize, usize)> {
+            ac.find_overlapping_iter(text).map(|m| (m.pattern().as_usize(), m.start(), m.end())).collect()
+        };
+        let by_nfa = matches(phrases.for_text(text.len()));
+        assert!(phrases.dfa.get().is_none());
+        assert_eq!(by_nfa, [(0, 7, 12), (1, 7, 17), (2, 13, 25), (0, 26, 31)]);
+        phrases.for_text(PhraseAutomaton::DFA_AFTER_BYTES);
+        let dfa = phrases.for_text(text.len());
+        assert_eq!(dfa.kind(), AhoCorasickKind::DFA);
+        assert_eq!(matches(dfa), by_nfa);
     }
 
     #[test]
