@@ -170,10 +170,16 @@ pub fn mostly_in_script(text: &str, script: Script) -> bool {
         return script == Script::Latin && text.bytes().any(|b| b.is_ascii_alphabetic());
     }
     // Mostly ASCII in practice (a sample with a curly quote): ASCII letters (all Latin) are
-    // counted as bytes, and only the other characters are decoded.
-    let (mut ascii_letters, mut other_letters, mut others_in_script) = (0usize, 0usize, 0usize);
-    for (i, &b) in text.as_bytes().iter().enumerate() {
-        ascii_letters += usize::from(b.is_ascii_alphabetic());
+    // counted as bytes, and only the other characters are decoded, if it can matter: there
+    // are at most as many other letters as lead bytes of multi-byte characters.
+    let bytes = text.as_bytes();
+    let (ascii_letters, at_most_others) = ascii_letters_and_lead_bytes(bytes);
+    if ascii_letters > at_most_others {
+        // Most letters are ASCII, whatever the others are.
+        return script == Script::Latin;
+    }
+    let (mut other_letters, mut others_in_script) = (0usize, 0usize);
+    for (i, &b) in bytes.iter().enumerate() {
         // The first byte of a character of two or more bytes.
         if b >= 0xC0 {
             if let Some(c) = text[i..].chars().next().filter(|c| c.is_alphabetic()) {
@@ -185,6 +191,21 @@ pub fn mostly_in_script(text: &str, script: Script) -> bool {
     let letters = ascii_letters + other_letters;
     let in_script = others_in_script + if script == Script::Latin { ascii_letters } else { 0 };
     in_script * 2 > letters
+}
+
+/// The ASCII letters of `bytes`, and the lead bytes (0xC0 and up) of its multi-byte
+/// characters; eight bytes at a time (see [`swar`]).
+fn ascii_letters_and_lead_bytes(bytes: &[u8]) -> (usize, usize) {
+    let (mut letters, mut lead_bytes) = (0, 0);
+    for chunk in bytes.chunks(8) {
+        let x = swar::load(chunk);
+        let ascii = !x & swar::HIGH;
+        letters +=
+            (swar::in_range(swar::fold_case(x & !swar::HIGH), b'a', b'z' + 1) & ascii).count_ones() as usize;
+        // Bit 6 shifted onto bit 7: both set.
+        lead_bytes += (x & x << 1 & swar::HIGH).count_ones() as usize;
+    }
+    (letters, lead_bytes)
 }
 
 /// The script of a letter, when it is one of those with a bundled stoplist.
@@ -569,6 +590,14 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn ascii_letters_and_lead_bytes_are_counted_as_defined(text in "[a-zA-Z0-9 @\\[`{~é€𝄞Жß\u{80}-\u{7ff}]{0,40}") {
+            let bytes = text.as_bytes();
+            let letters = bytes.iter().filter(|b| b.is_ascii_alphabetic()).count();
+            let lead_bytes = bytes.iter().filter(|&&b| b >= 0xC0).count();
+            proptest::prop_assert_eq!(ascii_letters_and_lead_bytes(bytes), (letters, lead_bytes));
+        }
+
         #[test]
         fn script_shares_match_the_definition(text in "[a-zA-Z0-9 .,'“”éèßçñА-яёЁіїєґ市议会ناقش-]{0,80}") {
             for script in [Script::Latin, Script::Cyrillic] {

@@ -5,14 +5,16 @@
 //! Here eight bytes are judged with a few additions, and the answers are gathered into a bit
 //! mask (bit `i` for byte `i`) that popcounts and shifts then read whole.
 //!
-//! Every function assumes ASCII: each byte below 0x80, so that no sum carries into the next byte.
+//! The tests assume ASCII: each byte below 0x80, so that no sum carries into the next byte
+//! (clear the high bits first, `x & !HIGH`, to test other text).
 
 const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGH: u64 = ONES * 0x80;
+/// The high bit of every byte.
+pub(crate) const HIGH: u64 = ONES * 0x80;
 
-/// Up to eight ASCII bytes as one `u64`, byte `i` in bits `8i..8i + 8`; missing bytes are 0.
+/// Up to eight bytes as one `u64`, byte `i` in bits `8i..8i + 8`; missing bytes are 0.
 pub(crate) fn load(chunk: &[u8]) -> u64 {
-    debug_assert!(chunk.len() <= 8 && chunk.is_ascii());
+    debug_assert!(chunk.len() <= 8);
     match <[u8; 8]>::try_from(chunk) {
         Ok(bytes) => u64::from_le_bytes(bytes),
         // A line's last few bytes: shifted in one by one, cheaper than a call to copy them.
