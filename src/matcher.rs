@@ -9,10 +9,12 @@
 //!   (16 MiB of it at a time, see [`FoldedLines`]),
 //!   with *overlapping* search so every rule that fires is seen (leftmost search would let one
 //!   phrase hide another); hits must sit on word boundaries;
-//! - regexes of all rules are ONE `RegexSet` per line, asked first only whether anything
-//!   matches (most lines: no); a rule's own `Regex` runs only on lines the set says it
-//!   matches, to find the span. The regexes of `drop-repeat` rules only filter repeated lines,
-//!   so they are a set of their own, run on repeated lines only;
+//! - regexes that depend on where a line starts or ends (`^`, `$`) are ONE `RegexSet` per
+//!   line, asked first only whether anything matches (most lines: no); those that do not are
+//!   each searched once over the whole document (their literal prefilters skip most of it),
+//!   and only the lines their matches touch are asked. A rule's own `Regex` then finds the
+//!   span. The regexes of `drop-repeat` rules only filter repeated lines, so they are a group
+//!   of their own, asked of repeated lines only;
 //! - `drop-repeat` rules hit lines whose key equals that of an earlier line.
 //!
 //! Guards and scope are checked here too; a hit that fails one is kept with its [`Veto`], so
@@ -169,21 +171,42 @@ pub struct RuleSet {
     heuristic_rules: Vec<Option<RuleIndex>>,
 }
 
-/// Some of the rule regexes compiled into one set.
+/// Some of the rule regexes: those tried on every line, or those of repeat rules.
 #[derive(Debug)]
 struct RegexGroup {
+    /// The regexes that depend on where a line starts or ends (`^`, `$`), compiled into one
+    /// set that each line is asked of.
     set: RegexSet,
     /// For each pattern of `set`, its index in [`RuleSet::regexes`].
     patterns: Vec<usize>,
+    /// The regexes that do not (indices in [`RuleSet::regexes`]): each is searched over the
+    /// whole document at once, where its literal prefilter skips most of the text, and only
+    /// the lines its matches touch are asked. In a set, they made it read every byte of
+    /// every line.
+    scanned: Vec<usize>,
 }
 
 impl RegexGroup {
     fn new(all: &[String], patterns: Vec<usize>) -> Result<Self, regex::Error> {
+        let (scanned, patterns): (Vec<usize>, Vec<usize>) =
+            patterns.into_iter().partition(|&p| ignores_line_edges(&all[p]));
         let set = RegexSetBuilder::new(patterns.iter().map(|&p| &all[p]))
             .size_limit(REGEX_SET_SIZE_LIMIT)
             .build()?;
-        Ok(RegexGroup { set, patterns })
+        Ok(RegexGroup { set, patterns, scanned })
     }
+
+    fn is_empty(&self) -> bool {
+        self.patterns.is_empty() && self.scanned.is_empty()
+    }
+}
+
+/// True when `pattern` matches a line the same wherever the line sits in a document: it has
+/// no anchor (`^`, `$`, `\A`, `\z`). Word boundaries qualify: a line is framed by `\n` in
+/// the document, which is no word character, as the ends of the line alone are not.
+fn ignores_line_edges(pattern: &str) -> bool {
+    // A pattern that does not parse stays in the set, whose build reports it.
+    regex_syntax::Parser::new().parse(pattern).is_ok_and(|hir| !hir.properties().look_set().contains_anchor())
 }
 
 /// The contains-phrases of all rules, as one automaton. It starts as a contiguous NFA, quick
@@ -644,18 +667,15 @@ impl RuleSet {
             }
             self.add_signed_site_packs(chunk, &mut active_packs);
         }
-        if !self.line_regexes.patterns.is_empty() {
-            for line in 0..doc.len() {
-                self.find_regex_hits(&self.line_regexes, doc, line, &mut hits);
-            }
+        if !self.line_regexes.is_empty() {
+            self.find_regex_hits(&self.line_regexes, doc, 0..doc.len(), &mut hits);
         }
         hits.retain(|h| self.pack_is_active(h.rule, &active_packs));
         let repeat_of = repeats.map(|finder| finder.repeat_of);
         if let Some(repeat_of) = &repeat_of {
-            if !self.repeat_regexes.patterns.is_empty() {
-                for line in (0..doc.len()).filter(|&line| repeat_of[line].is_some()) {
-                    self.find_regex_hits(&self.repeat_regexes, doc, line, &mut hits);
-                }
+            if !self.repeat_regexes.is_empty() {
+                let repeated = (0..doc.len()).filter(|&line| repeat_of[line].is_some());
+                self.find_regex_hits(&self.repeat_regexes, doc, repeated, &mut hits);
                 hits.retain(|h| self.pack_is_active(h.rule, &active_packs));
             }
         }
@@ -705,22 +725,58 @@ impl RuleSet {
         }
     }
 
-    /// Hits of the regexes of `group` on `line`.
-    fn find_regex_hits(&self, group: &RegexGroup, doc: &Document, line: usize, hits: &mut Vec<Hit>) {
-        let text = doc.line_text(line);
-        // Most lines match nothing, and saying so is cheaper than listing what matches.
-        if !group.set.is_match(text) {
-            return;
+    /// Hits of the regexes of `group` on `lines` (in ascending order). A line's hits come in
+    /// the order of the regexes, as one set would list them.
+    fn find_regex_hits(
+        &self,
+        group: &RegexGroup,
+        doc: &Document,
+        lines: impl Iterator<Item = usize>,
+        hits: &mut Vec<Hit>,
+    ) {
+        let touched = self.lines_touched_by_scanned(group, doc);
+        let mut touched = touched.iter().peekable();
+        let mut matched = Vec::new();
+        for line in lines {
+            let text = doc.line_text(line);
+            matched.clear();
+            // Most lines match nothing, and saying so is cheaper than listing what matches.
+            if !group.patterns.is_empty() && group.set.is_match(text) {
+                matched.extend(group.set.matches(text).iter().map(|p| group.patterns[p]));
+            }
+            while touched.next_if(|&&t| (t as usize) < line).is_some() {}
+            if touched.next_if(|&&t| t as usize == line).is_some() {
+                matched.extend(group.scanned.iter().filter(|&&p| self.regexes[p].get().is_match(text)));
+                matched.sort_unstable();
+            }
+            for &pattern in &matched {
+                let span = self.regexes[pattern].get().find(text).map_or(0..0, |m| m.range());
+                hits.push(Hit {
+                    rule: self.regex_rules[pattern],
+                    line: line as u32,
+                    evidence: Evidence::Span(span.into()),
+                    veto: None,
+                });
+            }
         }
-        for pattern in group.set.matches(text).iter().map(|p| group.patterns[p]) {
-            let span = self.regexes[pattern].get().find(text).map_or(0..0, |m| m.range());
-            hits.push(Hit {
-                rule: self.regex_rules[pattern],
-                line: line as u32,
-                evidence: Evidence::Span(span.into()),
-                veto: None,
-            });
+    }
+
+    /// The lines (ascending, once each) that a match of a scanned regex of `group` touches
+    /// in the document text; a match that ends or starts at a line's edge counts for that
+    /// line too. Every line such a regex matches on its own is among them: where it matches
+    /// alone, it matches in the document, unless an earlier match covers that place.
+    fn lines_touched_by_scanned(&self, group: &RegexGroup, doc: &Document) -> Vec<u32> {
+        let mut touched = Vec::new();
+        for &pattern in &group.scanned {
+            for m in self.regexes[pattern].get().find_iter(doc.text()) {
+                let first = doc.lines().partition_point(|l| l.end() < m.start());
+                let end = doc.lines().partition_point(|l| l.start() <= m.end());
+                touched.extend((first..end).map(|line| line as u32));
+            }
         }
+        touched.sort_unstable();
+        touched.dedup();
+        touched
     }
 
     /// Turns the matcher hits of repeat rules into hits on repeated lines only, and adds hits
@@ -834,7 +890,7 @@ impl RuleSet {
             self.find_phrase_hits(phrases.for_text(folded.text.len()), &doc, &folded, &mut hits);
         }
         for group in [&self.line_regexes, &self.repeat_regexes] {
-            self.find_regex_hits(group, &doc, 0, &mut hits);
+            self.find_regex_hits(group, &doc, 0..doc.len(), &mut hits);
         }
         hits.into_iter().any(|h| {
             h.rule == index
@@ -984,6 +1040,61 @@ mod tests {
         let dfa = phrases.for_text(text.len());
         assert_eq!(dfa.kind(), AhoCorasickKind::DFA);
         assert_eq!(matches(dfa), by_nfa);
+    }
+
+    #[test]
+    fn regexes_without_anchors_are_searched_over_the_whole_document() {
+        assert!(ignores_line_edges(r"(?i)\(\s*opens? in (?:a )?new (?:window|tab)\s*\)"));
+        assert!(ignores_line_edges(r"(?i)(?-u:\b)(?:ctrl|strg)\s*\+\s*enter\b"));
+        for anchored in [r"^\W*©", r"(?i)comments?$", r"(?m)^tags:", r"\Afoo", r"a|b$"] {
+            assert!(!ignores_line_edges(anchored), "{anchored}");
+        }
+        assert!(!ignores_line_edges("(unclosed"));
+        let s = set("[[rule]]\nid = \"nl\"\nregex = 'a\\s+b'\n[[rule]]\nid = \"top\"\nregex = '^b'\n");
+        assert_eq!(s.line_regexes.scanned, [0]);
+        assert_eq!(s.line_regexes.patterns, [1]);
+        // In the text, "a\nb" matches across the line end; the first line alone does not.
+        let hits = s.find_hits(&doc("foo a\nb bar a b\n"), Default::default());
+        let found: Vec<_> = hits.iter().map(|h| (h.line, h.rule, h.evidence)).collect();
+        assert_eq!(found, [(1, 0, Evidence::Span((6..9).into())), (1, 1, Evidence::Span((0..1).into()))]);
+        // A regex that matches the empty string matches every line.
+        let s = set("[[rule]]\nid = \"empty\"\nregex = 'z*'\nmax_words = 9\n");
+        let hits = s.find_hits(&doc("a\n\nb\n"), Default::default());
+        let found: Vec<_> = hits.iter().map(|h| (h.line, h.evidence)).collect();
+        assert_eq!(found, [(0, Evidence::Span((0..0).into())), (1, Evidence::Span((0..0).into()))]);
+    }
+
+    proptest::proptest! {
+        /// Scanned over the document or asked line by line, the regexes hit the same lines
+        /// with the same spans, in the same order.
+        #[test]
+        fn scanned_regexes_hit_as_line_by_line(text in "[ab .\n]{0,60}") {
+            // Rule by rule; the last has a scanned regex before one of the set, and its hit on
+            // a line is its first regex that matches there.
+            let rules: [&[&str]; 8] =
+                [&[r"a\s*b"], &[r"\bab\b"], &[r"b+\."], &[r"\s+a"], &[r"(?i)B\."], &[r"^a"], &[r"b$"], &[r"\.", r"^."]];
+            let toml: String = rules
+                .iter()
+                .enumerate()
+                .map(|(i, patterns)| {
+                    let list: Vec<String> = patterns.iter().map(|p| format!("'{p}'")).collect();
+                    format!("[[rule]]\nid = \"r{i}\"\nregex = [{}]\nmax_words = 1000\n", list.join(", "))
+                })
+                .collect();
+            let s = set(&toml);
+            let d = doc(&text);
+            let expected: Vec<(u32, RuleIndex, Evidence)> = (0..d.len())
+                .flat_map(|line| {
+                    let line_text = d.line_text(line).to_string();
+                    rules.iter().enumerate().filter_map(move |(rule, patterns)| {
+                        let m = patterns.iter().find_map(|p| Regex::new(p).unwrap().find(&line_text))?;
+                        Some((line as u32, rule as RuleIndex, Evidence::Span(m.range().into())))
+                    })
+                })
+                .collect();
+            let found: Vec<_> = s.find_hits(&d, Default::default()).iter().map(|h| (h.line, h.rule, h.evidence)).collect();
+            proptest::prop_assert_eq!(found, expected);
+        }
     }
 
     #[test]
