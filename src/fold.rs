@@ -6,6 +6,8 @@
 //! and symbols around it: `— Advertisement —`, `Related:` and `advertisement` all have the keys
 //! `advertisement` and `related`.
 
+use crate::swar;
+
 /// Consecutive lines of a document folded into one buffer, so that the matcher searches them
 /// all at once. The matcher folds a huge document a chunk at a time (see
 /// [`FoldedLines::fold_chunk`]) rather than holding a folded copy of all of it; a web page is
@@ -112,7 +114,7 @@ pub fn fold_into(text: &str, out: &mut String) {
     let mut i = 0;
     while i < bytes.len() {
         let (ch, len) = if bytes[i].is_ascii() {
-            let run = bytes[i..].iter().take_while(|&&b| is_plain_ascii(b)).count();
+            let run = plain_ascii_run(&bytes[i..]);
             if run > 0 {
                 if space_pending {
                     out.push(' ');
@@ -151,24 +153,48 @@ pub(crate) const fn is_ascii_space(b: u8) -> bool {
 
 /// ASCII that folding only lowercases: not white space (which collapses), not a backtick
 /// (which becomes an apostrophe).
+#[cfg(test)]
 fn is_plain_ascii(b: u8) -> bool {
     b.is_ascii() && !is_ascii_space(b) && b != b'`'
 }
 
-/// True for ASCII text that folding only lowercases: words separated by single spaces, no
-/// other white space, no backtick.
-fn is_single_spaced(text: &[u8]) -> bool {
-    let mut previous_space = true; // A leading space must go.
-    for &b in text {
-        match b {
-            b' ' if previous_space => return false,
-            b' ' => previous_space = true,
-            b'`' => return false,
-            b if is_ascii_space(b) => return false,
-            _ => previous_space = false,
+/// Length of the run of plain ASCII (see `is_plain_ascii`) that `bytes` starts with, found
+/// eight bytes at a time (see [`swar`]).
+fn plain_ascii_run(bytes: &[u8]) -> usize {
+    let mut run = 0;
+    for chunk in bytes.chunks(8) {
+        let x = swar::load(chunk);
+        // High bits are cleared before the tests, which assume ASCII; the bytes that had
+        // them end the run anyway.
+        let ascii = x & !swar::HIGH;
+        let stops = (x & swar::HIGH)
+            | swar::equal(ascii, b' ')
+            | swar::in_range(ascii, b'\t', b'\t' + 5)
+            | swar::equal(ascii, b'`');
+        if stops != 0 {
+            return run + (stops.trailing_zeros() / 8) as usize;
         }
+        run += chunk.len();
     }
-    !previous_space || text.is_empty()
+    run
+}
+
+/// True for ASCII text that folding only lowercases: words separated by single spaces, no
+/// other white space, no backtick. Eight bytes at a time (see [`swar`]).
+fn is_single_spaced(text: &[u8]) -> bool {
+    let mut previous_space = 1; // A leading space must go.
+    for chunk in text.chunks(8) {
+        let x = swar::load(chunk);
+        if swar::in_range(x, b'\t', b'\t' + 5) | swar::equal(x, b'`') != 0 {
+            return false;
+        }
+        let spaces = u64::from(swar::gather(swar::equal(x, b' ')));
+        if spaces & (spaces << 1 | previous_space) != 0 {
+            return false;
+        }
+        previous_space = spaces >> (chunk.len() - 1) & 1;
+    }
+    previous_space == 0 || text.is_empty()
 }
 
 /// The folded form of `text`.
@@ -304,8 +330,28 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn folding_matches_its_definition(text in "[aZ`' \t\x0b\u{a0}\u{2003}\u{3000}Éß’“—İΣ全.-]{0,24}") {
+        fn folding_matches_its_definition(text in "[aZ`' \t\x0b\u{a0}\u{2003}\u{3000}Éß’“—İΣ全.-]{0,40}") {
             proptest::prop_assert_eq!(fold(&text), fold_by_character(&text));
+        }
+
+        /// Mostly ASCII, as most lines are: runs and spacing cross the eight-byte steps.
+        #[test]
+        fn folding_ascii_matches_its_definition(text in "[aZ.`\x00 \t\r]{0,40}|[aZ é]{0,40}") {
+            proptest::prop_assert_eq!(fold(&text), fold_by_character(&text));
+        }
+
+        #[test]
+        fn byte_steps_agree_with_byte_tests(text in "[aZ.`\x00 \t\x0b\x7féß’]{0,40}") {
+            let bytes = text.as_bytes();
+            let run = bytes.iter().take_while(|&&b| is_plain_ascii(b)).count();
+            proptest::prop_assert_eq!(plain_ascii_run(bytes), run);
+            if text.is_ascii() {
+                let single_spaced = !text.starts_with(' ')
+                    && !text.ends_with(' ')
+                    && !text.contains("  ")
+                    && !bytes.iter().any(|&b| b == b'`' || (is_ascii_space(b) && b != b' '));
+                proptest::prop_assert_eq!(is_single_spaced(bytes), single_spaced);
+            }
         }
     }
 
