@@ -36,6 +36,10 @@ impl FoldedLines {
         self.text.clear();
         self.starts.clear();
         self.first = first;
+        // Folding rarely lengthens text: the chunk's share of the document is about what it
+        // needs, where growing by doubling could leave a huge document's chunk half empty.
+        let rest = doc.lines().get(first).map_or(0, |line| doc.text().len() - line.start());
+        self.text.reserve(rest.min(budget.saturating_add(1 << 16)));
         let mut line = first;
         while line < doc.len() && (line == first || self.text.len() < budget) {
             self.starts.push(self.text.len());
@@ -73,7 +77,12 @@ impl FoldedLines {
 
     /// Number of lines held.
     pub fn len(&self) -> usize {
-        self.starts.len() - 1
+        self.starts.len().saturating_sub(1)
+    }
+
+    /// Holds no lines any more, and frees the buffers.
+    pub fn release(&mut self) {
+        *self = FoldedLines::default();
     }
 
     /// True when no line is held.

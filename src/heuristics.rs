@@ -590,23 +590,25 @@ pub fn apply(rules: &RuleSet, doc: &Document, folded: &fold::FoldedLines, verdic
         let detected =
             *language.get_or_insert_with(|| Language::detect_sample(sample.insert(sample_of(&alive))));
         let stopwords = detected.map(Language::stopwords);
-        let mut classes: Vec<Shape> = lines_of(&alive)
-            .map(|i| {
-                *shapes[i].get_or_insert_with(|| {
-                    shape(doc.line_text(i), folded.folded_line(doc, i, &mut scratch), detected, &cfg)
-                })
-            })
-            .collect();
-        if !classes.iter().any(|s| s.class == Class::Good) {
+        for i in lines_of(&alive) {
+            shapes[i].get_or_insert_with(|| {
+                shape(doc.line_text(i), folded.folded_line(doc, i, &mut scratch), detected, &cfg)
+            });
+        }
+        let mut classes = RoundShapes::new(&shapes, &alive);
+        if !classes.any_good() {
             // An article of short paragraphs (wire copy) has no line long enough to be good on
             // its own: its near-good sentences anchor it instead.
-            for shape in classes.iter_mut().filter(|s| s.class == Class::NearGood && s.has(Mark::Sentence)) {
-                shape.class = Class::Good;
+            for k in 0..classes.len() {
+                let shape = classes.get(k);
+                if shape.class == Class::NearGood && shape.has(Mark::Sentence) {
+                    classes.classes[k] = Class::Good;
+                }
             }
         } else {
             promote_sentence_runs(&mut classes);
         }
-        if !classes.iter().any(|s| s.class == Class::Good) {
+        if !classes.any_good() {
             return dropped_any;
         }
         let judged = revise(&classes, &marked_by(TEASERS_CATEGORY, rules, verdicts, &alive), &cfg);
@@ -665,19 +667,53 @@ const SENTENCE_RUN: usize = 3;
 /// A run of [`SENTENCE_RUN`] or more consecutive sentences is article text written in short
 /// paragraphs (wire copy), even when some longer line elsewhere on the page is good: its
 /// near-good lines become good, so that they anchor each other.
-fn promote_sentence_runs(classes: &mut [Shape]) {
-    let in_run = |s: &Shape| s.has(Mark::Sentence) && matches!(s.class, Class::Good | Class::NearGood);
+fn promote_sentence_runs(shapes: &mut RoundShapes) {
+    let in_run = |s: Shape| s.has(Mark::Sentence) && matches!(s.class, Class::Good | Class::NearGood);
     let mut start = 0;
-    while start < classes.len() {
-        if !in_run(&classes[start]) {
+    while start < shapes.len() {
+        if !in_run(shapes.get(start)) {
             start += 1;
             continue;
         }
-        let end = (start..classes.len()).find(|&k| !in_run(&classes[k])).unwrap_or(classes.len());
+        let end = (start..shapes.len()).find(|&k| !in_run(shapes.get(k))).unwrap_or(shapes.len());
         if end - start >= SENTENCE_RUN {
-            classes[start..end].iter_mut().for_each(|s| s.class = Class::Good);
+            shapes.classes[start..end].iter_mut().for_each(|c| *c = Class::Good);
         }
         start = end;
+    }
+}
+
+/// The shapes of the lines kept in a round, `k` for the `k`-th of them: the cached shape of
+/// each, with the class the round gives it (near-good sentences can be promoted). A byte per
+/// line beside the cache, where a copy of the shapes took eight.
+struct RoundShapes<'a> {
+    cache: &'a [Option<Shape>],
+    alive: &'a [u32],
+    classes: Vec<Class>,
+}
+
+impl<'a> RoundShapes<'a> {
+    /// Every line of `alive` must have its shape in `cache`.
+    fn new(cache: &'a [Option<Shape>], alive: &'a [u32]) -> Self {
+        let mut shapes = RoundShapes { cache, alive, classes: Vec::new() };
+        shapes.classes = (0..alive.len()).map(|k| shapes.cached(k).class).collect();
+        shapes
+    }
+
+    fn cached(&self, k: usize) -> Shape {
+        self.cache[self.alive[k] as usize].expect("kept lines are shaped before a round")
+    }
+
+    fn get(&self, k: usize) -> Shape {
+        Shape { class: self.classes[k], ..self.cached(k) }
+    }
+
+    fn len(&self) -> usize {
+        self.alive.len()
+    }
+
+    fn any_good(&self) -> bool {
+        self.classes.contains(&Class::Good)
     }
 }
 
@@ -694,19 +730,20 @@ enum Judged {
 /// A line does not look back across a `barrier` (a teaser marker stands right before it): the
 /// headlines under "Related" are not rescued by the article above. Lines before the marker
 /// still look past it, so that cleaning the output again (without the marker) changes nothing.
-fn revise(shapes: &[Shape], barriers: &[bool], cfg: &HeuristicsConfig) -> Vec<Judged> {
+fn revise(shapes: &RoundShapes, barriers: &[bool], cfg: &HeuristicsConfig) -> Vec<Judged> {
     let n = shapes.len();
-    let mut class: Vec<Class> = shapes.iter().map(|s| s.class).collect();
+    let mut class: Vec<Class> = shapes.classes.clone();
     // Rescues are anchored in prose by its own shape, never in another rescued line: a chain
     // of "headings" would climb a whole menu.
-    let prose = |j: usize| matches!(shapes[j].class, Class::Good | Class::NearGood);
+    let prose = |j: usize| matches!(shapes.get(j).class, Class::Good | Class::NearGood);
     let good_follows = |i: usize, class: &[Class]| {
         let mut distance = 0;
-        for j in i + 1..n.min(i + 1 + cfg.max_edge_lines) {
-            if class[j] == Class::Good && prose(j) {
+        let reach = n.min(i + 1 + cfg.max_edge_lines);
+        for (j, &c) in class.iter().enumerate().take(reach).skip(i + 1) {
+            if c == Class::Good && prose(j) {
                 return true;
             }
-            distance += shapes[j].chars as usize;
+            distance += shapes.get(j).chars as usize;
             if distance > cfg.max_heading_distance {
                 return false;
             }
@@ -714,7 +751,7 @@ fn revise(shapes: &[Shape], barriers: &[bool], cfg: &HeuristicsConfig) -> Vec<Ju
         false
     };
     for i in 0..n {
-        if shapes[i].has(Mark::Heading) && class[i] == Class::Short && good_follows(i, &class) {
+        if shapes.get(i).has(Mark::Heading) && class[i] == Class::Short && good_follows(i, &class) {
             class[i] = Class::NearGood;
         }
     }
@@ -724,8 +761,8 @@ fn revise(shapes: &[Shape], barriers: &[bool], cfg: &HeuristicsConfig) -> Vec<Ju
     // u32 like the lengths: a length is at most the line's bytes, so their sum fits a document
     // (`segment::MAX_DOCUMENT_BYTES`).
     let chars_before: Vec<u32> = std::iter::once(0)
-        .chain(shapes.iter().scan(0, |total, s| {
-            *total += s.chars;
+        .chain((0..n).scan(0, |total, k| {
+            *total += shapes.get(k).chars;
             Some(*total)
         }))
         .collect();
@@ -735,7 +772,7 @@ fn revise(shapes: &[Shape], barriers: &[bool], cfg: &HeuristicsConfig) -> Vec<Ju
     let near_prose_at_edge = |i: usize, around: [Option<usize>; 2]| {
         around.into_iter().any(|j| match found(j) {
             Some((Class::Good | Class::NearGood, j)) if prose(j) => {
-                gap(i, j) + shapes[i].chars as usize <= cfg.max_heading_distance
+                gap(i, j) + shapes.get(i).chars as usize <= cfg.max_heading_distance
                     && i.abs_diff(j) <= cfg.max_edge_lines
             }
             _ => false,
@@ -777,9 +814,9 @@ fn revise(shapes: &[Shape], barriers: &[bool], cfg: &HeuristicsConfig) -> Vec<Ju
     }
     // A heading whose own shape was not bad, followed by good text, is kept.
     for i in 0..n {
-        if shapes[i].has(Mark::Heading)
+        if shapes.get(i).has(Mark::Heading)
             && revised[i] == Class::Bad
-            && shapes[i].class != Class::Bad
+            && shapes.get(i).class != Class::Bad
             && good_follows(i, &revised)
         {
             revised[i] = Class::Good;
@@ -790,7 +827,7 @@ fn revise(shapes: &[Shape], barriers: &[bool], cfg: &HeuristicsConfig) -> Vec<Ju
     let mut listed_until = 0; // Lines before this are already in a list: no rescan.
     for i in 0..n {
         let follows_good = i > 0 && revised[i - 1] == Class::Good;
-        if !shapes[i].has(Mark::Colon) || !(revised[i] == Class::Good || follows_good) {
+        if !shapes.get(i).has(Mark::Colon) || !(revised[i] == Class::Good || follows_good) {
             continue;
         }
         revised[i] = Class::Good;
@@ -804,17 +841,18 @@ fn revise(shapes: &[Shape], barriers: &[bool], cfg: &HeuristicsConfig) -> Vec<Ju
     // A line after one ending with a comma or semicolon continues its sentence (a list written
     // across lines): it shares the kept line's fate, and so does the rest of the sentence.
     for i in 1..n {
-        if class[i] == Class::Short && revised[i - 1] == Class::Good && shapes[i - 1].has(Mark::Continues) {
+        if class[i] == Class::Short && revised[i - 1] == Class::Good && shapes.get(i - 1).has(Mark::Continues)
+        {
             revised[i] = Class::Good;
         }
     }
     (0..n)
         .map(|i| match revised[i] {
             Class::Good => Judged::Good,
-            _ => Judged::Bad(match shapes[i].class {
+            _ => Judged::Bad(match shapes.get(i).class {
                 Class::Short => Why::ShortInBoilerplate,
                 Class::NearGood => Why::NearBoilerplate,
-                _ => shapes[i].why,
+                _ => shapes.get(i).why,
             }),
         })
         .collect()
@@ -875,13 +913,13 @@ impl<'a> NearestStops<'a> {
 /// context do not join stretches: a comment section is full of them.
 fn main_stretches(
     judged: &[Judged],
-    shapes: &[Shape],
+    shapes: &RoundShapes,
     boundaries: &[bool],
     dropped_before: &[u32],
     cfg: &HeuristicsConfig,
 ) -> Vec<bool> {
     let is_prose =
-        |k: usize| judged[k] == Judged::Good && matches!(shapes[k].class, Class::Good | Class::NearGood);
+        |k: usize| judged[k] == Judged::Good && matches!(shapes.get(k).class, Class::Good | Class::NearGood);
     let mut stretches: Vec<(usize, usize, usize)> = Vec::new(); // (first, last, prose chars)
                                                                 // Lines since the last prose line, and how many of them are clear boilerplate (dropped by a
                                                                 // rule, or bad by their own shape). A gap of nothing but short lines is a list inside the
@@ -891,8 +929,8 @@ fn main_stretches(
         strong += dropped_before[k] as usize;
         if !is_prose(k) {
             gap += 1;
-            strong += usize::from(shapes[k].class == Class::Bad);
-            nav += usize::from(shapes[k].has(Mark::NavLike) && judged[k] != Judged::Good);
+            strong += usize::from(shapes.get(k).class == Class::Bad);
+            nav += usize::from(shapes.get(k).has(Mark::NavLike) && judged[k] != Judged::Good);
             continue;
         }
         // A long run of menu-like lines is navigation even when no rule named it.
@@ -905,9 +943,9 @@ fn main_stretches(
         match stretches.last_mut() {
             Some(last) if gap_is_weak && !crosses_boundary => {
                 last.1 = k;
-                last.2 += shapes[k].chars as usize;
+                last.2 += shapes.get(k).chars as usize;
             }
-            _ => stretches.push((k, k, shapes[k].chars as usize)),
+            _ => stretches.push((k, k, shapes.get(k).chars as usize)),
         }
         (gap, strong, nav) = (0, 0, 0);
     }
@@ -932,9 +970,10 @@ fn main_stretches(
     if let Some(main_end) = main_end {
         // boundaries_before[i]: comment boundaries among lines 0..i, so that "is there one
         // between" costs O(1) however many short stretches follow the article.
-        let boundaries_before: Vec<usize> = std::iter::once(0)
+        // u32: one per kept line, and there are fewer than u32::MAX lines (see `apply`).
+        let boundaries_before: Vec<u32> = std::iter::once(0)
             .chain(boundaries.iter().scan(0, |n, &b| {
-                *n += usize::from(b);
+                *n += u32::from(b);
                 Some(*n)
             }))
             .collect();
@@ -982,7 +1021,7 @@ fn unrelated_teasers(
     folded: &fold::FoldedLines,
     verdicts: &[Verdict],
     alive: &[u32],
-    shapes: &[Shape],
+    shapes: &RoundShapes,
     stopwords: Option<&language::Stopwords>,
 ) -> Vec<bool> {
     #[derive(Clone, Copy, PartialEq, PartialOrd)]
@@ -1031,7 +1070,7 @@ fn unrelated_teasers(
     }
     // Prose next to a repeated line only is never judged a teaser.
     let protected = |k: usize| {
-        near[doc.lines()[alive[k] as usize].block()] == Near::Repeat && shapes[k].has(Mark::Sentence)
+        near[doc.lines()[alive[k] as usize].block()] == Near::Repeat && shapes.get(k).has(Mark::Sentence)
     };
     let content_words = |line: usize| -> std::collections::HashSet<String> {
         let mut scratch = String::new();
@@ -1146,8 +1185,8 @@ mod tests {
 
     #[test]
     fn shapes_stay_small() {
-        // One per line of a document, twice over in a round (the cache and the kept lines'):
-        // a 200 MB document has 3.6 million lines.
+        // One per line of a document, in the cache a round reads them from: a 200 MB document
+        // has 3.6 million lines.
         assert_eq!(std::mem::size_of::<Option<Shape>>(), 8);
     }
 
