@@ -269,10 +269,8 @@ impl Decision<'_> {
         let before = dropped(&self.drops);
         let snapshot = self.positions();
         let n = self.doc.len();
-        let mut order: Vec<&Hit> = scoped.to_vec();
-        if !forward {
-            order.reverse();
-        }
+        let order: Box<dyn Iterator<Item = &&Hit>> =
+            if forward { Box::new(scoped.iter()) } else { Box::new(scoped.iter().rev()) };
         // Lines passed so far that are still kept, counted from the sweep's starting end.
         let mut passed_kept = 0;
         let mut next = if forward { 0 } else { n };
@@ -322,19 +320,26 @@ pub fn decide(rules: &RuleSet, doc: &Document, hits: &[Hit]) -> Vec<Verdict> {
 /// (one verdict per line, or empty) is taken over and becomes the result: no second table.
 pub fn decide_after(rules: &RuleSet, doc: &Document, hits: &[Hit], earlier: Vec<Verdict>) -> Vec<Verdict> {
     let n = doc.len();
-    let mut exception: Vec<Option<&Hit>> = vec![None; n];
-    for hit in hits.iter().filter(|h| h.veto.is_none()) {
-        if rules.rule(hit.rule).action == Action::Keep && exception[hit.line as usize].is_none() {
-            exception[hit.line as usize] = Some(hit);
+    // The first live exception of each line, in line order (hits come sorted by line). Few
+    // lines have one: a list, where a table per line took 8 bytes of each.
+    let mut exceptions: Vec<&Hit> = Vec::new();
+    for hit in hits.iter().filter(|h| h.veto.is_none() && rules.rule(h.rule).action == Action::Keep) {
+        if exceptions.last().is_none_or(|last| last.line != hit.line) {
+            exceptions.push(hit);
         }
     }
-    let live: Vec<&Hit> = hits
-        .iter()
-        .filter(|h| h.veto.is_none() && exception[h.line as usize].is_none())
-        .filter(|h| rules.rule(h.rule).action != Action::Keep)
-        .collect();
-    let (scoped, unscoped): (Vec<&Hit>, Vec<&Hit>) =
-        live.into_iter().partition(|h| !rules.rule(h.rule).scope.is_whole_document());
+    let excepted = |line: u32| exceptions.binary_search_by_key(&line, |h| h.line).is_ok();
+    let (mut scoped, mut unscoped): (Vec<&Hit>, Vec<&Hit>) = (Vec::new(), Vec::new());
+    for hit in hits.iter().filter(|h| h.veto.is_none() && rules.rule(h.rule).action != Action::Keep) {
+        if excepted(hit.line) {
+            continue;
+        }
+        if rules.rule(hit.rule).scope.is_whole_document() {
+            unscoped.push(hit);
+        } else {
+            scoped.push(hit);
+        }
+    }
 
     let mut drops = earlier;
     drops.resize(n, Verdict::Keep(KeepReason::NoMatch));
@@ -354,6 +359,7 @@ pub fn decide_after(rules: &RuleSet, doc: &Document, hits: &[Hit], earlier: Vec<
 
     let mut verdicts = decision.drops;
     let mut vetoed = hits.iter().filter(|h| rules.rule(h.rule).action != Action::Keep).peekable();
+    let mut exceptions = exceptions.into_iter().peekable();
     for line in 0..n {
         let mut first_veto = None;
         while let Some(hit) = vetoed.next_if(|h| h.line as usize <= line) {
@@ -367,7 +373,7 @@ pub fn decide_after(rules: &RuleSet, doc: &Document, hits: &[Hit], earlier: Vec<
             };
             first_veto = veto.map(|veto| KeepReason::Vetoed { rule: hit.rule, veto });
         }
-        if let Some(hit) = exception[line] {
+        if let Some(hit) = exceptions.next_if(|h| h.line as usize == line) {
             verdicts[line] = Verdict::Keep(KeepReason::Exception { rule: hit.rule, evidence: hit.evidence });
         } else if verdicts[line].is_keep() {
             verdicts[line] = Verdict::Keep(first_veto.unwrap_or(KeepReason::NoMatch));
