@@ -360,7 +360,7 @@ pub fn decide_after(rules: &RuleSet, doc: &Document, hits: &[Hit], earlier: Vec<
     let mut verdicts = decision.drops;
     let mut vetoed = hits.iter().filter(|h| rules.rule(h.rule).action != Action::Keep).peekable();
     let mut exceptions = exceptions.into_iter().peekable();
-    for line in 0..n {
+    for (line, verdict) in verdicts.iter_mut().enumerate() {
         let mut first_veto = None;
         while let Some(hit) = vetoed.next_if(|h| h.line as usize <= line) {
             if hit.line as usize != line || first_veto.is_some() {
@@ -374,9 +374,9 @@ pub fn decide_after(rules: &RuleSet, doc: &Document, hits: &[Hit], earlier: Vec<
             first_veto = veto.map(|veto| KeepReason::Vetoed { rule: hit.rule, veto });
         }
         if let Some(hit) = exceptions.next_if(|h| h.line as usize == line) {
-            verdicts[line] = Verdict::Keep(KeepReason::Exception { rule: hit.rule, evidence: hit.evidence });
-        } else if verdicts[line].is_keep() {
-            verdicts[line] = Verdict::Keep(first_veto.unwrap_or(KeepReason::NoMatch));
+            *verdict = Verdict::Keep(KeepReason::Exception { rule: hit.rule, evidence: hit.evidence });
+        } else if verdict.is_keep() {
+            *verdict = Verdict::Keep(first_veto.unwrap_or(KeepReason::NoMatch));
         }
     }
     verdicts
