@@ -49,6 +49,9 @@ const LISTS: [(Language, whatlang::Lang, &str); 8] = [
 const SAMPLE_BYTES: usize = 2048;
 /// Lines at least this long are sampled first.
 const SAMPLE_LINE_BYTES: usize = 100;
+/// A longer line is sampled by its start: detection needs no more, and a line of a gigabyte
+/// (a page without line ends) was copied whole into the sample, folded, and read by whatlang.
+const SAMPLE_LINE_MAX_BYTES: usize = 64 << 10;
 
 /// The writing systems of the bundled stoplists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,6 +107,11 @@ impl Language {
             if sample.text.len() >= SAMPLE_BYTES {
                 break;
             }
+            let mut end = line.len().min(SAMPLE_LINE_MAX_BYTES);
+            while !line.is_char_boundary(end) {
+                end -= 1;
+            }
+            let (line, folded) = if end < line.len() { (&line[..end], None) } else { (line, folded) };
             sample.text.push_str(line);
             sample.text.push('\n');
             match folded {
@@ -628,6 +636,21 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_huge_line_is_sampled_by_its_start() {
+        // A page without line ends.
+        let line = "the cat sat on the mat ".repeat(4000);
+        let sample = Language::sample(std::iter::once((line.as_str(), Some(line.as_str()))));
+        assert_eq!(sample.text.len(), SAMPLE_LINE_MAX_BYTES + 1);
+        assert_eq!(sample.folded, crate::fold::fold(&line[..SAMPLE_LINE_MAX_BYTES]) + "\n");
+        assert_eq!(Language::detect_sample(&sample), Some(Language::English));
+        // The cut falls inside a two-byte character: the sample stops before it.
+        let line = format!("a{}", "é".repeat(40_000));
+        let sample = Language::sample(std::iter::once((line.as_str(), None)));
+        assert_eq!(sample.text.len(), SAMPLE_LINE_MAX_BYTES); // 'a', 32,767 × 'é', '\n'
+        assert!(line.starts_with(sample.text.trim_end()));
     }
 
     #[test]
