@@ -43,7 +43,11 @@ impl FoldedLines {
         let mut line = first;
         while line < doc.len() && (line == first || self.text.len() < budget) {
             self.starts.push(self.text.len());
-            fold_into(doc.line_text(line), &mut self.text);
+            // Room for the line end too: pushed after a huge line that filled its buffer, it
+            // would double the buffer.
+            let text = doc.line_text(line);
+            self.text.reserve(text.len() + 1);
+            fold_into(text, &mut self.text);
             self.text.push('\n');
             line += 1;
         }

@@ -522,14 +522,15 @@ fn compile(
 }
 
 /// For each line, the earlier line with the same key it repeats, if any: fed the lines in
-/// order, it keeps each distinct key once, in one buffer (no allocation per line).
+/// order, it remembers each distinct key by its hash and first line. Keys are compared on the
+/// document itself, not copied: a huge document of distinct lines would be held twice.
 #[derive(Default)]
 struct RepeatFinder {
-    /// The distinct keys, one after another.
-    keys: String,
-    /// `(start, end)` of a key in `keys`, and the first line with that key.
-    first_of: HashTable<(usize, usize, u32)>,
+    /// The hash of each distinct key, and the first line with that key.
+    first_of: HashTable<(u64, u32)>,
     repeat_of: Vec<Option<u32>>,
+    /// An earlier line folded again, when its key must be compared.
+    scratch: String,
 }
 
 fn key_hash(key: &str) -> u64 {
@@ -539,27 +540,34 @@ fn key_hash(key: &str) -> u64 {
 impl RepeatFinder {
     /// Makes room for `lines` more lines at once, rather than growing step by step.
     fn reserve(&mut self, lines: usize) {
-        let RepeatFinder { keys, first_of, repeat_of } = self;
-        repeat_of.reserve(lines);
-        first_of.reserve(lines, |&(start, end, _)| key_hash(&keys[start..end]));
+        self.repeat_of.reserve(lines);
+        self.first_of.reserve(lines, |&(hash, _)| hash);
     }
 
-    /// Takes the next line, by its folded form.
-    fn add(&mut self, folded_line: &str) {
+    /// Takes the next line of `doc`, by its folded form.
+    fn add(&mut self, doc: &Document, folded_line: &str) {
         let line = self.repeat_of.len() as u32;
         let key = line_key(folded_line);
         if key.is_empty() {
             self.repeat_of.push(None);
             return;
         }
-        let RepeatFinder { keys, first_of, repeat_of } = self;
+        let RepeatFinder { first_of, repeat_of, scratch } = self;
         let hash = key_hash(key);
-        match first_of.find(hash, |&(start, end, _)| &keys[start..end] == key) {
-            Some(&(_, _, first)) => repeat_of.push(Some(first)),
+        let same_key = |&(other, first): &(u64, u32)| {
+            let earlier = doc.line_text(first as usize);
+            other == hash
+                && (earlier == doc.line_text(line as usize) || {
+                    // Equal text has equal keys; other text is folded again to compare.
+                    scratch.clear();
+                    crate::fold::fold_into(earlier, scratch);
+                    line_key(scratch) == key
+                })
+        };
+        match first_of.find(hash, same_key) {
+            Some(&(_, first)) => repeat_of.push(Some(first)),
             None => {
-                let entry = (keys.len(), keys.len() + key.len(), line);
-                keys.push_str(key);
-                first_of.insert_unique(hash, entry, |&(start, end, _)| key_hash(&keys[start..end]));
+                first_of.insert_unique(hash, (hash, line), |&(hash, _)| hash);
                 repeat_of.push(None);
             }
         }
@@ -650,7 +658,7 @@ impl RuleSet {
             for k in 0..chunk.len() {
                 let folded_line = chunk.line(k);
                 if let Some(repeats) = &mut repeats {
-                    repeats.add(folded_line);
+                    repeats.add(doc, folded_line);
                 }
                 if let Some(rules) = self.whole_lines.get(line_key(folded_line)) {
                     let line = (chunk.first + k) as u32;
