@@ -309,13 +309,18 @@ impl AsciiMasks {
             let x = swar::load(chunk);
             let add = |mask: &mut u64, bytes: u64| *mask |= u64::from(gather(bytes)) << (8 * k);
             add(&mut m.space, equal(x, b' ') | in_range(x, b'\t', b'\t' + 5));
+            add(&mut m.digit, in_range(x, b'0', b'9' + 1));
+            add(&mut m.letter, in_range(swar::fold_case(x), b'a', b'z' + 1));
+            add(&mut m.upper, in_range(x, b'A', b'Z' + 1));
+            // Separators and punctuation all lie in three ranges, which most chunks of prose
+            // do not touch: one test of the ranges spares eleven of single bytes.
+            if in_range(x, b'!', b'/' + 1) | in_range(x, b':', b'?' + 1) | equal(x, b'|') == 0 {
+                continue;
+            }
             add(
                 &mut m.separator,
                 equal(x, b'|') | equal(x, b'>') | equal(x, b'/') | equal(x, b'-') | equal(x, b'*'),
             );
-            add(&mut m.digit, in_range(x, b'0', b'9' + 1));
-            add(&mut m.letter, in_range(swar::fold_case(x), b'a', b'z' + 1));
-            add(&mut m.upper, in_range(x, b'A', b'Z' + 1));
             let punctuation = equal(x, b',')
                 | equal(x, b'.')
                 | equal(x, b'!')
