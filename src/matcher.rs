@@ -210,11 +210,11 @@ fn ignores_line_edges(pattern: &str) -> bool {
 }
 
 /// The contains-phrases of all rules, as one automaton. It starts as a contiguous NFA, quick
-/// to build, which is all a page cleaned from stdin needs; once a run has searched (or is
-/// about to search) [`PhraseAutomaton::DFA_AFTER_BYTES`] it builds the DFA, 2-3x faster to
+/// to build, which is all a page cleaned from stdin needs. Once a run has searched (or is
+/// about to search) [`PhraseAutomaton::DFA_AFTER_BYTES`], it builds the DFA, 2-3x faster to
 /// search but about 50 M instructions to build: the NFA's extra cost per byte (about 27
-/// instructions) adds up to that at 1.8 MB. (Left to itself the builder would pick a slower NFA above ~100
-/// patterns.) Both find the same matches.
+/// instructions) adds up to that at 1.8 MB. Both find the same matches. (The kinds are
+/// chosen here: left to itself, the builder picks a slower NFA above ~100 patterns.)
 #[derive(Debug)]
 struct PhraseAutomaton {
     patterns: Vec<String>,
