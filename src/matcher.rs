@@ -189,7 +189,7 @@ struct RegexGroup {
 impl RegexGroup {
     fn new(all: &[String], patterns: Vec<usize>) -> Result<Self, regex::Error> {
         let (scanned, patterns): (Vec<usize>, Vec<usize>) =
-            patterns.into_iter().partition(|&p| ignores_line_edges(&all[p]));
+            patterns.into_iter().partition(|&p| scans_the_document(&all[p]));
         let set = RegexSetBuilder::new(patterns.iter().map(|&p| &all[p]))
             .size_limit(REGEX_SET_SIZE_LIMIT)
             .build()?;
@@ -201,12 +201,17 @@ impl RegexGroup {
     }
 }
 
-/// True when `pattern` matches a line the same wherever the line sits in a document: it has
-/// no anchor (`^`, `$`, `\A`, `\z`). Word boundaries qualify: a line is framed by `\n` in
-/// the document, which is no word character, as the ends of the line alone are not.
-fn ignores_line_edges(pattern: &str) -> bool {
+/// True when `pattern` is searched over the whole document (see [`RegexGroup::scanned`]):
+/// it matches a line the same wherever the line sits in a document, having no anchor (`^`,
+/// `$`, `\A`, `\z`; word boundaries qualify, as a line is framed by `\n`, no word
+/// character), and it cannot match the empty string, which it would at every byte of the
+/// document.
+fn scans_the_document(pattern: &str) -> bool {
     // A pattern that does not parse stays in the set, whose build reports it.
-    regex_syntax::Parser::new().parse(pattern).is_ok_and(|hir| !hir.properties().look_set().contains_anchor())
+    regex_syntax::Parser::new().parse(pattern).is_ok_and(|hir| {
+        let properties = hir.properties();
+        !properties.look_set().contains_anchor() && properties.minimum_len().is_some_and(|len| len > 0)
+    })
 }
 
 /// The contains-phrases of all rules, as one automaton. It starts as a contiguous NFA, quick
@@ -1058,12 +1063,13 @@ mod tests {
 
     #[test]
     fn regexes_without_anchors_are_searched_over_the_whole_document() {
-        assert!(ignores_line_edges(r"(?i)\(\s*opens? in (?:a )?new (?:window|tab)\s*\)"));
-        assert!(ignores_line_edges(r"(?i)(?-u:\b)(?:ctrl|strg)\s*\+\s*enter\b"));
+        assert!(scans_the_document(r"(?i)\(\s*opens? in (?:a )?new (?:window|tab)\s*\)"));
+        assert!(scans_the_document(r"(?i)(?-u:\b)(?:ctrl|strg)\s*\+\s*enter\b"));
         for anchored in [r"^\W*©", r"(?i)comments?$", r"(?m)^tags:", r"\Afoo", r"a|b$"] {
-            assert!(!ignores_line_edges(anchored), "{anchored}");
+            assert!(!scans_the_document(anchored), "{anchored}");
         }
-        assert!(!ignores_line_edges("(unclosed"));
+        assert!(!scans_the_document("(unclosed"));
+        assert!(!scans_the_document("z*"), "an empty match at every byte");
         let s = set("[[rule]]\nid = \"nl\"\nregex = 'a\\s+b'\n[[rule]]\nid = \"top\"\nregex = '^b'\n");
         assert_eq!(s.line_regexes.scanned, [0]);
         assert_eq!(s.line_regexes.patterns, [1]);
@@ -1071,7 +1077,7 @@ mod tests {
         let hits = s.find_hits(&doc("foo a\nb bar a b\n"), Default::default());
         let found: Vec<_> = hits.iter().map(|h| (h.line, h.rule, h.evidence)).collect();
         assert_eq!(found, [(1, 0, Evidence::Span((6..9).into())), (1, 1, Evidence::Span((0..1).into()))]);
-        // A regex that matches the empty string matches every line.
+        // A regex that matches the empty string matches every line (asked line by line).
         let s = set("[[rule]]\nid = \"empty\"\nregex = 'z*'\nmax_words = 9\n");
         let hits = s.find_hits(&doc("a\n\nb\n"), Default::default());
         let found: Vec<_> = hits.iter().map(|h| (h.line, h.evidence)).collect();
