@@ -180,10 +180,7 @@ fn plain_ascii_run(bytes: &[u8]) -> usize {
         // High bits are cleared before the tests, which assume ASCII; the bytes that had
         // them end the run anyway.
         let ascii = x & !swar::HIGH;
-        let stops = (x & swar::HIGH)
-            | swar::equal(ascii, b' ')
-            | swar::in_range(ascii, b'\t', b'\t' + 5)
-            | swar::equal(ascii, b'`');
+        let stops = (x & swar::HIGH) | swar::ascii_space(ascii) | swar::equal(ascii, b'`');
         if stops != 0 {
             return run + (stops.trailing_zeros() / 8) as usize;
         }

@@ -308,7 +308,7 @@ impl AsciiMasks {
         for (k, chunk) in block.chunks(8).enumerate() {
             let x = swar::load(chunk);
             let add = |mask: &mut u64, bytes: u64| *mask |= u64::from(gather(bytes)) << (8 * k);
-            add(&mut m.space, equal(x, b' ') | in_range(x, b'\t', b'\t' + 5));
+            add(&mut m.space, swar::ascii_space(x));
             add(&mut m.digit, in_range(x, b'0', b'9' + 1));
             add(&mut m.letter, in_range(swar::fold_case(x), b'a', b'z' + 1));
             add(&mut m.upper, in_range(x, b'A', b'Z' + 1));

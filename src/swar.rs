@@ -34,6 +34,12 @@ pub(crate) const fn equal(x: u64, byte: u8) -> u64 {
     !((x ^ (ONES * byte as u64)) + ONES * 0x7F) & HIGH
 }
 
+/// High bit of each byte of `x`: set when that byte is ASCII white space, as
+/// [`crate::fold::is_ascii_space`] says (space and `\t` to `\r`).
+pub(crate) const fn ascii_space(x: u64) -> u64 {
+    equal(x, b' ') | in_range(x, b'\t', b'\t' + 5)
+}
+
 /// Lower-cases the ASCII letters of `x` and sets bit 5 of every other byte: for tests that
 /// ignore case (`in_range(fold_case(x), b'a', b'z' + 1)` finds the letters).
 pub(crate) const fn fold_case(x: u64) -> u64 {
@@ -80,6 +86,7 @@ mod tests {
                 let bit = |mask: u64| gather(mask) >> position & 1 == 1;
                 assert_eq!(bit(in_range(x, b'0', b'9' + 1)), b.is_ascii_digit(), "{b}");
                 assert_eq!(bit(equal(x, b'|')), b == b'|', "{b}");
+                assert_eq!(bit(ascii_space(x)), crate::fold::is_ascii_space(b), "{b}");
                 assert_eq!(bit(in_range(fold_case(x), b'a', b'z' + 1)), b.is_ascii_alphabetic(), "{b}");
                 assert!(bit(in_range(x, 0, 0x80)), "every ASCII byte lies in 0..0x80");
                 // The neighbours, all 'x', are unaffected.
