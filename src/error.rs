@@ -26,7 +26,8 @@ impl SourceLocation {
     }
 }
 
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+/// The largest character boundary of `text` at or before `offset` (at most `text.len()`).
+pub(crate) fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while !text.is_char_boundary(offset) {
         offset -= 1;
     }

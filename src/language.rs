@@ -107,10 +107,7 @@ impl Language {
             if sample.text.len() >= SAMPLE_BYTES {
                 break;
             }
-            let mut end = line.len().min(SAMPLE_LINE_MAX_BYTES);
-            while !line.is_char_boundary(end) {
-                end -= 1;
-            }
+            let end = crate::error::floor_char_boundary(line, line.len().min(SAMPLE_LINE_MAX_BYTES));
             let (line, folded) = if end < line.len() { (&line[..end], None) } else { (line, folded) };
             sample.text.push_str(line);
             sample.text.push('\n');
