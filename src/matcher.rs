@@ -267,14 +267,15 @@ struct LazyRegex {
 impl LazyRegex {
     fn get(&self) -> &Regex {
         self.compiled.get_or_init(|| {
-            // The same syntax and size limit as the set: a pattern that compiled among others
-            // compiles alone.
-            RegexBuilder::new(&self.pattern)
-                .size_limit(REGEX_SET_SIZE_LIMIT)
-                .build()
-                .expect("a regex compiles alone when its set compiled")
+            compile_alone(&self.pattern).expect("a regex compiles alone when its set compiled")
         })
     }
+}
+
+/// A rule regex compiled on its own, with the same syntax and size limit as its set: a
+/// pattern that compiled among others compiles alone.
+fn compile_alone(pattern: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(pattern).size_limit(REGEX_SET_SIZE_LIMIT).build()
 }
 
 /// Size limit of a compiled [`RegexGroup`] (and of a rule's regex compiled alone, see
@@ -476,10 +477,7 @@ fn compile(
             let bad: Vec<RuleDiagnostic> = patterns
                 .iter()
                 .filter_map(|&p| {
-                    let err = RegexBuilder::new(&regex_patterns[p])
-                        .size_limit(REGEX_SET_SIZE_LIMIT)
-                        .build()
-                        .err()?;
+                    let err = compile_alone(&regex_patterns[p]).err()?;
                     let rule = &rules[regex_rules[p] as usize].rule;
                     Some(RuleDiagnostic {
                         location: rule.location.clone(),
@@ -560,14 +558,16 @@ impl RepeatFinder {
         let RepeatFinder { first_of, repeat_of, scratch } = self;
         let hash = key_hash(key);
         let same_key = |&(other, first): &(u64, u32)| {
+            if other != hash {
+                return false;
+            }
+            // Equal text has equal keys; other text is folded again to compare.
             let earlier = doc.line_text(first as usize);
-            other == hash
-                && (earlier == doc.line_text(line as usize) || {
-                    // Equal text has equal keys; other text is folded again to compare.
-                    scratch.clear();
-                    crate::fold::fold_into(earlier, scratch);
-                    line_key(scratch) == key
-                })
+            earlier == doc.line_text(line as usize) || {
+                scratch.clear();
+                crate::fold::fold_into(earlier, scratch);
+                line_key(scratch) == key
+            }
         };
         match first_of.find(hash, same_key) {
             Some(&(_, first)) => repeat_of.push(Some(first)),
