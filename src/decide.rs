@@ -122,11 +122,71 @@ fn rank(cause: &DropCause) -> u8 {
 /// Where a line stands among the lines and blocks that are still kept.
 #[derive(Debug, Clone, Copy)]
 struct Position {
-    // u32: one of these per line, on documents of at most 4 GiB.
+    // u32: documents are at most 4 GiB.
     lines_before: u32,
     lines_after: u32,
     blocks_before: u32,
     blocks_after: u32,
+}
+
+/// Which of a sequence of lines (or blocks) are kept, with the number kept before any of them
+/// in constant time: a bit each and a count per 64, where a table of [`Position`]s took 16
+/// bytes a line, the largest table of a huge document's decision.
+struct KeptRank {
+    bits: Vec<u64>,
+    /// Kept before the first item of each word of `bits`.
+    before_word: Vec<u32>,
+    total: u32,
+}
+
+impl KeptRank {
+    fn new(kept: impl Iterator<Item = bool>) -> Self {
+        let mut rank = KeptRank { bits: Vec::new(), before_word: Vec::new(), total: 0 };
+        for (i, kept) in kept.enumerate() {
+            if i % 64 == 0 {
+                rank.bits.push(0);
+                rank.before_word.push(rank.total);
+            }
+            if kept {
+                *rank.bits.last_mut().expect("pushed above") |= 1 << (i % 64);
+                rank.total += 1;
+            }
+        }
+        rank
+    }
+
+    fn get(&self, i: usize) -> bool {
+        self.bits[i / 64] >> (i % 64) & 1 == 1
+    }
+
+    /// Number kept among the items before `i`.
+    fn before(&self, i: usize) -> u32 {
+        let below = (1u64 << (i % 64)) - 1;
+        self.before_word[i / 64] + (self.bits[i / 64] & below).count_ones()
+    }
+
+    /// Number kept among the items after `i`.
+    fn after(&self, i: usize) -> u32 {
+        self.total - self.before(i) - u32::from(self.get(i))
+    }
+}
+
+/// The kept lines and blocks at one moment (see [`Decision::positions`]).
+struct Positions {
+    lines: KeptRank,
+    blocks: KeptRank,
+}
+
+impl Positions {
+    fn of(&self, doc: &Document, line: usize) -> Position {
+        let block = doc.lines()[line].block();
+        Position {
+            lines_before: self.lines.before(line),
+            lines_after: self.lines.after(line),
+            blocks_before: self.blocks.before(block),
+            blocks_after: self.blocks.after(block),
+        }
+    }
 }
 
 fn in_scope(scope: &Scope, at: Position) -> bool {
@@ -234,47 +294,25 @@ impl Decision<'_> {
         }
     }
 
-    /// Positions of every line among the kept lines and blocks.
-    fn positions(&self) -> Vec<Position> {
+    /// Where every line stands among the kept lines and blocks before a sweep changes them.
+    fn positions(&self) -> Positions {
         let doc = self.doc;
-        let n = doc.len();
-        let block_kept: Vec<bool> = doc.blocks().iter().map(|b| b.clone().any(|l| self.kept(l))).collect();
-        let mut blocks_before = vec![0u32; block_kept.len()];
-        let mut count = 0;
-        for (b, kept) in block_kept.iter().enumerate() {
-            blocks_before[b] = count;
-            count += u32::from(*kept);
-        }
-        let total_blocks = count;
-        let total_lines = (0..n).filter(|&l| self.kept(l)).count() as u32;
-        let mut out = Vec::with_capacity(n);
-        let mut lines_before = 0;
-        for line in 0..n {
-            let b = doc.lines()[line].block();
-            let kept = u32::from(self.kept(line));
-            out.push(Position {
-                lines_before,
-                lines_after: total_lines - lines_before - kept,
-                blocks_before: blocks_before[b],
-                blocks_after: total_blocks - blocks_before[b] - u32::from(block_kept[b]),
-            });
-            lines_before += kept;
-        }
-        out
+        let lines = KeptRank::new((0..doc.len()).map(|l| self.kept(l)));
+        let blocks = KeptRank::new(doc.blocks().iter().map(|b| b.clone().any(|l| lines.get(l))));
+        Positions { lines, blocks }
     }
 
     /// Applies the scoped hits that are in scope, walking forward (exact first-N counts) or
-    /// backward (exact last-N counts); returns whether anything new was dropped.
-    fn sweep(&mut self, scoped: &[&Hit], forward: bool) -> bool {
+    /// backward (exact last-N counts, `scoped` in reverse); returns whether anything new was
+    /// dropped.
+    fn sweep<'h>(&mut self, scoped: impl Iterator<Item = &'h Hit>, forward: bool) -> bool {
         let before = dropped(&self.drops);
         let snapshot = self.positions();
         let n = self.doc.len();
-        let order: Box<dyn Iterator<Item = &&Hit>> =
-            if forward { Box::new(scoped.iter()) } else { Box::new(scoped.iter().rev()) };
         // Lines passed so far that are still kept, counted from the sweep's starting end.
         let mut passed_kept = 0;
         let mut next = if forward { 0 } else { n };
-        for hit in order {
+        for hit in scoped {
             let line = hit.line as usize;
             if forward {
                 while next < line {
@@ -289,7 +327,7 @@ impl Decision<'_> {
             }
             // A marker acts even when another rule already dropped its line: chrome often marks
             // where more chrome begins or ends ("Privacy and Cookie Policies." ends a header).
-            let mut at = snapshot[line];
+            let mut at = snapshot.of(self.doc, line);
             if forward {
                 at.lines_before = passed_kept as u32;
             } else {
@@ -329,29 +367,29 @@ pub fn decide_after(rules: &RuleSet, doc: &Document, hits: &[Hit], earlier: Vec<
         }
     }
     let excepted = |line: u32| exceptions.binary_search_by_key(&line, |h| h.line).is_ok();
-    let (mut scoped, mut unscoped): (Vec<&Hit>, Vec<&Hit>) = (Vec::new(), Vec::new());
-    for hit in hits.iter().filter(|h| h.veto.is_none() && rules.rule(h.rule).action != Action::Keep) {
-        if excepted(hit.line) {
-            continue;
-        }
-        if rules.rule(hit.rule).scope.is_whole_document() {
-            unscoped.push(hit);
-        } else {
-            scoped.push(hit);
-        }
-    }
+    // Live drop hits, walked in place: lists of them took 8 bytes a hit, and a huge document
+    // can have a hit on most lines.
+    let live = |scoped: bool| {
+        hits.iter().filter(move |h| {
+            let rule = rules.rule(h.rule);
+            h.veto.is_none()
+                && rule.action != Action::Keep
+                && rule.scope.is_whole_document() != scoped
+                && !excepted(h.line)
+        })
+    };
 
     let mut drops = earlier;
     drops.resize(n, Verdict::Keep(KeepReason::NoMatch));
     let mut decision = Decision { rules, doc, drops };
     // Position-free rules first. Of several footers only the first matters; applying each is
     // the same as applying the first.
-    for hit in &unscoped {
+    for hit in live(false) {
         decision.apply(hit);
     }
     for _ in 0..MAX_SWEEPS {
-        let forward = decision.sweep(&scoped, true);
-        let backward = decision.sweep(&scoped, false);
+        let forward = decision.sweep(live(true), true);
+        let backward = decision.sweep(live(true).rev(), false);
         if !forward && !backward {
             break;
         }
@@ -398,6 +436,20 @@ mod tests {
         let hits = rules.find_hits(&doc, Default::default());
         let verdicts = decide(&rules, &doc, &hits);
         doc.render_kept(|i| verdicts[i].is_keep())
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn kept_rank_counts_like_a_walk(kept in proptest::collection::vec(proptest::bool::ANY, 0..300)) {
+            let rank = KeptRank::new(kept.iter().copied());
+            let total = kept.iter().filter(|&&k| k).count() as u32;
+            for (i, &k) in kept.iter().enumerate() {
+                let before = kept[..i].iter().filter(|&&k| k).count() as u32;
+                proptest::prop_assert_eq!(rank.get(i), k);
+                proptest::prop_assert_eq!(rank.before(i), before);
+                proptest::prop_assert_eq!(rank.after(i), total - before - u32::from(k));
+            }
+        }
     }
 
     #[test]
