@@ -585,21 +585,24 @@ impl<'a> Batch<'a> {
         let Ok(line) = std::str::from_utf8(content) else {
             return LineResult::Unusable { message: "not valid UTF-8".to_string(), internal_error: false };
         };
-        let record = match Record::parse(line, &self.options.text_field, &self.options.url_field) {
+        let mut record = match Record::parse(line, &self.options.text_field, &self.options.url_field) {
             Ok(record) => record,
             Err(e) => return LineResult::Unusable { message: e.to_string(), internal_error: false },
         };
+        // The text is normalised in its own buffer: no second copy of each record.
+        let text = std::mem::take(&mut record.text);
+        let (text_len, ends_with_newline) = (text.len(), text.ends_with('\n'));
         let context = DocumentContext { url: record.url.as_deref() };
-        let outcome = match guarded(|| self.cleaner.run(&record.text, context)) {
+        let outcome = match guarded(|| self.cleaner.run_owned(text, context)) {
             Ok(outcome) => outcome,
             Err(panic) => {
                 return LineResult::Unusable { message: internal_error(&panic), internal_error: true }
             }
         };
-        let cleaned = outcome.field_text(&record.text);
+        let cleaned = outcome.text_for_field(ends_with_newline);
         let annotation = self.options.annotate.then(|| annotation(self.cleaner, &outcome));
         let line = record.with_text(&cleaned, annotation.as_ref().map(|a| ("thresh", a)));
-        LineResult::Cleaned { line, text_len: record.text.len(), out_len: cleaned.len(), outcome }
+        LineResult::Cleaned { line, text_len, out_len: cleaned.len(), outcome }
     }
 
     fn wet<W: Write + ?Sized>(

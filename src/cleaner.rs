@@ -10,7 +10,7 @@ use crate::decide::{decide, decide_after, dropped, Verdict};
 /// Upper bound on rounds of rules and heuristics; real pages settle in one or two.
 const MAX_ROUNDS: usize = 8;
 use crate::matcher::{DocumentContext, Hit, RuleSet};
-use crate::normalize::normalize;
+use crate::normalize::{normalize, normalize_owned};
 use crate::segment::Document;
 
 /// Cleans documents with one compiled [`RuleSet`]; share it across threads by reference.
@@ -52,11 +52,10 @@ impl Cleaner {
         self.run_document(document, context)
     }
 
-    /// Like [`Cleaner::run`], but frees the raw text as soon as it is normalised.
+    /// Like [`Cleaner::run`], normalising the text in its own buffer (a huge document is
+    /// not held twice).
     pub fn run_owned(&self, text: String, context: DocumentContext<'_>) -> Outcome {
-        let normalized = normalize(&text);
-        drop(text);
-        self.run_document(Document::from_normalized(normalized), context)
+        self.run_document(Document::from_normalized(normalize_owned(text)), context)
     }
 
     /// Cleans an already normalised and segmented document.
@@ -105,8 +104,13 @@ impl Outcome {
     /// The kept text for a document held in a field (a JSONL record, a dataframe cell): like
     /// [`Outcome::text`], but ending with a newline only if `original` did.
     pub fn field_text(&self, original: &str) -> String {
+        self.text_for_field(original.ends_with('\n'))
+    }
+
+    /// Like [`Outcome::field_text`], for an original that is no longer at hand.
+    pub(crate) fn text_for_field(&self, original_ends_with_newline: bool) -> String {
         let mut text = self.text();
-        if !original.ends_with('\n') && text.ends_with('\n') {
+        if !original_ends_with_newline && text.ends_with('\n') {
             text.pop();
         }
         text

@@ -51,6 +51,82 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
+/// Lines whose ends are found at once, before their bytes are rewritten in place.
+const LINE_BATCH: usize = 1024;
+
+/// Like [`normalize`], in `text`'s own buffer: a huge document is not held twice. The
+/// normalised text is never longer than the text read so far (plus a final line end), so
+/// each line is moved down over bytes already read. Text with line ends other than `\n`
+/// (rare in corpora) is copied by [`normalize`].
+pub fn normalize_owned(text: String) -> String {
+    if text.is_empty() || !has_only_newlines(&text) {
+        return normalize(&text);
+    }
+    let mut bytes = text.into_bytes();
+    // As in `normalize`: one final line end ends the last line, it does not start another.
+    let body_end = bytes.len() - usize::from(bytes.last() == Some(&b'\n'));
+    let mut written = 0;
+    let mut pending_blank = false;
+    let mut mapped = String::new();
+    let mut ends = Vec::with_capacity(LINE_BATCH);
+    let mut start = 0;
+    loop {
+        ends.clear();
+        ends.extend(
+            memchr::memchr_iter(b'\n', &bytes[start..body_end]).take(LINE_BATCH).map(|end| start + end),
+        );
+        let last_batch = ends.len() < LINE_BATCH;
+        if last_batch {
+            ends.push(body_end);
+        }
+        for &end in &ends {
+            let line = start..end;
+            start = end + 1;
+            // The trimmed line, in place or mapped; only tabs and spaces are white space in a
+            // line that maps to itself (`\n`-only text has no other line end).
+            let (from, len) = if maps_to_itself(&bytes[line.clone()]) {
+                let kept = bytes[line.clone()].iter().rposition(|&b| b != b' ' && b != b'\t');
+                (line.start, kept.map_or(0, |last| last + 1))
+            } else {
+                let raw = std::str::from_utf8(&bytes[line]).expect("a str split at `\n` is a str");
+                mapped.clear();
+                mapped.extend(raw.chars().filter_map(map_char));
+                mapped.truncate(mapped.trim_end().len());
+                (usize::MAX, mapped.len())
+            };
+            if len == 0 || (from == usize::MAX && mapped.trim_start().is_empty()) {
+                pending_blank = written > 0;
+                continue;
+            }
+            if pending_blank {
+                // A blank line was read since the last write: its line end is free.
+                bytes[written] = b'\n';
+                written += 1;
+                pending_blank = false;
+            }
+            if from == usize::MAX {
+                bytes[written..written + len].copy_from_slice(mapped.as_bytes());
+            } else {
+                bytes.copy_within(from..from + len, written);
+            }
+            written += len;
+            // The line's own line end, or one past the text for a last line without one.
+            if written < bytes.len() {
+                bytes[written] = b'\n';
+            } else {
+                bytes.push(b'\n');
+            }
+            written += 1;
+        }
+        if last_batch {
+            break;
+        }
+    }
+    bytes.truncate(written);
+    bytes.shrink_to_fit();
+    String::from_utf8(bytes).expect("whole characters were moved")
+}
+
 /// True when `\n` is the only kind of line end in `text`.
 fn has_only_newlines(text: &str) -> bool {
     memchr::memchr3(b'\r', 0x0b, 0x0c, text.as_bytes()).is_none()
@@ -146,6 +222,29 @@ mod tests {
         #[test]
         fn newline_text_normalises_as_its_crlf_form(text in "[a \t\n]{0,40}") {
             proptest::prop_assert_eq!(normalize(&text), normalize(&text.replace('\n', "\r\n")));
+        }
+    }
+
+    proptest::proptest! {
+        /// Normalising in place gives what copying gives, on text with every kind of
+        /// character the mapping treats apart.
+        #[test]
+        fn in_place_normalises_as_a_copy(
+            text in "[a é\t\n\u{00A0}\u{200B}\u{00AD}\u{3000}\u{0007}\u{FEFF}\u{200D}]{0,60}"
+        ) {
+            proptest::prop_assert_eq!(normalize_owned(text.clone()), normalize(&text));
+        }
+    }
+
+    #[test]
+    fn in_place_handles_batches_and_other_line_ends() {
+        let many = "x \n\n\u{00A0}\ny\u{200B}\n".repeat(3 * LINE_BATCH);
+        assert_eq!(normalize_owned(many.clone()), normalize(&many));
+        assert_eq!(normalize_owned("a\r\nb".to_string()), "a\nb\n");
+        for text in
+            ["no end", "trailing ", "trailing\t\n", "x\n\n \n", "\u{00A0}a \u{00A0}", "a\n\u{200B}\nb"]
+        {
+            assert_eq!(normalize_owned(text.to_string()), normalize(text), "{text:?}");
         }
     }
 
