@@ -464,15 +464,22 @@ impl Counter {
     }
 }
 
-/// The shape of one line; `folded` is its folded form (see [`fold`]).
-fn shape(line: &str, folded: &str, language: Option<Language>, cfg: &HeuristicsConfig) -> Shape {
+/// The shape of one line; `folded` is its folded form (see [`fold`]), `word_counts` the
+/// counts of its words when the language sample made them.
+fn shape(
+    line: &str,
+    folded: &str,
+    word_counts: Option<&language::WordCounts>,
+    language: Option<Language>,
+    cfg: &HeuristicsConfig,
+) -> Shape {
     let text = line.trim();
     let counts = CharCounts::of(text);
     // Length comparable across scripts: a wide character counts as three.
     let chars = counts.width;
     let stored_chars = chars as u32;
     // One pass over the words counts the stopwords of every bundled language.
-    let word_counts = language::WordCounts::of(folded);
+    let word_counts = word_counts.copied().unwrap_or_else(|| language::WordCounts::of(folded));
     let words = word_counts.words;
     let CharCounts { tokens, separators, capitalised, .. } = counts;
     let terminal =
@@ -578,9 +585,15 @@ pub fn apply(rules: &RuleSet, doc: &Document, folded: &fold::FoldedLines, verdic
     let mut shapes: Vec<Option<Shape>> = vec![None; doc.len()];
     // Detected once, from the lines the rules keep: the longest of them are the article.
     let mut language: Option<Option<Language>> = None;
-    let mut sample = None;
-    let sample_of =
-        |alive: &[u32]| Language::sample(lines_of(alive).map(|i| (doc.line_text(i), folded.held(i))));
+    // The lines of the sample taken last, in line order, with their word counts until shapes
+    // take them (shaping counts the same words).
+    let mut sampled: Vec<(usize, Option<language::WordCounts>)> = Vec::new();
+    let sample_of = |alive: &[u32], sampled: &mut Vec<(usize, Option<language::WordCounts>)>| {
+        let sample = Language::sample(lines_of(alive).map(|i| (doc.line_text(i), folded.held(i))));
+        *sampled = sample.lines().iter().map(|&(k, counts)| (alive[k] as usize, counts)).collect();
+        sampled.sort_unstable_by_key(|&(line, _)| line);
+        sample
+    };
     let mut scratch = String::new();
     // Kept lines are listed as `u32`, half the memory of `usize` on a huge document: a line
     // takes at least two bytes, so a document of at most the 4095 MiB the CLI admits has
@@ -593,11 +606,20 @@ pub fn apply(rules: &RuleSet, doc: &Document, folded: &fold::FoldedLines, verdic
             return dropped_any;
         }
         let detected =
-            *language.get_or_insert_with(|| Language::detect_sample(sample.insert(sample_of(&alive))));
+            *language.get_or_insert_with(|| Language::detect_sample(&sample_of(&alive, &mut sampled)));
         let stopwords = detected.map(Language::stopwords);
+        let mut counted = sampled.iter_mut().peekable();
         for i in lines_of(&alive) {
+            while counted.next_if(|(line, _)| *line < i).is_some() {}
+            let counts = counted.next_if(|(line, _)| *line == i).and_then(|(_, counts)| counts.take());
             shapes[i].get_or_insert_with(|| {
-                shape(doc.line_text(i), folded.folded_line(doc, i, &mut scratch), detected, &cfg)
+                shape(
+                    doc.line_text(i),
+                    folded.folded_line(doc, i, &mut scratch),
+                    counts.as_ref(),
+                    detected,
+                    &cfg,
+                )
             });
         }
         let mut classes = RoundShapes::new(&shapes, &alive);
@@ -641,14 +663,15 @@ pub fn apply(rules: &RuleSet, doc: &Document, folded: &fold::FoldedLines, verdic
             // Settled. If what is left reads as another language, judge it again in that one:
             // cleaning the output must find nothing more to do, and it would detect that one.
             if dropped_any && rounds < MAX_ROUNDS {
-                // Usually the article's long lines, the same sample as before: no need to ask.
-                let now_sample = sample_of(&alive);
-                let now = if sample.as_ref() == Some(&now_sample) {
+                // Usually the article's long lines, still all kept: the sample would be the same
+                // (its lines are the first long lines, then short ones, that are kept), no need
+                // to ask.
+                let same_sample = sampled.iter().all(|&(line, _)| verdicts[line].is_keep());
+                let now = if same_sample {
                     detected
                 } else {
-                    Language::detect_sample(&now_sample)
+                    Language::detect_sample(&sample_of(&alive, &mut sampled))
                 };
-                sample = Some(now_sample);
                 if now != detected {
                     language = Some(now);
                     shapes.fill(None);

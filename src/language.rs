@@ -100,22 +100,27 @@ impl Language {
     /// folded forms too (see [`crate::fold`]), whose stopwords detection counts: each line
     /// comes with its folded form when the caller has it, else it is folded here.
     pub fn sample<'a>(lines: impl Iterator<Item = (&'a str, Option<&'a str>)> + Clone) -> Sample {
-        let mut sample = Sample { text: String::new(), folded: String::new() };
-        let long = lines.clone().filter(|(l, _)| l.len() >= SAMPLE_LINE_BYTES);
-        let short = lines.filter(|(l, _)| l.len() < SAMPLE_LINE_BYTES);
-        for (line, folded) in long.chain(short) {
+        let mut sample = Sample { text: String::new(), counts: WordCounts::default(), lines: Vec::new() };
+        let long = lines.clone().enumerate().filter(|(_, (l, _))| l.len() >= SAMPLE_LINE_BYTES);
+        let short = lines.enumerate().filter(|(_, (l, _))| l.len() < SAMPLE_LINE_BYTES);
+        let mut scratch = String::new();
+        for (position, (line, folded)) in long.chain(short) {
             if sample.text.len() >= SAMPLE_BYTES {
                 break;
             }
             let end = crate::error::floor_char_boundary(line, line.len().min(SAMPLE_LINE_MAX_BYTES));
-            let (line, folded) = if end < line.len() { (&line[..end], None) } else { (line, folded) };
+            let whole = end == line.len();
+            let (line, folded) = if whole { (line, folded) } else { (&line[..end], None) };
             sample.text.push_str(line);
             sample.text.push('\n');
-            match folded {
-                Some(folded) => sample.folded.push_str(folded),
-                None => fold::fold_into(line, &mut sample.folded),
-            }
-            sample.folded.push('\n');
+            let folded = folded.unwrap_or_else(|| {
+                scratch.clear();
+                fold::fold_into(line, &mut scratch);
+                &scratch
+            });
+            let counts = WordCounts::of(folded);
+            sample.counts.add(&counts);
+            sample.lines.push((position, whole.then_some(counts)));
         }
         sample
     }
@@ -141,7 +146,7 @@ impl Language {
     /// 2 KB sample, a quarter of cleaning a typical page); unclear samples (related languages,
     /// short or mixed text) are still left to whatlang.
     fn clear_by_stopwords(sample: &Sample) -> Option<Language> {
-        let counts = WordCounts::of(&sample.folded);
+        let counts = &sample.counts;
         if counts.words < CLEAR_MIN_WORDS {
             return None;
         }
@@ -443,8 +448,18 @@ fn ascii_word_bytes(x: u64) -> u64 {
 pub struct Sample {
     /// The lines, each ending with `\n`.
     pub text: String,
-    /// Their folded forms, the same way.
-    folded: String,
+    /// The words of their folded forms (see [`crate::fold`]), whose stopwords detection counts.
+    counts: WordCounts,
+    /// Each line taken, by its position among the lines sampled from, with its counts when
+    /// it was taken whole: the heuristics count the same words again.
+    lines: Vec<(usize, Option<WordCounts>)>,
+}
+
+impl Sample {
+    /// The lines taken (see [`Sample::lines`](#structfield.lines)).
+    pub(crate) fn lines(&self) -> &[(usize, Option<WordCounts>)] {
+        &self.lines
+    }
 }
 
 /// The words of a folded line and how many of them each bundled stoplist holds.
@@ -499,6 +514,12 @@ impl WordCounts {
         }
         tally.flush(&mut counts);
         counts
+    }
+
+    /// Adds the counts of another line (words do not span lines).
+    fn add(&mut self, other: &WordCounts) {
+        self.words += other.words;
+        self.stopwords.iter_mut().zip(other.stopwords).for_each(|(total, n)| *total += n);
     }
 
     /// Share of the words that are stopwords of `language`; 0.0 for a line without words.
@@ -696,7 +717,8 @@ mod tests {
         let line = "the cat sat on the mat ".repeat(4000);
         let sample = Language::sample(std::iter::once((line.as_str(), Some(line.as_str()))));
         assert_eq!(sample.text.len(), SAMPLE_LINE_MAX_BYTES + 1);
-        assert_eq!(sample.folded, crate::fold::fold(&line[..SAMPLE_LINE_MAX_BYTES]) + "\n");
+        assert_eq!(sample.counts, WordCounts::of(&crate::fold::fold(&line[..SAMPLE_LINE_MAX_BYTES])));
+        assert_eq!(sample.lines(), [(0, None)], "a cut line's counts are not the line's");
         assert_eq!(Language::detect_sample(&sample), Some(Language::English));
         // The cut falls inside a two-byte character: the sample stops before it.
         let line = format!("a{}", "é".repeat(40_000));
@@ -732,9 +754,14 @@ mod tests {
     #[test]
     fn a_sample_counts_the_stopwords_of_its_lines() {
         let text = "The Council said “No” to it.\nIl n’y a pas de quoi — c’est la vie.\n";
-        let counts = WordCounts::of(&sample(text).folded);
-        assert_eq!(counts, WordCounts::of(&fold::fold(text)));
-        assert!(counts.ratio(Language::English) > 0.0 && counts.ratio(Language::French) > 0.0);
+        let sample = sample(text);
+        assert_eq!(sample.counts, WordCounts::of(&fold::fold(text)));
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(sample.lines().len(), lines.len());
+        for &(position, counts) in sample.lines() {
+            assert_eq!(counts, Some(WordCounts::of(&fold::fold(lines[position]))), "{}", lines[position]);
+        }
+        assert!(sample.counts.ratio(Language::English) > 0.0 && sample.counts.ratio(Language::French) > 0.0);
     }
 
     #[test]

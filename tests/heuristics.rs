@@ -258,3 +258,19 @@ fn implausible_removals_are_flagged_in_the_summary() {
     let stats: serde_json::Value = serde_json::from_slice(&std::fs::read(stats).unwrap()).unwrap();
     assert_eq!(stats["documents_flagged"], 1);
 }
+
+#[test]
+fn a_page_is_judged_again_in_the_language_of_what_is_left() {
+    // The long Italian comment makes the first sample read as Italian; once the heuristics
+    // drop it, what is left is English, and the page is judged again in English, where the
+    // headline between the comment and the teaser heading is one more teaser. Judged in
+    // Italian it would stay.
+    let page = "When the last overnight service between the two capitals was cancelled a decade ago, few people expected that it would ever come back, but the new operator says that the first trains of the season were sold out within a week.\n\n\
+                Ho preso questo treno la settimana scorsa e devo dire che è stata un'esperienza bellissima, anche se il vagone ristorante era già chiuso quando siamo saliti e non c'era niente da mangiare.\n\
+                The Quiet Return of the Night Train\nRead more\nIl treno era in ritardo.\nReply\nBy Anna Miller on March 3, 2024\nFrancesca March 5, 2024 at 8:40 pm\n";
+    let r = reasons(&cleaner(), page);
+    assert_eq!(r[0].1, None, "the English paragraph stays");
+    assert_eq!(reason_of(&r, "The Quiet Return of the Night Train"), Some("heuristics/unrelated-teaser"));
+    let once = cleaner().clean(page);
+    assert_eq!(cleaner().clean(&once), once);
+}
