@@ -40,6 +40,17 @@ pub(crate) const fn ascii_space(x: u64) -> u64 {
     equal(x, b' ') | in_range(x, b'\t', b'\t' + 5)
 }
 
+/// High bit of each byte of `x` that a JSON string must escape (`"`, `\\` and controls below
+/// 0x20), for any bytes, not only ASCII: borrows can flag bytes above a flagged one, but the
+/// lowest flag is always exact, so `trailing_zeros` finds the first such byte.
+pub(crate) const fn json_escapes(x: u64) -> u64 {
+    const fn zero_bytes(y: u64) -> u64 {
+        y.wrapping_sub(ONES) & !y & HIGH
+    }
+    let below_space = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+    below_space | zero_bytes(x ^ (ONES * b'"' as u64)) | zero_bytes(x ^ (ONES * b'\\' as u64))
+}
+
 /// Lower-cases the ASCII letters of `x` and sets bit 5 of every other byte: for tests that
 /// ignore case (`in_range(fold_case(x), b'a', b'z' + 1)` finds the letters).
 pub(crate) const fn fold_case(x: u64) -> u64 {

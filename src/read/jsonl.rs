@@ -60,6 +60,51 @@ impl<'de> serde::Deserialize<'de> for Fields<'de> {
     }
 }
 
+/// Appends `text` as a JSON string, escaped byte for byte as `serde_json` escapes it (`"`,
+/// `\\`, and controls below 0x20: short forms for `\b \t \n \f \r`, `\u00xx` for the others);
+/// runs with nothing to escape, most of a text, are found eight bytes at a time and copied
+/// whole, with no string of their own.
+fn push_json_string(out: &mut String, text: &str) {
+    let bytes = text.as_bytes();
+    out.reserve(bytes.len() + 2);
+    out.push('"');
+    let (mut run_start, mut i) = (0, 0);
+    while i < bytes.len() {
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let escapes = crate::swar::json_escapes(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
+            if escapes == 0 {
+                i += 8;
+                continue;
+            }
+            i += escapes.trailing_zeros() as usize / 8;
+        } else if crate::swar::json_escapes(u64::from(bytes[i])) & 0x80 == 0 {
+            i += 1;
+            continue;
+        }
+        // bytes[i] is ASCII: the run before it ends on a character boundary.
+        out.push_str(&text[run_start..i]);
+        match bytes[i] {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x08 => out.push_str("\\b"),
+            0x0C => out.push_str("\\f"),
+            control => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(control >> 4)]));
+                out.push(char::from(HEX[usize::from(control & 0xF)]));
+            }
+        }
+        i += 1;
+        run_start = i;
+    }
+    out.push_str(&text[run_start..]);
+    out.push('"');
+}
+
 impl<'a> Record<'a> {
     /// Parses `line` and extracts `text_field` (required) and `url_field` (optional).
     pub fn parse(line: &'a str, text_field: &str, url_field: &str) -> Result<Self, RecordError> {
@@ -85,7 +130,7 @@ impl<'a> Record<'a> {
     pub fn with_text(&self, cleaned: &str, extra_field: Option<(&str, &serde_json::Value)>) -> String {
         let mut out = String::with_capacity(self.line.len());
         out.push_str(&self.line[..self.text_span.start]);
-        out.push_str(&serde_json::to_string(cleaned).expect("strings always serialise"));
+        push_json_string(&mut out, cleaned);
         let rest = &self.line[self.text_span.end..];
         match extra_field {
             None => out.push_str(rest),
@@ -111,6 +156,35 @@ fn span_of(line: &str, raw: &RawValue) -> Range<usize> {
 
 #[cfg(test)]
 mod tests {
+    fn json_string(text: &str) -> String {
+        let mut out = String::new();
+        push_json_string(&mut out, text);
+        out
+    }
+
+    proptest::proptest! {
+        /// Escaped exactly as serde_json escapes, whatever the characters and wherever they
+        /// fall in the eight-byte chunks.
+        #[test]
+        fn strings_are_escaped_as_serde_json_escapes_them(text in "(\\PC|[\u{0}-\u{1f}\u{7f}\"\\\\]|é|😀){0,40}") {
+            proptest::prop_assert_eq!(json_string(&text), serde_json::to_string(&text).unwrap());
+        }
+    }
+
+    #[test]
+    fn every_control_character_is_escaped_as_serde_json_does() {
+        for byte in 0u8..0x80 {
+            for offset in 0..10 {
+                let text = format!("{}{}é", "a".repeat(offset), char::from(byte));
+                assert_eq!(
+                    json_string(&text),
+                    serde_json::to_string(&text).unwrap(),
+                    "{byte:#x} at {offset}"
+                );
+            }
+        }
+    }
+
     use super::*;
 
     #[test]
