@@ -217,7 +217,7 @@ const fn is_separator(c: char) -> bool {
 }
 
 /// What one character is, as [`CharCounts`] needs it.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 struct CharKind {
     space: bool,
     separator: bool,
@@ -267,11 +267,18 @@ impl CharKind {
         }
     }
 
-    /// For any character, by its Unicode properties.
+    /// For any character: ASCII and the common ranges from tables, others by their Unicode
+    /// properties.
     fn of_char(ch: char) -> Self {
         if ch.is_ascii() {
             return Self::of_ascii(ch as u8);
         }
+        COMMON_KINDS.get_or_init(CommonKinds::new).get(ch).unwrap_or_else(|| Self::by_properties(ch))
+    }
+
+    /// Looked up in Unicode's tables, some of them a binary search each: several hundred
+    /// instructions per character.
+    fn by_properties(ch: char) -> Self {
         let (digit, alphanumeric) = (ch.is_numeric(), ch.is_alphanumeric());
         CharKind {
             space: ch.is_whitespace(),
@@ -284,6 +291,40 @@ impl CharKind {
             lower: ch.is_lowercase(),
             punctuation: !alphanumeric && is_punctuation(ch),
             wide: is_wide_script(ch),
+        }
+    }
+}
+
+/// [`CharKind`]s of the non-ASCII characters most text is made of, made once from their
+/// properties: every two-byte UTF-8 character (Latin letters with accents, Greek, Cyrillic,
+/// Hebrew, Arabic) and the General Punctuation block (curly quotes, dashes, ellipsis). A page
+/// in Russian is nearly all such characters.
+struct CommonKinds {
+    two_byte: Box<[CharKind]>,
+    punctuation: Box<[CharKind]>,
+}
+
+const TWO_BYTE: std::ops::Range<u32> = 0x80..0x800;
+const GENERAL_PUNCTUATION: std::ops::Range<u32> = 0x2000..0x2070;
+
+static COMMON_KINDS: std::sync::OnceLock<CommonKinds> = std::sync::OnceLock::new();
+
+impl CommonKinds {
+    fn new() -> Self {
+        let kinds = |range: std::ops::Range<u32>| {
+            range.map(|c| CharKind::by_properties(char::from_u32(c).expect("no surrogates here"))).collect()
+        };
+        CommonKinds { two_byte: kinds(TWO_BYTE), punctuation: kinds(GENERAL_PUNCTUATION) }
+    }
+
+    fn get(&self, ch: char) -> Option<CharKind> {
+        let c = u32::from(ch);
+        if TWO_BYTE.contains(&c) {
+            Some(self.two_byte[(c - TWO_BYTE.start) as usize])
+        } else if GENERAL_PUNCTUATION.contains(&c) {
+            Some(self.punctuation[(c - GENERAL_PUNCTUATION.start) as usize])
+        } else {
+            None
         }
     }
 }
@@ -1240,6 +1281,16 @@ mod tests {
             line.chars().for_each(|ch| by_chars.add(CharKind::of_char(ch)));
             assert_eq!(by_chars.finish(), counts_by_definition(line), "{line:?}");
         }
+    }
+
+    #[test]
+    fn common_kinds_are_the_properties_of_their_characters() {
+        for c in (0x80..0x3000).filter_map(char::from_u32) {
+            assert_eq!(CharKind::of_char(c), CharKind::by_properties(c), "U+{:04X}", u32::from(c));
+        }
+        let kinds = CommonKinds::new();
+        assert!(kinds.get('\u{7FF}').is_some() && kinds.get('\u{800}').is_none());
+        assert!(kinds.get('\u{2014}').is_some() && kinds.get('\u{2070}').is_none());
     }
 
     #[test]
