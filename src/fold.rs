@@ -252,7 +252,7 @@ fn push_folded_char(ch: char, out: &mut String) {
 /// The key of an already folded line: without leading and trailing characters that are
 /// neither letters nor digits.
 pub fn line_key(folded: &str) -> &str {
-    folded.trim_matches(|c: char| !c.is_alphanumeric())
+    folded.trim_matches(|c: char| !is_alphanumeric(c))
 }
 
 /// Number of words (white-space separated tokens) in `text`.
@@ -288,12 +288,39 @@ pub fn ascii_space_word_count(text: &str) -> usize {
 
 /// True when `c` continues a word, so a phrase ending next to it is not on a word boundary.
 pub fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || c == '_'
+    is_alphanumeric(c) || c == '_'
+}
+
+/// `char::is_alphanumeric`, with the characters below U+0800 (ASCII, accented Latin, Greek,
+/// Cyrillic, Hebrew, Arabic) read from a bit table made once: the standard library looks most
+/// of them up by a binary search, and a page in Russian asks for every letter.
+pub(crate) fn is_alphanumeric(c: char) -> bool {
+    const TABLE_END: u32 = 0x800;
+    static TABLE: std::sync::OnceLock<[u64; TABLE_END as usize / 64]> = std::sync::OnceLock::new();
+    let code = u32::from(c);
+    if code >= TABLE_END {
+        return c.is_alphanumeric();
+    }
+    let table = TABLE.get_or_init(|| {
+        let mut bits = [0u64; TABLE_END as usize / 64];
+        for c in (0..TABLE_END).filter_map(char::from_u32).filter(|c| c.is_alphanumeric()) {
+            bits[c as usize / 64] |= 1 << (c as usize % 64);
+        }
+        bits
+    });
+    table[code as usize / 64] >> (code % 64) & 1 == 1
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_alphanumeric_table_agrees_with_the_standard_library() {
+        for c in (0..0x3000).filter_map(char::from_u32) {
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "U+{:04X}", u32::from(c));
+        }
+    }
 
     #[test]
     fn folds_case_space_and_typography() {

@@ -229,7 +229,7 @@ pub fn script_of(letter: char) -> Option<Script> {
 
 /// The words of a folded line (letters, digits and apostrophes).
 pub fn words(folded: &str) -> impl Iterator<Item = &str> {
-    folded.split(|c: char| !c.is_alphanumeric() && c != '\'').filter(|w| !w.is_empty())
+    folded.split(|c: char| !fold::is_alphanumeric(c) && c != '\'').filter(|w| !w.is_empty())
 }
 
 /// Which bundled stoplists hold each word (bit `i` for `LISTS[i]`): one probe per word tells
