@@ -245,8 +245,33 @@ fn push_folded_char(ch: char, out: &mut String) {
         '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}' => out.push('"'),
         '\u{2010}'..='\u{2015}' | '\u{2212}' => out.push('-'),
         c if c.is_ascii() => out.push(c.to_ascii_lowercase()),
-        c => out.extend(c.to_lowercase()),
+        c => match single_lowercase(c) {
+            Some(lower) => out.push(lower),
+            None => out.extend(c.to_lowercase()),
+        },
     }
+}
+
+/// The lowercase of a character below U+0800 (accented Latin, Greek, Cyrillic...) when it is
+/// one character, from a table made once: `char::to_lowercase` binary-searches a table of all
+/// of Unicode for each. `None` for other characters, and for the few whose lowercase is longer.
+fn single_lowercase(c: char) -> Option<char> {
+    const TABLE_END: u32 = 0x800;
+    static TABLE: std::sync::OnceLock<Box<[u32]>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        (0..TABLE_END)
+            .map(|code| {
+                let mut lower = char::from_u32(code).map(char::to_lowercase);
+                match (lower.as_mut().and_then(Iterator::next), lower.as_mut().and_then(Iterator::next)) {
+                    (Some(only), None) => u32::from(only),
+                    // 0 is NUL's own lowercase, which is never asked: the mark of "look it up".
+                    _ => 0,
+                }
+            })
+            .collect()
+    });
+    let lower = *table.get(u32::from(c) as usize)?;
+    char::from_u32(lower).filter(|_| lower != 0)
 }
 
 /// The key of an already folded line: without leading and trailing characters that are
@@ -314,6 +339,22 @@ pub(crate) fn is_alphanumeric(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_lowercase_table_agrees_with_the_standard_library() {
+        for c in (1..0x3000).filter_map(char::from_u32) {
+            let mut folded = String::new();
+            push_folded_char(c, &mut folded);
+            let expected: String = match c {
+                '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' | '`' => "'".into(),
+                '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{00AB}' | '\u{00BB}' => "\"".into(),
+                '\u{2010}'..='\u{2015}' | '\u{2212}' => "-".into(),
+                c => c.to_lowercase().collect(),
+            };
+            assert_eq!(folded, expected, "U+{:04X}", u32::from(c));
+        }
+        assert_eq!(single_lowercase('\u{130}'), None, "İ lowercases to two characters");
+    }
 
     #[test]
     fn the_alphanumeric_table_agrees_with_the_standard_library() {
