@@ -984,7 +984,7 @@ fn main_stretches(
     judged: &[Judged],
     shapes: &RoundShapes,
     boundaries: &[bool],
-    dropped_before: &[u32],
+    dropped_before: &[u8],
     cfg: &HeuristicsConfig,
 ) -> Vec<bool> {
     let is_prose =
@@ -1037,18 +1037,13 @@ fn main_stretches(
     // block or an inline teaser), until a comment section starts.
     let main_end = main.map(|(_, last, _)| last);
     if let Some(main_end) = main_end {
-        // boundaries_before[i]: comment boundaries among lines 0..i, so that "is there one
-        // between" costs O(1) however many short stretches follow the article.
-        // u32: one per kept line, and there are fewer than u32::MAX lines (see `apply`).
-        let boundaries_before: Vec<u32> = std::iter::once(0)
-            .chain(boundaries.iter().scan(0, |n, &b| {
-                *n += u32::from(b);
-                Some(*n)
-            }))
-            .collect();
+        // Comment boundaries are few: "is there one between" is a binary search in their list,
+        // however many short stretches follow the article.
+        let boundary_lines: Vec<usize> = (0..boundaries.len()).filter(|&k| boundaries[k]).collect();
+        let boundaries_through = |k: usize| boundary_lines.partition_point(|&b| b <= k);
         let mut previous_end = main_end;
         for &(first, last, chars) in stretches.iter().filter(|s| s.0 > main_end) {
-            if boundaries_before[first + 1] > boundaries_before[previous_end + 1] {
+            if boundaries_through(first) > boundaries_through(previous_end) {
                 break;
             }
             if chars >= 3 * cfg.min_main_chars {
@@ -1187,7 +1182,9 @@ fn lines_of(alive: &[u32]) -> impl Iterator<Item = usize> + Clone + '_ {
 /// For each kept line, how many lines dropped by rules as chrome stand right before it (not by
 /// an earlier round of heuristics). Repeated lines and teaser boxes do not count: both stand
 /// inside articles too (a gallery's captions, a "Related" box between two paragraphs).
-fn dropped_before(rules: &RuleSet, verdicts: &[Verdict], alive: &[u32]) -> Vec<u32> {
+/// Saturates at `u8::MAX`: only small counts matter (see `main_stretches`), and a byte per kept
+/// line is a quarter of a `u32`'s memory on a huge document.
+fn dropped_before(rules: &RuleSet, verdicts: &[Verdict], alive: &[u32]) -> Vec<u8> {
     let is_chrome = |line: usize| match &verdicts[line] {
         Verdict::Drop(r) => {
             let rule = rules.rule(r.rule);
@@ -1197,7 +1194,7 @@ fn dropped_before(rules: &RuleSet, verdicts: &[Verdict], alive: &[u32]) -> Vec<u
         }
         Verdict::Keep(_) => false,
     };
-    gaps(alive).map(|gap| gap.filter(|&l| is_chrome(l)).count() as u32).collect()
+    gaps(alive).map(|gap| gap.filter(|&l| is_chrome(l)).take(u8::MAX.into()).count() as u8).collect()
 }
 
 /// Rules of this category drop teasers for other articles; the lines they drop are markers.
