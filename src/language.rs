@@ -96,9 +96,10 @@ impl Language {
     }
 
     /// What [`Language::detect_lines`] looks at: long lines first, then the rest, in document
-    /// order, up to about 2 KB (linear, no sort of a huge page). The sample keeps their
-    /// folded forms too (see [`crate::fold`]), whose stopwords detection counts: each line
-    /// comes with its folded form when the caller has it, else it is folded here.
+    /// order, up to about 2 KB (linear, no sort of a huge page). The words of their folded
+    /// forms (see [`crate::fold`]) are counted as they are taken, for detection's stopwords
+    /// and for the caller: each line comes with its folded form when the caller has it, else
+    /// it is folded here.
     pub fn sample<'a>(lines: impl Iterator<Item = (&'a str, Option<&'a str>)> + Clone) -> Sample {
         let mut sample = Sample { text: String::new(), counts: WordCounts::default(), lines: Vec::new() };
         let long = lines.clone().enumerate().filter(|(_, (l, _))| l.len() >= SAMPLE_LINE_BYTES);
