@@ -31,21 +31,24 @@ struct LineEnd {
 pub fn normalize_owned(text: String) -> String {
     let newlines_only = has_only_newlines(&text);
     let mut bytes = text.into_bytes();
+    // The text read; only a last line without a line end writes past it (its `\n`).
+    let text_len = bytes.len();
     let mut written = 0;
     let mut pending_blank = false;
     let mut mapped = String::new();
     let mut ends = Vec::with_capacity(LINE_BATCH);
     let mut start = 0;
-    while start < bytes.len() {
+    while start < text_len {
         ends.clear();
         if newlines_only {
             // The common case: one SIMD scanner over the text (`str::split` would start a
             // search per line, which costs more than the search on lines of web text).
-            let found = memchr::memchr_iter(b'\n', &bytes[start..]).take(LINE_BATCH);
+            let found = memchr::memchr_iter(b'\n', &bytes[start..text_len]).take(LINE_BATCH);
             ends.extend(found.map(|at| LineEnd { end: start + at, next: start + at + 1, paragraph: false }));
         } else {
             let mut from = start;
-            while let Some(end) = ends.len().lt(&LINE_BATCH).then(|| next_line_end(&bytes, from)).flatten() {
+            while ends.len() < LINE_BATCH {
+                let Some(end) = next_line_end(&bytes[..text_len], from) else { break };
                 from = end.next;
                 ends.push(end);
             }
@@ -53,8 +56,8 @@ pub fn normalize_owned(text: String) -> String {
         if ends.len() < LINE_BATCH {
             // The last line, when the text does not end with a line end.
             let last_start = ends.last().map_or(start, |end| end.next);
-            if last_start < bytes.len() {
-                ends.push(LineEnd { end: bytes.len(), next: bytes.len(), paragraph: false });
+            if last_start < text_len {
+                ends.push(LineEnd { end: text_len, next: text_len, paragraph: false });
             }
         }
         for &LineEnd { end, next, paragraph } in &ends {
