@@ -252,11 +252,14 @@ fn push_folded_char(ch: char, out: &mut String) {
     }
 }
 
+/// The characters the tables below hold: all of one or two bytes in UTF-8 (ASCII, accented
+/// Latin, Greek, Cyrillic, Hebrew, Arabic), most of the letters of the text thresh reads.
+const TABLE_END: u32 = 0x800;
+
 /// The lowercase of a character below U+0800 (accented Latin, Greek, Cyrillic...) when it is
 /// one character, from a table made once: `char::to_lowercase` binary-searches a table of all
 /// of Unicode for each. `None` for other characters, and for the few whose lowercase is longer.
 fn single_lowercase(c: char) -> Option<char> {
-    const TABLE_END: u32 = 0x800;
     static TABLE: std::sync::OnceLock<Box<[u32]>> = std::sync::OnceLock::new();
     let table = TABLE.get_or_init(|| {
         (0..TABLE_END)
@@ -320,7 +323,6 @@ pub fn is_word_char(c: char) -> bool {
 /// Cyrillic, Hebrew, Arabic) read from a bit table made once: the standard library looks most
 /// of them up by a binary search, and a page in Russian asks for every letter.
 pub(crate) fn is_alphanumeric(c: char) -> bool {
-    const TABLE_END: u32 = 0x800;
     static TABLE: std::sync::OnceLock<[u64; TABLE_END as usize / 64]> = std::sync::OnceLock::new();
     let code = u32::from(c);
     if code >= TABLE_END {

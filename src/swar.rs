@@ -44,11 +44,11 @@ pub(crate) const fn ascii_space(x: u64) -> u64 {
 /// 0x20), for any bytes, not only ASCII: borrows can flag bytes above a flagged one, but the
 /// lowest flag is always exact, so `trailing_zeros` finds the first such byte.
 pub(crate) const fn json_escapes(x: u64) -> u64 {
-    const fn zero_bytes(y: u64) -> u64 {
-        y.wrapping_sub(ONES) & !y & HIGH
+    // Bytes below `n`; a byte equal to `b` is one where `y ^ b` is below 1.
+    const fn below(y: u64, n: u8) -> u64 {
+        y.wrapping_sub(ONES * n as u64) & !y & HIGH
     }
-    let below_space = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
-    below_space | zero_bytes(x ^ (ONES * b'"' as u64)) | zero_bytes(x ^ (ONES * b'\\' as u64))
+    below(x, 0x20) | below(x ^ (ONES * b'"' as u64), 1) | below(x ^ (ONES * b'\\' as u64), 1)
 }
 
 /// Lower-cases the ASCII letters of `x` and sets bit 5 of every other byte: for tests that

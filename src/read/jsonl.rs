@@ -71,13 +71,13 @@ fn push_json_string(out: &mut String, text: &str) {
     let (mut run_start, mut i) = (0, 0);
     while i < bytes.len() {
         if let Some(chunk) = bytes.get(i..i + 8) {
-            let escapes = crate::swar::json_escapes(u64::from_le_bytes(chunk.try_into().expect("8 bytes")));
+            let escapes = crate::swar::json_escapes(crate::swar::load(chunk));
             if escapes == 0 {
                 i += 8;
                 continue;
             }
             i += escapes.trailing_zeros() as usize / 8;
-        } else if crate::swar::json_escapes(u64::from(bytes[i])) & 0x80 == 0 {
+        } else if !matches!(bytes[i], b'"' | b'\\' | 0..=0x1F) {
             i += 1;
             continue;
         }
@@ -138,7 +138,7 @@ impl<'a> Record<'a> {
                 let close = rest.rfind('}').expect("a parsed object ends with }");
                 out.push_str(&rest[..close]);
                 out.push(',');
-                out.push_str(&serde_json::to_string(name).expect("strings always serialise"));
+                push_json_string(&mut out, name);
                 out.push(':');
                 out.push_str(&value.to_string());
                 out.push_str(&rest[close..]);
