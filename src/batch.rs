@@ -22,7 +22,7 @@ use crate::error::InputError;
 use crate::matcher::DocumentContext;
 use crate::matcher::RuleIndex;
 use crate::read::compression::{open_decompressed, read_document, too_large, CompressedWriter, Compression};
-use crate::read::jsonl::Record;
+use crate::read::jsonl::{Record, RecordError};
 use crate::read::plan::{Format, Job};
 use crate::read::wet::WarcReader;
 use crate::write::atomic::AtomicFile;
@@ -70,6 +70,9 @@ pub struct BatchOptions {
     pub decode: DecodeOptions,
     /// URL of plain-text inputs, if known.
     pub url: Option<String>,
+    /// Recognise JSON Lines and WET in inputs whose names say plain text (see
+    /// [`crate::read::sniff`]); off when the format was given.
+    pub detect_format: bool,
     /// Largest document held in memory: a text file, a JSONL line or a WET record body.
     /// Larger ones are refused (a text file fails; a JSONL line follows `on_error`).
     pub max_document_bytes: u64,
@@ -90,6 +93,7 @@ impl Default for BatchOptions {
             skip_existing: false,
             decode: DecodeOptions::default(),
             url: None,
+            detect_format: true,
             max_document_bytes: DEFAULT_MAX_DOCUMENT_BYTES,
         }
     }
@@ -138,6 +142,14 @@ pub struct Stats {
     pub flagged_examples: Vec<String>,
     /// JSONL lines that were not records (skipped or kept as they were).
     pub records_malformed: u64,
+    /// Of those, records without the text field (or with a non-string one): a wrong
+    /// `--text-field` shows here.
+    pub records_missing_text_field: u64,
+    /// Documents that were not valid UTF-8 in places but mostly were (or JSONL/WET records
+    /// with invalid bytes): decoded as UTF-8 with each malformed sequence replaced by U+FFFD.
+    pub documents_with_replacements: u64,
+    /// Malformed byte sequences replaced by U+FFFD, over all documents.
+    pub replaced_byte_sequences: u64,
     /// Documents whose cleaning hit an internal error (a bug, caught and reported); their
     /// records followed the `--on-error` policy, a text file failed alone.
     pub documents_failed: u64,
@@ -219,6 +231,14 @@ impl Tally {
         }
     }
 
+    /// Counts the malformed byte sequences replaced in one document.
+    fn add_replacements(&mut self, replacements: usize) {
+        if replacements > 0 {
+            self.stats.documents_with_replacements += 1;
+            self.stats.replaced_byte_sequences += replacements as u64;
+        }
+    }
+
     fn merge(&mut self, other: Tally) {
         // Destructured so that a new field cannot be forgotten here.
         let Stats {
@@ -230,6 +250,9 @@ impl Tally {
             documents_flagged,
             flagged_examples,
             records_malformed,
+            records_missing_text_field,
+            documents_with_replacements,
+            replaced_byte_sequences,
             documents_failed,
             bytes_in,
             bytes_out,
@@ -249,6 +272,9 @@ impl Tally {
         let room = FLAG_EXAMPLES.saturating_sub(a.flagged_examples.len());
         a.flagged_examples.extend(flagged_examples.into_iter().take(room));
         a.records_malformed += records_malformed;
+        a.records_missing_text_field += records_missing_text_field;
+        a.documents_with_replacements += documents_with_replacements;
+        a.replaced_byte_sequences += replaced_byte_sequences;
         a.documents_failed += documents_failed;
         a.bytes_in += bytes_in;
         a.bytes_out += bytes_out;
@@ -428,7 +454,13 @@ impl<'a> Batch<'a> {
         out: &mut W,
         tally: &mut Tally,
     ) -> Result<(), JobError> {
-        match job.format {
+        // A file named like text may hold records (standard input always is "named" so).
+        let (format, reader) = match job.format {
+            Format::Text if self.options.detect_format => crate::read::sniff::detect(reader)
+                .map_err(|e| JobError::Input(format!("cannot read: {e}")))?,
+            format => (format, reader),
+        };
+        match format {
             Format::Text => self.text(job, reader, out, tally),
             Format::Jsonl => self.jsonl(&job.input.display().to_string(), reader, out, tally),
             Format::Wet => self.wet(&job.input.display().to_string(), reader, out, tally),
@@ -443,12 +475,28 @@ impl<'a> Batch<'a> {
         tally: &mut Tally,
     ) -> Result<(), JobError> {
         let path = job.input.display().to_string();
+        if self.options.annotate {
+            // Annotations are a field of a record; plain text has nowhere to put them.
+            return Err(JobError::Input(
+                "--annotate needs JSONL or WET records, and this is plain text (if it is JSON Lines, say --format jsonl)"
+                    .to_string(),
+            ));
+        }
         let bytes = read_document(reader, self.options.max_document_bytes).map_err(|e| match e.kind() {
             io::ErrorKind::FileTooLarge => JobError::Input(e.to_string()),
             _ => JobError::Input(format!("cannot read: {e}")),
         })?;
-        let text = match decode_owned(bytes, &path, self.options.decode) {
-            Ok(decoded) => decoded.text,
+        let (text, replacements) = match decode_owned(bytes, &path, self.options.decode) {
+            Ok(decoded) => {
+                if decoded.replacements > 0 {
+                    self.progress.note(&format!(
+                        "{path}: {} malformed byte sequence(s) replaced with U+FFFD (read as {})",
+                        decoded.replacements,
+                        decoded.encoding.name()
+                    ));
+                }
+                (decoded.text, decoded.replacements)
+            }
             Err(InputError::Binary { offset, .. }) if !job.named => {
                 return Err(JobError::Skip(format!("not text (NUL byte at offset {offset})")));
             }
@@ -469,6 +517,7 @@ impl<'a> Batch<'a> {
             ));
         }
         tally.add_document(text_len, &outcome, counted.written, || path.clone());
+        tally.add_replacements(replacements);
         self.progress.documents(1);
         Ok(())
     }
@@ -481,6 +530,7 @@ impl<'a> Batch<'a> {
         tally: &mut Tally,
     ) -> Result<(), JobError> {
         let mut line_number = 0usize;
+        let mut fields = TextFieldCensus::default();
         loop {
             if self.cancelled() {
                 return Err(JobError::Interrupted);
@@ -508,23 +558,39 @@ impl<'a> Batch<'a> {
                 batch.push((line_number, raw));
             }
             if batch.is_empty() && oversized.is_none() {
-                return Ok(());
+                return fields.check(&self.options.text_field);
             }
             let results: Vec<LineResult> = batch.par_iter().map(|(_, raw)| self.clean_line(raw)).collect();
             for ((number, raw), result) in batch.iter().zip(results) {
                 match result {
-                    LineResult::Cleaned { line, text_len, out_len, outcome } => {
+                    LineResult::Cleaned { line, text_len, out_len, outcome, replacements } => {
                         out.write_all(line.as_bytes())
                             .and_then(|()| out.write_all(terminator(raw)))
                             .map_err(JobError::Output)?;
                         tally.add_document(text_len, &outcome, out_len, || format!("{path}:{number}"));
+                        if replacements > 0 {
+                            self.progress.note(&format!(
+                                "{path}:{number}: {replacements} malformed byte sequence(s) replaced with U+FFFD"
+                            ));
+                        }
+                        tally.add_replacements(replacements);
+                        fields.with_text += 1;
                     }
                     LineResult::Blank => out.write_all(raw).map_err(JobError::Output)?,
-                    LineResult::Unusable { message, internal_error } => {
-                        if internal_error {
-                            tally.stats.documents_failed += 1;
-                        } else {
-                            tally.stats.records_malformed += 1;
+                    LineResult::Unusable { message, kind } => {
+                        match kind {
+                            Unusable::Internal => tally.stats.documents_failed += 1,
+                            Unusable::Malformed => tally.stats.records_malformed += 1,
+                            Unusable::MissingField(names) => {
+                                tally.stats.records_malformed += 1;
+                                tally.stats.records_missing_text_field += 1;
+                                fields.without_text += 1;
+                                for name in names {
+                                    if fields.seen.len() < MAX_FIELD_NAMES && !fields.seen.contains(&name) {
+                                        fields.seen.push(name);
+                                    }
+                                }
+                            }
                         }
                         let (location, record) = (format!("{path}:{number}"), format!("line {number}"));
                         self.unusable_record(&location, &record, &message, raw, out)?;
@@ -582,12 +648,19 @@ impl<'a> Batch<'a> {
         if content.iter().all(u8::is_ascii_whitespace) {
             return LineResult::Blank;
         }
-        let Ok(line) = std::str::from_utf8(content) else {
-            return LineResult::Unusable { message: "not valid UTF-8".to_string(), internal_error: false };
-        };
+        // JSON is UTF-8 (RFC 8259): stray invalid bytes are replaced, counted and reported,
+        // rather than the whole record passing through uncleaned.
+        let (line, replacements) = crate::decode::lossy_utf8(content);
+        let line = line.as_ref();
         let mut record = match Record::parse(line, &self.options.text_field, &self.options.url_field) {
             Ok(record) => record,
-            Err(e) => return LineResult::Unusable { message: e.to_string(), internal_error: false },
+            Err(e) => {
+                let unusable = match e {
+                    RecordError::NoText(_) => Unusable::MissingField(field_names(line)),
+                    RecordError::Malformed(_) => Unusable::Malformed,
+                };
+                return LineResult::Unusable { message: e.to_string(), kind: unusable };
+            }
         };
         // The text is normalised in its own buffer: no second copy of each record.
         let text = std::mem::take(&mut record.text);
@@ -596,13 +669,13 @@ impl<'a> Batch<'a> {
         let outcome = match guarded(|| self.cleaner.run_owned(text, context)) {
             Ok(outcome) => outcome,
             Err(panic) => {
-                return LineResult::Unusable { message: internal_error(&panic), internal_error: true }
+                return LineResult::Unusable { message: internal_error(&panic), kind: Unusable::Internal }
             }
         };
         let cleaned = outcome.text_for_field(ends_with_newline);
         let annotation = self.options.annotate.then(|| annotation(self.cleaner, &outcome));
         let line = record.with_text(&cleaned, annotation.as_ref().map(|a| ("thresh", a)));
-        LineResult::Cleaned { line, text_len, out_len: cleaned.len(), outcome }
+        LineResult::Cleaned { line, text_len, out_len: cleaned.len(), outcome, replacements }
     }
 
     fn wet<W: Write + ?Sized>(
@@ -640,7 +713,8 @@ impl<'a> Batch<'a> {
             let results: Vec<(String, Result<WetCleaned, WetFailed>)> = batch
                 .par_iter()
                 .map(|record| {
-                    let text = String::from_utf8_lossy(&record.body);
+                    // WET bodies are UTF-8 by the format; stray bytes are replaced and counted.
+                    let (text, replacements) = crate::decode::lossy_utf8(&record.body);
                     let url = record.header("WARC-Target-URI");
                     let id = record.header("WARC-Record-ID").or(url).unwrap_or("record").to_string();
                     let to_line = |text: &str, thresh| {
@@ -659,7 +733,13 @@ impl<'a> Batch<'a> {
                             let annotation =
                                 self.options.annotate.then(|| annotation(self.cleaner, &outcome));
                             let line = to_line(&cleaned, annotation);
-                            Ok(WetCleaned { line, text_len: text.len(), out_len: cleaned.len(), outcome })
+                            Ok(WetCleaned {
+                                line,
+                                text_len: text.len(),
+                                out_len: cleaned.len(),
+                                outcome,
+                                replacements,
+                            })
                         }
                         Err(panic) => Err(WetFailed {
                             uncleaned: to_line(&text, None),
@@ -671,11 +751,17 @@ impl<'a> Batch<'a> {
                 .collect();
             for (id, result) in results {
                 match result {
-                    Ok(WetCleaned { line, text_len, out_len, outcome }) => {
+                    Ok(WetCleaned { line, text_len, out_len, outcome, replacements }) => {
                         out.write_all(line.as_bytes())
                             .and_then(|()| out.write_all(b"\n"))
                             .map_err(JobError::Output)?;
                         tally.add_document(text_len, &outcome, out_len, || format!("{path}: {id}"));
+                        if replacements > 0 {
+                            self.progress.note(&format!(
+                                "{path}: {id}: {replacements} malformed byte sequence(s) replaced with U+FFFD"
+                            ));
+                        }
+                        tally.add_replacements(replacements);
                     }
                     Err(WetFailed { mut uncleaned, message }) => {
                         tally.stats.documents_failed += 1;
@@ -699,14 +785,59 @@ enum LineResult {
         text_len: usize,
         out_len: usize,
         outcome: Outcome,
+        /// Malformed byte sequences replaced in the line.
+        replacements: usize,
     },
     Blank,
-    /// Not a JSON object with a string text field, or (`internal_error`) cleaning it
-    /// panicked; either way the record follows the `--on-error` policy.
+    /// Not a JSON object with a string text field, or cleaning it panicked; either way the
+    /// record follows the `--on-error` policy.
     Unusable {
         message: String,
-        internal_error: bool,
+        kind: Unusable,
     },
+}
+
+/// Why a JSONL line could not be cleaned.
+enum Unusable {
+    /// Not a JSON object.
+    Malformed,
+    /// An object without the text field (or with a non-string one); its field names.
+    MissingField(Vec<String>),
+    /// Cleaning it panicked: a bug.
+    Internal,
+}
+
+/// How many field names a "no record has field" error lists.
+const MAX_FIELD_NAMES: usize = 12;
+
+/// Which records of a JSONL file had the text field: a file where none does was read with
+/// the wrong `--text-field`, and passing it through would "succeed" with nothing cleaned.
+#[derive(Default)]
+struct TextFieldCensus {
+    with_text: u64,
+    without_text: u64,
+    /// Field names of the records without it, in order of first sight.
+    seen: Vec<String>,
+}
+
+impl TextFieldCensus {
+    fn check(&self, text_field: &str) -> Result<(), JobError> {
+        if self.with_text > 0 || self.without_text == 0 {
+            return Ok(());
+        }
+        let fields = if self.seen.is_empty() { "none".to_string() } else { self.seen.join(", ") };
+        Err(JobError::Input(format!(
+            "no record has field `{text_field}` ({} records); fields: {fields}; choose one with --text-field",
+            self.without_text
+        )))
+    }
+}
+
+/// The top-level field names of a JSON object line (empty if it is not one).
+fn field_names(line: &str) -> Vec<String> {
+    serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(line)
+        .map(|object| object.keys().cloned().collect())
+        .unwrap_or_default()
 }
 
 enum CopyError {
@@ -744,6 +875,7 @@ struct WetCleaned {
     text_len: usize,
     out_len: usize,
     outcome: Outcome,
+    replacements: usize,
 }
 
 /// A WET record whose cleaning failed: its uncleaned JSONL line, for `--on-error keep`.

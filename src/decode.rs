@@ -1,8 +1,14 @@
 //! Stage 2, decode: raw bytes → UTF-8 text.
 //!
 //! Order of evidence: a byte-order mark wins; then valid UTF-8 is taken as is; then an explicit
-//! `--encoding` label; then a UTF-16 layout without BOM (NULs on every other byte); then
-//! chardetng's guess. NUL bytes in anything that is not UTF-16 mean binary input, which is refused.
+//! `--encoding` label; then a UTF-16 layout without BOM (NULs on every other byte); then text
+//! that is *mostly* UTF-8 (see [`mostly_utf8`]) is read as UTF-8 with only its stray bytes
+//! replaced; then chardetng's guess. NUL bytes in anything that is not UTF-16 mean binary
+//! input, which is refused.
+//!
+//! Why "mostly UTF-8" comes before the guess: one stray byte (a windows-1252 `\x92` pasted
+//! into a UTF-8 page) makes the bytes invalid UTF-8, and a legacy decoding of the whole
+//! document would turn every correct multi-byte character into mojibake (`’` → `â€™`).
 
 use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
 
@@ -65,14 +71,43 @@ pub fn decode(bytes: &[u8], path: &str, options: DecodeOptions) -> Result<Decode
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok(Decoded { text: text.to_string(), encoding: UTF_8, replacements: 0 });
     }
-    let encoding = options.encoding.unwrap_or_else(|| guess_encoding(bytes));
+    let encoding = match options.encoding {
+        Some(encoding) => encoding,
+        None if mostly_utf8(bytes) => UTF_8,
+        None => guess_encoding(bytes),
+    };
     Ok(decode_with(encoding, bytes))
+}
+
+/// True when `bytes` (not valid UTF-8) read as UTF-8 with a few stray bytes: it holds valid
+/// multi-byte UTF-8 characters, and no more invalid sequences than those. Legacy 8-bit text
+/// almost never forms a valid multi-byte sequence (a lead byte 0xC2–0xF4 followed by the
+/// right number of continuation bytes 0x80–0xBF), so it has many invalid sequences and next
+/// to no valid ones. Text with no multi-byte character at all is left to the detector: its
+/// ASCII reads the same in every candidate encoding, and only its stray bytes differ.
+pub fn mostly_utf8(bytes: &[u8]) -> bool {
+    let (mut multibyte, mut invalid) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        // Lead bytes of multi-byte characters: one per character.
+        multibyte += chunk.valid().bytes().filter(|&b| b >= 0xC0).count();
+        invalid += usize::from(!chunk.invalid().is_empty());
+    }
+    multibyte > 0 && invalid <= multibyte
+}
+
+/// `bytes` as UTF-8, each malformed sequence replaced by U+FFFD, and how many were.
+pub fn lossy_utf8(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, usize) {
+    let text = String::from_utf8_lossy(bytes);
+    let replacements = match text {
+        std::borrow::Cow::Borrowed(_) => 0,
+        std::borrow::Cow::Owned(_) => count_replacements(bytes),
+    };
+    (text, replacements)
 }
 
 fn decode_with(encoding: &'static Encoding, bytes: &[u8]) -> Decoded {
     let (text, replacements) = if encoding == UTF_8 {
-        let text = String::from_utf8_lossy(bytes);
-        let replacements = count_replacements(bytes);
+        let (text, replacements) = lossy_utf8(bytes);
         (text.into_owned(), replacements)
     } else {
         let (text, had_errors) = encoding.decode_without_bom_handling(bytes);
@@ -194,6 +229,33 @@ mod tests {
         let bytes = b"Le caf\xE9 \x96 na\xEFve \x93quotes\x94 et l'\xE9t\xE9 fran\xE7ais \xE0 Paris.";
         let d = decode(bytes, "x", DecodeOptions::default()).unwrap();
         assert_eq!(d.text, "Le café – naïve “quotes” et l'été français à Paris.");
+    }
+
+    #[test]
+    fn a_stray_byte_in_utf8_is_replaced_alone() {
+        // A UTF-8 page with curly quotes and one windows-1252 apostrophe (0x92).
+        let mut bytes = "It’s “here”. Don".as_bytes().to_vec();
+        bytes.push(0x92);
+        bytes.extend_from_slice("t go.\nThe café’s menu.\n".as_bytes());
+        for d in [
+            decode(&bytes, "x", DecodeOptions::default()).unwrap(),
+            decode_owned(bytes.clone(), "x", DecodeOptions::default()).unwrap(),
+        ] {
+            assert_eq!(d.encoding, UTF_8);
+            assert_eq!(d.text, "It’s “here”. Don\u{FFFD}t go.\nThe café’s menu.\n");
+            assert_eq!(d.replacements, 1);
+        }
+    }
+
+    #[test]
+    fn mostly_utf8_needs_more_valid_characters_than_stray_bytes() {
+        assert!(mostly_utf8("a’b".as_bytes().iter().chain(b"\x92").copied().collect::<Vec<_>>().as_slice()));
+        // Legacy text: many invalid sequences, no valid multi-byte character.
+        assert!(!mostly_utf8(b"caf\xE9 cr\xE8me br\xFBl\xE9e"));
+        // ASCII and one stray byte: every encoding reads the ASCII alike; the detector decides.
+        assert!(!mostly_utf8(b"plain \x92 text"));
+        // One accidental valid pair among many legacy bytes.
+        assert!(!mostly_utf8(b"\xC3\xA9 caf\xE9 na\xEFve \xE0 \xE7a"));
     }
 
     #[test]

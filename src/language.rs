@@ -265,10 +265,13 @@ impl Stoplists {
 
     /// The membership bits of the word at `text[from..to]` (0 for a word no list holds).
     fn memberships_at(&self, text: &[u8], from: usize, to: usize) -> u8 {
-        match to - from {
-            ..=u64::BYTES => self.short.memberships(u64::pack_at(text, from, to)),
-            ..=u128::BYTES => self.long.memberships(u128::pack_at(text, from, to)),
-            _ => 0,
+        let len = to - from;
+        if len <= u64::BYTES {
+            self.short.memberships(u64::pack_at(text, from, to))
+        } else if len <= u128::BYTES {
+            self.long.memberships(u128::pack_at(text, from, to))
+        } else {
+            0
         }
     }
 }

@@ -459,3 +459,173 @@ fn eval_scores_outputs_against_gold() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(stderr(&missing).contains("/nonexistent/gold: not a directory"), "{}", stderr(&missing));
 }
+
+// --- Data safety (issue 18): nothing silently damaged. ---
+
+#[test]
+fn a_stray_byte_in_a_utf8_file_is_replaced_alone_not_the_whole_file_misread() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("page.txt");
+    // UTF-8 curly quotes and accents, and one windows-1252 apostrophe (0x92) pasted in.
+    let mut bytes = "The café’s “new” menu opened.\n\nAdvertisement\n\nIt".as_bytes().to_vec();
+    bytes.push(0x92);
+    bytes.extend_from_slice("s a success, the owner’s daughter said.\n".as_bytes());
+    std::fs::write(&page, &bytes).unwrap();
+    let stats = dir.path().join("stats.json");
+    let out = run(&["clean", page.to_str().unwrap(), "--stats", stats.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "The café’s “new” menu opened.\n\nIt\u{FFFD}s a success, the owner’s daughter said.\n"
+    );
+    assert!(stderr(&out).contains("page.txt: 1 malformed byte sequence(s) replaced"), "{}", stderr(&out));
+    let stats: serde_json::Value = serde_json::from_slice(&std::fs::read(&stats).unwrap()).unwrap();
+    assert_eq!(stats["replaced_byte_sequences"], 1);
+    assert_eq!(stats["documents_with_replacements"], 1);
+}
+
+#[test]
+fn a_jsonl_record_with_a_stray_byte_is_cleaned_not_passed_through() {
+    let mut line = br#"{"id":7,"text":"Caf"#.to_vec();
+    line.push(0xE9); // latin-1 é inside a UTF-8 shard
+    line.extend_from_slice(br#" news today.\n\nAdvertisement\n\nThe end."}"#);
+    line.push(b'\n');
+    let out = run(&["clean", "--format", "jsonl"], &line);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "{\"id\":7,\"text\":\"Caf\u{FFFD} news today.\\n\\nThe end.\"}\n");
+    assert!(stderr(&out).contains("<stdin>:1: 1 malformed byte sequence(s) replaced"), "{}", stderr(&out));
+}
+
+const SHARD: &str = concat!(
+    r#"{"id":1,"text":"The council met on Monday.\n\nAdvertisement\n\nIt approved the budget.\n","url":"https://example.org/a"}"#,
+    "\n",
+    r#"{"id":2,"text":"Share this article\n\nRain is expected on Friday.","url":"https://example.org/b"}"#,
+    "\n",
+);
+
+#[test]
+fn jsonl_on_stdin_is_recognised_from_its_content() {
+    let out = run(&["clean"], SHARD.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each output line is a record"))
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["text"], "The council met on Monday.\n\nIt approved the budget.\n");
+    assert_eq!(lines[1]["text"], "Rain is expected on Friday.");
+    assert_eq!(lines[1]["id"], 2);
+
+    // --annotate is honoured, not silently ignored.
+    let out = run(&["clean", "--annotate"], SHARD.as_bytes());
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let first: serde_json::Value = serde_json::from_str(stdout(&out).lines().next().unwrap()).unwrap();
+    assert_eq!(first["thresh"]["removed_lines"], 1);
+}
+
+#[test]
+fn a_jsonl_file_named_txt_is_recognised_and_a_text_file_is_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let shard = dir.path().join("shard.txt");
+    std::fs::write(&shard, SHARD).unwrap();
+    let text = dir.path().join("page.txt");
+    std::fs::write(&text, "{braces} open this page.\n\nThe council met on Monday.\n").unwrap();
+    let out = run(&["clean", shard.to_str().unwrap(), text.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Files run in sorted order: page.txt, then shard.txt.
+    let got = stdout(&out);
+    let (text_part, records) = got.split_at(got.find("{\"id\"").expect("records in the output"));
+    assert_eq!(text_part, "{braces} open this page.\n\nThe council met on Monday.\n");
+    assert!(
+        records.starts_with(r#"{"id":1,"text":"The council met on Monday.\n\nIt approved the budget.\n""#),
+        "{got}"
+    );
+}
+
+#[test]
+fn annotate_on_plain_text_is_refused() {
+    let out = run(&["clean", "--annotate", "--format", "text"], PAGE.as_bytes());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--annotate"), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
+
+    let out = run(&["clean", "--annotate"], PAGE.as_bytes());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("<stdin>: --annotate needs JSONL or WET records"), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "");
+}
+
+#[cfg(unix)]
+#[test]
+fn output_files_are_readable_by_others_under_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    std::fs::write(input.join("page.txt"), PAGE).unwrap();
+    std::fs::write(input.join("shard.jsonl"), SHARD).unwrap();
+    let out_dir = dir.path().join("out");
+    for (umask, mode) in [("022", 0o644), ("077", 0o600), ("002", 0o664)] {
+        let _ = std::fs::remove_dir_all(&out_dir);
+        let status = Command::new("sh")
+            .arg("-c")
+            .arg(format!("umask {umask} && exec \"$0\" clean -q \"$1\" -o \"$2\""))
+            .arg(env!("CARGO_BIN_EXE_thresh"))
+            .arg(&input)
+            .arg(&out_dir)
+            .status()
+            .unwrap();
+        assert!(status.success());
+        for name in ["page.txt", "shard.jsonl"] {
+            let got = std::fs::metadata(out_dir.join(name)).unwrap().permissions().mode() & 0o777;
+            assert_eq!(got, mode, "{name} under umask {umask}: {got:o}");
+        }
+    }
+}
+
+#[test]
+fn a_wrong_text_field_fails_the_shard_and_names_the_fields_seen() {
+    let dir = tempfile::tempdir().unwrap();
+    let shard = dir.path().join("rw.jsonl");
+    std::fs::write(&shard, SHARD.replace("\"text\"", "\"content\"")).unwrap();
+    let good = dir.path().join("c4.jsonl");
+    std::fs::write(&good, SHARD).unwrap();
+    let out_dir = dir.path().join("out");
+    let stats = dir.path().join("stats.json");
+    let out = run(
+        &["clean", shard.to_str().unwrap(), good.to_str().unwrap(), "-o", out_dir.to_str().unwrap()],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("rw.jsonl: no record has field `text` (2 records); fields: content, id, url"),
+        "{err}"
+    );
+    assert!(!out_dir.join("rw.jsonl").exists(), "no output for a shard that was not cleaned");
+    assert!(out_dir.join("c4.jsonl").exists());
+
+    // With the right field it is cleaned; the summary counts what a missing field passed through.
+    let out = run(
+        &["clean", shard.to_str().unwrap(), "--text-field", "content", "-o", out_dir.to_str().unwrap()],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mixed = dir.path().join("mixed.jsonl");
+    std::fs::write(&mixed, format!("{SHARD}{{\"id\":3,\"body\":\"x\"}}\n")).unwrap();
+    let out = run(
+        &[
+            "clean",
+            mixed.to_str().unwrap(),
+            "-o",
+            out_dir.to_str().unwrap(),
+            "--stats",
+            stats.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("1 records had no string field `text`"), "{}", stderr(&out));
+    let stats: serde_json::Value = serde_json::from_slice(&std::fs::read(&stats).unwrap()).unwrap();
+    assert_eq!(stats["records_missing_text_field"], 1);
+}

@@ -154,7 +154,9 @@ pub struct InputArgs {
 /// How input files store documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
-    /// From the file name: .jsonl/.json(.gz/.zst) are JSONL, .warc.wet(.gz) are WET, the rest text.
+    /// From the file name: .jsonl/.json(.gz/.zst) are JSONL, .warc.wet(.gz) are WET; any other
+    /// input (standard input too) is JSONL when its first non-blank line is a JSON object, WET
+    /// when it starts with a WARC header, else text.
     Auto,
     /// Each file is one document.
     Text,

@@ -34,9 +34,16 @@ pub(crate) fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
         skip_existing: args.skip_existing,
         decode: decode_options(&args.input)?,
         url: args.input.url.clone(),
+        detect_format: args.documents.format.format().is_none(),
         max_document_bytes: args.max_document_size,
     };
     let format = args.documents.format.format();
+    if format == Some(Format::Text) && args.annotate {
+        eprintln!(
+            "thresh: --annotate adds a field to JSONL and WET records; plain text (--format text) has none"
+        );
+        return Ok(ExitCode::from(EXIT_USAGE));
+    }
     if let Some(jobs) = args.jobs {
         rayon::ThreadPoolBuilder::new()
             .num_threads(jobs.max(1))
@@ -106,7 +113,7 @@ pub(crate) fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
 /// Prints the summary (batch runs), writes --stats, and picks the exit code.
 fn finish(stats: &Stats, args: &CleanArgs, summary: bool) -> anyhow::Result<ExitCode> {
     if summary && !args.quiet {
-        eprint!("{}", render_summary(stats));
+        eprint!("{}", render_summary(stats, &args.documents.text_field));
     }
     if let Some(path) = &args.stats {
         let json = serde_json::to_string_pretty(stats).expect("stats always serialise");
@@ -120,7 +127,7 @@ fn finish(stats: &Stats, args: &CleanArgs, summary: bool) -> anyhow::Result<Exit
     Ok(if stats.files_failed > 0 { ExitCode::from(EXIT_INPUT_FAILED) } else { ExitCode::SUCCESS })
 }
 
-fn render_summary(stats: &Stats) -> String {
+fn render_summary(stats: &Stats, text_field: &str) -> String {
     let mut s = String::new();
     let size = |b: u64| indicatif::HumanBytes(b).to_string();
     s.push_str(&format!(
@@ -149,6 +156,18 @@ fn render_summary(stats: &Stats) -> String {
         for example in stats.flagged_examples.iter().take(5) {
             s.push_str(&format!("thresh:   flagged: {example} (see `thresh explain`)\n"));
         }
+    }
+    if stats.records_missing_text_field > 0 {
+        s.push_str(&format!(
+            "thresh: {} records had no string field `{}` and were not cleaned (see --text-field)\n",
+            stats.records_missing_text_field, text_field
+        ));
+    }
+    if stats.replaced_byte_sequences > 0 {
+        s.push_str(&format!(
+            "thresh: {} malformed byte sequences replaced with U+FFFD in {} documents\n",
+            stats.replaced_byte_sequences, stats.documents_with_replacements
+        ));
     }
     let top = stats.top_rules(5);
     if !top.is_empty() {

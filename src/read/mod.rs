@@ -6,6 +6,7 @@ pub mod compression;
 pub mod documents;
 pub mod jsonl;
 pub mod plan;
+pub mod sniff;
 pub mod wet;
 
 use std::io::Read;

@@ -19,8 +19,15 @@ impl AtomicFile {
         let dir = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir)?;
         let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let temp =
-            tempfile::Builder::new().prefix(&format!(".{name}.")).suffix(TEMP_MARKER).tempfile_in(dir)?;
+        let prefix = format!(".{name}.");
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).suffix(TEMP_MARKER);
+        // A temporary file is private (0600) by default; the output must get what a plain
+        // `open` gives (0666 under the umask, 0644 typically), so other users and cluster
+        // jobs can read the cleaned corpus. The mode goes to open(2), which applies the umask.
+        #[cfg(unix)]
+        builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+        let temp = builder.tempfile_in(dir)?;
         Ok(AtomicFile { temp: BufWriter::with_capacity(1 << 16, temp), target: target.to_path_buf() })
     }
 
