@@ -184,16 +184,28 @@ struct RegexGroup {
     /// the lines its matches touch are asked. In a set, they made it read every byte of
     /// every line.
     scanned: Vec<usize>,
+    /// Whether a hit's evidence is the span the regex matched.
+    evidence: RegexEvidence,
+}
+
+/// What a regex hit records as its evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RegexEvidence {
+    /// The matched span (`explain` shows it).
+    Span,
+    /// Nothing: the hit's evidence is replaced later (a repeat rule's hit becomes
+    /// [`Evidence::Repeat`]), so finding the span would be wasted work.
+    Replaced,
 }
 
 impl RegexGroup {
-    fn new(all: &[String], patterns: Vec<usize>) -> Result<Self, regex::Error> {
+    fn new(all: &[String], patterns: Vec<usize>, evidence: RegexEvidence) -> Result<Self, regex::Error> {
         let (scanned, patterns): (Vec<usize>, Vec<usize>) =
             patterns.into_iter().partition(|&p| scans_the_document(&all[p]));
         let set = RegexSetBuilder::new(patterns.iter().map(|&p| &all[p]))
             .size_limit(REGEX_SET_SIZE_LIMIT)
             .build()?;
-        Ok(RegexGroup { set, patterns, scanned })
+        Ok(RegexGroup { set, patterns, scanned, evidence })
     }
 
     fn is_empty(&self) -> bool {
@@ -470,8 +482,8 @@ fn compile(
     };
     let (repeat_patterns, line_patterns): (Vec<usize>, Vec<usize>) = (0..regex_patterns.len())
         .partition(|&p| rules[regex_rules[p] as usize].rule.action == Action::DropRepeat);
-    let group = |patterns: Vec<usize>| {
-        RegexGroup::new(&regex_patterns, patterns.clone()).map_err(|e| {
+    let group = |patterns: Vec<usize>, evidence| {
+        RegexGroup::new(&regex_patterns, patterns.clone(), evidence).map_err(|e| {
             // Name the rules whose regex fails on its own (packs built in code are not checked
             // when read); if none does, the set as a whole is too big.
             let bad: Vec<RuleDiagnostic> = patterns
@@ -492,7 +504,8 @@ fn compile(
             }
         })
     };
-    let (line_regexes, repeat_regexes) = (group(line_patterns)?, group(repeat_patterns)?);
+    let line_regexes = group(line_patterns, RegexEvidence::Span)?;
+    let repeat_regexes = group(repeat_patterns, RegexEvidence::Replaced)?;
     let regexes =
         regex_patterns.into_iter().map(|pattern| LazyRegex { pattern, compiled: OnceLock::new() }).collect();
     let mut signatures = Vec::new();
@@ -758,9 +771,14 @@ impl RuleSet {
         for line in lines {
             let text = doc.line_text(line);
             matched.clear();
-            // Most lines match nothing, and saying so is cheaper than listing what matches.
+            // Most lines match nothing, and saying so is cheaper than listing what matches;
+            // listing is an overlapping search of the whole line, which a set of one pattern
+            // never needs (the repeat group's `[^.\s]\s*$` is answered from the line's end).
             if !group.patterns.is_empty() && group.set.is_match(text) {
-                matched.extend(group.set.matches(text).iter().map(|p| group.patterns[p]));
+                match group.patterns.as_slice() {
+                    &[only] => matched.push(only),
+                    patterns => matched.extend(group.set.matches(text).iter().map(|p| patterns[p])),
+                }
             }
             while touched.next_if(|&&t| (t as usize) < line).is_some() {}
             if touched.next_if(|&&t| t as usize == line).is_some() {
@@ -768,7 +786,10 @@ impl RuleSet {
                 matched.sort_unstable();
             }
             for &pattern in &matched {
-                let span = self.regexes[pattern].get().find(text).map_or(0..0, |m| m.range());
+                let span = match group.evidence {
+                    RegexEvidence::Span => self.regexes[pattern].get().find(text).map_or(0..0, |m| m.range()),
+                    RegexEvidence::Replaced => 0..0,
+                };
                 hits.push(Hit {
                     rule: self.regex_rules[pattern],
                     line: line as u32,

@@ -87,6 +87,8 @@ pub fn normalize_owned(text: String) -> String {
                     pending_blank = false;
                 }
                 match from {
+                    // Until the first change the text stays where it is: nothing to move.
+                    Some(from) if from == written => {}
                     Some(from) => bytes.copy_within(from..from + len, written),
                     None => bytes[written..written + len].copy_from_slice(mapped.as_bytes()),
                 }
@@ -119,19 +121,39 @@ fn has_only_newlines(text: &str) -> bool {
 /// NEL, LINE SEPARATOR or PARAGRAPH SEPARATOR (UTF-8 bytes, so that the text can be rewritten
 /// behind the search).
 fn next_line_end(bytes: &[u8], from: usize) -> Option<LineEnd> {
-    let at = |i: usize| bytes.get(i).copied();
-    (from..bytes.len()).find_map(|i| {
-        let (len, paragraph) = match bytes[i] {
-            b'\n' | 0x0B | 0x0C => (1, false),
-            b'\r' => (if at(i + 1) == Some(b'\n') { 2 } else { 1 }, false),
-            0xC2 if at(i + 1) == Some(0x85) => (2, false),
-            0xE2 if at(i + 1) == Some(0x80) && matches!(at(i + 2), Some(0xA8 | 0xA9)) => {
-                (3, at(i + 2) == Some(0xA9))
+    let mut i = from;
+    while i < bytes.len() {
+        // Eight bytes at a time up to the first byte that may start a line end: a page with
+        // one stray `\r` sends its whole text down this path.
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let candidates = crate::swar::line_end_candidates(crate::swar::load(chunk));
+            if candidates == 0 {
+                i += 8;
+                continue;
             }
-            _ => return None,
-        };
-        Some(LineEnd { end: i, next: i + len, paragraph })
-    })
+            i += candidates.trailing_zeros() as usize / 8;
+        }
+        if let Some(end) = line_end_at(bytes, i) {
+            return Some(end);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The line end starting at `bytes[i]`, if one does.
+fn line_end_at(bytes: &[u8], i: usize) -> Option<LineEnd> {
+    let at = |i: usize| bytes.get(i).copied();
+    let (len, paragraph) = match bytes[i] {
+        b'\n' | 0x0B | 0x0C => (1, false),
+        b'\r' => (if at(i + 1) == Some(b'\n') { 2 } else { 1 }, false),
+        0xC2 if at(i + 1) == Some(0x85) => (2, false),
+        0xE2 if at(i + 1) == Some(0x80) && matches!(at(i + 2), Some(0xA8 | 0xA9)) => {
+            (3, at(i + 2) == Some(0xA9))
+        }
+        _ => return None,
+    };
+    Some(LineEnd { end: i, next: i + len, paragraph })
 }
 
 /// True when [`map_char`] leaves every character of `line` (UTF-8, without line ends) as it
