@@ -68,8 +68,13 @@ impl Cleaner {
         // Rules and heuristics settle together: lines the heuristics drop can bring lines into
         // a scoped rule's reach, and the rules' drops change the heuristics' context.
         let scoped = hits.iter().any(|h| !self.rules.rule(h.rule).scope.is_whole_document());
+        let judgement = crate::heuristics::JudgementRules {
+            config: self.rules.heuristics_config(),
+            heuristics: self.rules.heuristic_rules(),
+            roles: self.rules.drop_roles(),
+        };
         for _ in 0..MAX_ROUNDS {
-            if !crate::heuristics::apply(&self.rules, &document, &folded, &mut verdicts) || !scoped {
+            if !crate::heuristics::apply(&judgement, &document, &folded, &mut verdicts) || !scoped {
                 break;
             }
             let before = dropped(&verdicts);

@@ -20,93 +20,15 @@
 //! `explain` can say which guard kept the line. When a line is dropped for several reasons the
 //! verdict names the most direct one: its own match before a block, window or cut.
 
-use crate::matcher::{Evidence, Hit, RuleIndex, RuleSet, Veto};
+use crate::matcher::RuleSet;
 use crate::rules::{Action, Scope, Unit};
 use crate::segment::Document;
+pub use crate::types::{dropped, DropCause, DropReason, KeepReason, Verdict};
+use crate::types::{Hit, RuleIndex, Veto};
 
 /// Upper bound on forward+backward sweeps for scoped rules; each sweep is linear, and real pages
 /// settle in one or two.
 const MAX_SWEEPS: usize = 16;
-
-/// The verdict on one line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Verdict {
-    /// The line stays.
-    Keep(KeepReason),
-    /// The line goes.
-    Drop(DropReason),
-}
-
-impl Verdict {
-    /// True for [`Verdict::Keep`].
-    pub fn is_keep(&self) -> bool {
-        matches!(self, Verdict::Keep(_))
-    }
-}
-
-/// Number of lines `verdicts` drop.
-pub fn dropped(verdicts: &[Verdict]) -> usize {
-    verdicts.iter().filter(|v| !v.is_keep()).count()
-}
-
-/// Why a line stays.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KeepReason {
-    /// No rule matched it.
-    NoMatch,
-    /// An exception (`keep`) rule matched it.
-    Exception {
-        /// The keep rule.
-        rule: RuleIndex,
-        /// What it matched.
-        evidence: Evidence,
-    },
-    /// A drop rule matched, but a guard or the scope vetoed it.
-    Vetoed {
-        /// The drop rule.
-        rule: RuleIndex,
-        /// The guard that said no.
-        veto: Veto,
-    },
-}
-
-/// Why a line goes: the rule and how the line was reached.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DropReason {
-    /// The rule that dropped it.
-    pub rule: RuleIndex,
-    /// How.
-    pub cause: DropCause,
-}
-
-/// How a drop rule reached a line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DropCause {
-    /// The rule matched this line.
-    Matched(Evidence),
-    /// The line shares a block with the marker line.
-    InBlock {
-        /// 0-based marker line.
-        marker: u32,
-    },
-    /// The line lies in a window around the marker line.
-    InWindow {
-        /// 0-based marker line.
-        marker: u32,
-    },
-    /// The line lies after a footer marker.
-    AfterMarker {
-        /// 0-based marker line.
-        marker: u32,
-    },
-    /// The line lies before a header marker.
-    BeforeMarker {
-        /// 0-based marker line.
-        marker: u32,
-    },
-    /// A heuristic judged the line to be boilerplate (see [`crate::heuristics`]).
-    Heuristic,
-}
 
 /// Directness of a cause: lower wins when a line is reached by several rules.
 fn rank(cause: &DropCause) -> u8 {

@@ -31,74 +31,26 @@
 use crate::decide::{DropCause, DropReason, KeepReason, Verdict};
 use crate::fold;
 use crate::language::{self, Language, Script};
-use crate::matcher::RuleSet;
+pub use crate::rules::HeuristicsConfig;
 use crate::segment::Document;
 use crate::swar;
+use crate::types::{DropRole, Heuristic, RuleIndex};
 
-/// Ids and descriptions of the heuristics, as `thresh rules list` and `explain` show them.
-pub const HEURISTICS: [(&str, &str); 8] = [
-    ("heuristics/not-prose", "A line of some length with few function words: link lists, names, labels"),
-    ("heuristics/menu-line", "Title-case words between separators: Home | News | Sport"),
-    ("heuristics/counter", "Mostly digits and symbols: dates, counters like '3 comments', prices"),
-    (
-        "heuristics/keyword-stuffed",
-        "A long lower-case string without punctuation or function words: alt text",
-    ),
-    (
-        "heuristics/short-in-boilerplate",
-        "A short line whose nearest judged neighbours are boilerplate: navigation runs",
-    ),
-    ("heuristics/near-boilerplate", "A borderline line between two pieces of boilerplate"),
-    (
-        "heuristics/outside-main-text",
-        "Prose cut off from the article by boilerplate: comments, teasers, footers",
-    ),
-    (
-        "heuristics/unrelated-teaser",
-        "Next to a teaser marker or repeated headline, a line whose words the article does not share",
-    ),
-];
-
-/// Thresholds of the heuristics, settable in a rule file's `[heuristics]` table.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct HeuristicsConfig {
-    /// Whether the heuristics run at all.
-    pub enabled: bool,
-    /// Lines shorter than this many characters are *short*: judged by their neighbours.
-    pub length_low: usize,
-    /// Lines longer than this with enough stopwords are *good* on their own.
-    pub length_high: usize,
-    /// Below this stopword share a line of some length is not prose.
-    pub stopwords_low: f64,
-    /// From this stopword share on, a long line is good.
-    pub stopwords_high: f64,
-    /// A heading-like short line is kept when good text follows within this many characters.
-    pub max_heading_distance: usize,
-    /// Good lines separated by more than this many boilerplate lines belong to different
-    /// stretches.
-    pub max_gap_lines: usize,
-    /// The article is the first stretch with at least this many characters of good text (the
-    /// largest stretch when none has): what follows it is comments and teasers, far more
-    /// often than what precedes it.
-    pub min_main_chars: usize,
-    /// At most this many short lines, within `max_heading_distance` characters, stand between
-    /// the document's edge and good text and still count as its headline or closing line.
-    pub max_edge_lines: usize,
+/// What the judgement takes from the rule set: its thresholds, the rule of each heuristic, and
+/// what each rule's drops mean ([`DropRole`]), all resolved when the rules were built.
+#[derive(Debug, Clone, Copy)]
+pub struct JudgementRules<'a> {
+    /// The thresholds.
+    pub config: HeuristicsConfig,
+    /// Rule index of each heuristic, in [`Heuristic::ALL`] order; `None` when switched off.
+    pub heuristics: &'a [Option<RuleIndex>],
+    /// The role of each rule, by rule index.
+    pub roles: &'a [DropRole],
 }
 
-impl Default for HeuristicsConfig {
-    fn default() -> Self {
-        HeuristicsConfig {
-            enabled: true,
-            length_low: 70,
-            length_high: 200,
-            stopwords_low: 0.18,
-            stopwords_high: 0.32,
-            max_heading_distance: 200,
-            max_gap_lines: 12,
-            min_main_chars: 400,
-            max_edge_lines: 4,
-        }
+impl JudgementRules<'_> {
+    fn role(&self, rule: RuleIndex) -> DropRole {
+        self.roles[rule as usize]
     }
 }
 
@@ -110,26 +62,13 @@ enum Class {
     Bad,
 }
 
-/// Which heuristic a bad line falls under (index into [`HEURISTICS`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Why {
-    NotProse = 0,
-    MenuLine = 1,
-    Counter = 2,
-    KeywordStuffed = 3,
-    ShortInBoilerplate = 4,
-    NearBoilerplate = 5,
-    OutsideMain = 6,
-    UnrelatedTeaser = 7,
-}
-
 /// One per line of a document: 8 bytes (the five marks share a byte).
 #[derive(Debug, Clone, Copy)]
 struct Shape {
     /// Length in characters (see `shape`); `u32` as there is one shape per line.
     chars: u32,
     class: Class,
-    why: Why,
+    why: Heuristic,
     /// Bits of [`Mark`].
     marks: u8,
 }
@@ -544,7 +483,7 @@ fn shape(
 
     let CharCounts { non_space, digits, digits_and_symbols, .. } = counts;
     if chars < cfg.length_low && digits > 0 && digits_and_symbols * 5 > non_space.max(1) * 3 {
-        return bad(Why::Counter);
+        return bad(Heuristic::Counter);
     }
     // A stoplist judges only lines in its own script.
     let mut ratio = language.filter(|l| counts.mostly_in(l.script())).map(|l| word_counts.ratio(l));
@@ -570,18 +509,18 @@ fn shape(
         && capitalised * 2 >= tokens.saturating_sub(separators)
         && ratio.is_none_or(|r| r < cfg.stopwords_low)
     {
-        return bad(Why::MenuLine);
+        return bad(Heuristic::MenuLine);
     }
     // Alt text is lower case: only a script with case can show that.
     if words >= 12 && !counts.punctuated && !counts.upper && counts.lower && ratio.is_none_or(|r| r < 0.15) {
-        return bad(Why::KeywordStuffed);
+        return bad(Heuristic::KeywordStuffed);
     }
     let sentence = terminal && ratio.is_some_and(|r| r >= cfg.stopwords_high);
     if chars < cfg.length_low {
         return Shape {
             chars: stored_chars,
             class: Class::Short,
-            why: Why::ShortInBoilerplate,
+            why: Heuristic::ShortInBoilerplate,
             marks: marks_with(sentence),
         };
     }
@@ -600,7 +539,7 @@ fn shape(
         None if terminal => Class::NearGood,
         None => Class::Bad,
     };
-    Shape { chars: stored_chars, class, why: Why::NotProse, marks: marks_with(sentence) }
+    Shape { chars: stored_chars, class, why: Heuristic::NotProse, marks: marks_with(sentence) }
 }
 
 /// True when a sentence ends inside the line (". " before a capital or digit).
@@ -616,9 +555,14 @@ fn has_sentence_break(text: &str) -> bool {
 ///
 /// `folded` holds folded lines of `doc` (all of them, unless the document is huge); the
 /// others are folded when needed.
-pub fn apply(rules: &RuleSet, doc: &Document, folded: &fold::FoldedLines, verdicts: &mut [Verdict]) -> bool {
-    let cfg = rules.heuristics_config();
-    let ids = rules.heuristic_rules();
+pub fn apply(
+    rules: &JudgementRules<'_>,
+    doc: &Document,
+    folded: &fold::FoldedLines,
+    verdicts: &mut [Verdict],
+) -> bool {
+    let cfg = rules.config;
+    let ids = rules.heuristics;
     if !cfg.enabled || ids.iter().all(Option::is_none) {
         return false;
     }
@@ -679,8 +623,8 @@ pub fn apply(rules: &RuleSet, doc: &Document, folded: &fold::FoldedLines, verdic
         if !classes.any_good() {
             return dropped_any;
         }
-        let judged = revise(&classes, &marked_by(TEASERS_CATEGORY, rules, verdicts, &alive), &cfg);
-        let boundaries = marked_by(COMMENT_SECTION_CATEGORY, rules, verdicts, &alive);
+        let judged = revise(&classes, &marked_by(|r| r.teaser_marker, rules, verdicts, &alive), &cfg);
+        let boundaries = marked_by(|r| r.comment_boundary, rules, verdicts, &alive);
         let dropped_before = dropped_before(rules, verdicts, &alive);
         let keep = main_stretches(&judged, &classes, &boundaries, &dropped_before, &cfg);
         let teasers = unrelated_teasers(rules, doc, folded, verdicts, &alive, &classes, stopwords);
@@ -690,12 +634,12 @@ pub fn apply(rules: &RuleSet, doc: &Document, folded: &fold::FoldedLines, verdic
                 continue;
             }
             let why = match (judged[k], keep[k]) {
-                (Judged::Good, true) if teasers[k] => Why::UnrelatedTeaser,
+                (Judged::Good, true) if teasers[k] => Heuristic::UnrelatedTeaser,
                 (Judged::Good, true) => continue,
-                (Judged::Good, false) => Why::OutsideMain,
+                (Judged::Good, false) => Heuristic::OutsideMainText,
                 (Judged::Bad(why), _) => why,
             };
-            if let Some(rule) = ids[why as usize] {
+            if let Some(rule) = ids[why.index()] {
                 verdicts[i] = Verdict::Drop(DropReason { rule, cause: DropCause::Heuristic });
                 dropped_now = true;
             }
@@ -792,7 +736,7 @@ const MAX_ROUNDS: usize = 8;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Judged {
     Good,
-    Bad(Why),
+    Bad(Heuristic),
 }
 
 /// jusText's context revision: short and near-good lines take their class from neighbours.
@@ -919,8 +863,8 @@ fn revise(shapes: &RoundShapes, barriers: &[bool], cfg: &HeuristicsConfig) -> Ve
         .map(|i| match revised[i] {
             Class::Good => Judged::Good,
             _ => Judged::Bad(match shapes.get(i).class {
-                Class::Short => Why::ShortInBoilerplate,
-                Class::NearGood => Why::NearBoilerplate,
+                Class::Short => Heuristic::ShortInBoilerplate,
+                Class::NearGood => Heuristic::NearBoilerplate,
                 _ => shapes.get(i).why,
             }),
         })
@@ -1080,7 +1024,7 @@ const TEASER_MIN_WORDS: usize = 4;
 /// headline is a weaker marker than a teaser rule (galleries repeat captions inside articles):
 /// next to one, only headlines can be teasers, never a finished sentence of prose.
 fn unrelated_teasers(
-    rules: &RuleSet,
+    rules: &JudgementRules<'_>,
     doc: &Document,
     folded: &fold::FoldedLines,
     verdicts: &[Verdict],
@@ -1096,10 +1040,10 @@ fn unrelated_teasers(
     }
     let marker = |line: usize| match &verdicts[line] {
         Verdict::Drop(reason) => {
-            let rule = rules.rule(reason.rule);
-            if rule.category == TEASERS_CATEGORY {
+            let role = rules.role(reason.rule);
+            if role.teaser_marker {
                 Near::Teaser
-            } else if rule.action == crate::rules::Action::DropRepeat {
+            } else if role.repeat {
                 Near::Repeat
             } else {
                 Near::Nothing
@@ -1184,41 +1128,31 @@ fn lines_of(alive: &[u32]) -> impl Iterator<Item = usize> + Clone + '_ {
 /// inside articles too (a gallery's captions, a "Related" box between two paragraphs).
 /// Saturates at `u8::MAX`: only small counts matter (see `main_stretches`), and a byte per kept
 /// line is a quarter of a `u32`'s memory on a huge document.
-fn dropped_before(rules: &RuleSet, verdicts: &[Verdict], alive: &[u32]) -> Vec<u8> {
+fn dropped_before(rules: &JudgementRules<'_>, verdicts: &[Verdict], alive: &[u32]) -> Vec<u8> {
     let is_chrome = |line: usize| match &verdicts[line] {
         Verdict::Drop(r) => {
-            let rule = rules.rule(r.rule);
-            r.cause != DropCause::Heuristic
-                && rule.action != crate::rules::Action::DropRepeat
-                && rule.category != TEASERS_CATEGORY
+            let role = rules.role(r.rule);
+            r.cause != DropCause::Heuristic && !role.repeat && !role.teaser_marker
         }
         Verdict::Keep(_) => false,
     };
     gaps(alive).map(|gap| gap.filter(|&l| is_chrome(l)).take(u8::MAX.into()).count() as u8).collect()
 }
 
-/// Rules of this category drop teasers for other articles; the lines they drop are markers.
-const TEASERS_CATEGORY: &str = "teasers";
-
-/// Rules of this category mark where a comment section starts ("Leave a Reply", "12 Comments");
-/// a site pack can add its own.
-pub const COMMENT_SECTION_CATEGORY: &str = "comment-section";
-
-/// For each kept line, whether a line dropped by a rule of `category` stands right before it:
-/// a comment-section marker ([`COMMENT_SECTION_CATEGORY`]; comments follow the article, so a
-/// stretch never continues across one) or a teaser marker ("Related": what follows lists
-/// other articles).
-fn marked_by(category: &str, rules: &RuleSet, verdicts: &[Verdict], alive: &[u32]) -> Vec<bool> {
+/// For each kept line, whether a line dropped by a rule of the role `has` picks stands right
+/// before it: a comment boundary (comments follow the article, so a stretch never continues
+/// across one) or a teaser marker ("Related": what follows lists other articles).
+fn marked_by(
+    has: impl Fn(DropRole) -> bool,
+    rules: &JudgementRules<'_>,
+    verdicts: &[Verdict],
+    alive: &[u32],
+) -> Vec<bool> {
     let is_marker = |line: usize| match &verdicts[line] {
-        Verdict::Drop(reason) => rules.rule(reason.rule).category == category,
+        Verdict::Drop(reason) => has(rules.role(reason.rule)),
         Verdict::Keep(_) => false,
     };
     gaps(alive).map(|mut gap| gap.any(is_marker)).collect()
-}
-
-/// The ids of the heuristics, in [`HEURISTICS`] order.
-pub(crate) fn heuristic_ids() -> impl Iterator<Item = &'static str> {
-    HEURISTICS.iter().map(|(id, _)| *id)
 }
 
 #[cfg(test)]

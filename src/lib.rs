@@ -32,6 +32,7 @@ pub mod read;
 pub mod rules;
 pub mod segment;
 mod swar;
+pub mod types;
 pub mod write;
 
 pub use cleaner::{Cleaner, Outcome};

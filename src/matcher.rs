@@ -34,97 +34,17 @@ use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use crate::error::{RuleDiagnostic, RuleErrors, SourceLocation};
 use crate::fold::{fold_with_offsets, is_word_char, line_key, FoldedLines};
-use crate::heuristics::{self, HeuristicsConfig};
 use crate::language;
+use crate::rules::HeuristicsConfig;
 use crate::rules::{self, Action, Rule, RulePack, DEFAULT_PHRASE_MAX_WORDS};
 use crate::segment::Document;
+use crate::types::{DropRole, Heuristic};
+pub use crate::types::{Evidence, Hit, RuleIndex, Span, Veto};
 
 /// About how many bytes of a document are folded at a time for the phrase search: a document
 /// up to this size is one chunk, kept for the heuristics; a bigger one costs folding twice
 /// (here and in the heuristics) but never holds a folded copy of itself.
 const FOLD_CHUNK_BYTES: usize = 16 << 20;
-
-/// Index of a rule in a [`RuleSet`].
-///
-/// Rule and line indices in hits and verdicts are `u32`: a document is at most 4 GiB
-/// ([`crate::segment::MAX_DOCUMENT_BYTES`]), and on a huge document the tables of hits and
-/// verdicts are the largest things held after the text itself.
-pub type RuleIndex = u32;
-
-/// Why a match did not count.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Veto {
-    /// The line has fewer words than `min_words`.
-    MinWords,
-    /// The line has more words than `max_words` (or the default for phrases).
-    MaxWords,
-    /// The line has more stopwords than `max_stopword_ratio` allows.
-    StopwordRatio,
-    /// The line lies outside the rule's scope (decided in [`crate::decide`]).
-    Scope,
-}
-
-impl Veto {
-    /// The guard's id as `explain` shows it.
-    pub fn id(&self) -> &'static str {
-        match self {
-            Veto::MinWords => "guard/min-words",
-            Veto::MaxWords => "guard/max-words",
-            Veto::StopwordRatio => "guard/stopword-ratio",
-            Veto::Scope => "guard/scope",
-        }
-    }
-}
-
-/// How a rule matched a line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Evidence {
-    /// The whole line equals a phrase.
-    WholeLine,
-    /// A phrase or regex matched this byte span of the line.
-    Span(Span),
-    /// The line repeats line `first` (0-based).
-    Repeat {
-        /// The earlier line it repeats.
-        first: u32,
-    },
-}
-
-/// A byte span of a line, held in `u32`s (see [`RuleIndex`]).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Span {
-    /// First byte.
-    pub start: u32,
-    /// One past the last byte.
-    pub end: u32,
-}
-
-impl Span {
-    /// The span as a range for slicing the line.
-    pub fn range(self) -> Range<usize> {
-        self.start as usize..self.end as usize
-    }
-}
-
-impl From<Range<usize>> for Span {
-    fn from(range: Range<usize>) -> Self {
-        // Lines lie within a document, and documents within u32 offsets.
-        Span { start: range.start as u32, end: range.end as u32 }
-    }
-}
-
-/// One rule matching one line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hit {
-    /// The rule.
-    pub rule: RuleIndex,
-    /// 0-based line index in the document.
-    pub line: u32,
-    /// What matched.
-    pub evidence: Evidence,
-    /// Set when a guard or the scope vetoed the hit.
-    pub veto: Option<Veto>,
-}
 
 /// A loaded rule with the pack it came from and whether it runs.
 #[derive(Debug, Clone)]
@@ -169,6 +89,8 @@ pub struct RuleSet {
     heuristics: HeuristicsConfig,
     /// Rule index of each heuristic, `None` when switched off.
     heuristic_rules: Vec<Option<RuleIndex>>,
+    /// What each rule's drops mean to the judgement.
+    roles: Vec<DropRole>,
 }
 
 /// Some of the rule regexes: those tried on every line, or those of repeat rules.
@@ -366,15 +288,16 @@ impl RuleSetBuilder {
             }
         }
         // The heuristics are listed as rules so they can be explained and switched off alike.
-        for (id, description) in heuristics::HEURISTICS {
+        for heuristic in Heuristic::ALL {
             let rule = Rule {
-                id: id.to_string(),
-                description: description.to_string(),
+                id: heuristic.id().to_string(),
+                description: heuristic.description().to_string(),
                 category: "heuristics".to_string(),
                 matcher: rules::Matcher::default(),
                 guards: rules::Guards::default(),
                 scope: rules::Scope::default(),
                 action: Action::Heuristic,
+                role: None,
                 examples: rules::Examples::default(),
                 enabled: true,
                 location: SourceLocation { file: "src/heuristics.rs".into(), line: 1, column: 1 },
@@ -427,7 +350,9 @@ impl RuleSetBuilder {
             pack.heuristics.apply_to(&mut config);
         }
         let mut set = compile(rules, gates, &self.packs)?;
-        set.heuristic_rules = heuristics::heuristic_ids()
+        set.heuristic_rules = Heuristic::ALL
+            .iter()
+            .map(|h| h.id())
             .map(|id| set.rules.iter().position(|r| r.rule.id == id && r.active).map(|i| i as RuleIndex))
             .collect();
         set.heuristics = config;
@@ -519,6 +444,18 @@ fn compile(
         }
     }
     let gated = rules.iter().map(|r| gates.contains_key(&r.pack)).collect();
+    let roles = rules
+        .iter()
+        .map(|loaded| {
+            let rule = &loaded.rule;
+            let role = rule.role.unwrap_or_else(|| rules::Role::of_category(&rule.category));
+            DropRole {
+                teaser_marker: role == rules::Role::TeaserMarker,
+                comment_boundary: role == rules::Role::CommentBoundary,
+                repeat: rule.action == Action::DropRepeat,
+            }
+        })
+        .collect();
     Ok(RuleSet {
         rules,
         gates,
@@ -534,6 +471,7 @@ fn compile(
         signatures,
         heuristics: HeuristicsConfig::default(),
         heuristic_rules: Vec::new(),
+        roles,
     })
 }
 
@@ -628,9 +566,14 @@ impl RuleSet {
         self.heuristics
     }
 
-    /// Rule index of each heuristic (in [`heuristics::HEURISTICS`] order), `None` when off.
+    /// Rule index of each heuristic (in [`Heuristic::ALL`] order), `None` when off.
     pub fn heuristic_rules(&self) -> &[Option<RuleIndex>] {
         &self.heuristic_rules
+    }
+
+    /// What each rule's drops mean to the judgement, by rule index.
+    pub fn drop_roles(&self) -> &[DropRole] {
+        &self.roles
     }
 
     /// Finds every hit of every active rule in `doc`, sorted by line.

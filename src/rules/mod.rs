@@ -6,12 +6,14 @@
 //! categories of rules on or off. The compiled form lives in [`crate::matcher`].
 
 mod bundled;
+mod heuristics;
 mod parse;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 pub use bundled::{bundled_packs, BUNDLED_PACK_SOURCES};
+pub use heuristics::{HeuristicsConfig, HeuristicsSettings};
 pub use parse::{parse_pack, ParsedPack};
 
 use crate::error::{RuleDiagnostic, RuleErrors, SourceLocation};
@@ -77,49 +79,6 @@ pub struct RulePack {
     pub heuristics: HeuristicsSettings,
 }
 
-/// The `[heuristics]` table of a rule file: every key optional.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct HeuristicsSettings {
-    /// `enabled`
-    pub enabled: Option<bool>,
-    /// `length_low`
-    pub length_low: Option<usize>,
-    /// `length_high`
-    pub length_high: Option<usize>,
-    /// `stopwords_low`
-    pub stopwords_low: Option<f64>,
-    /// `stopwords_high`
-    pub stopwords_high: Option<f64>,
-    /// `max_heading_distance`
-    pub max_heading_distance: Option<usize>,
-    /// `max_gap_lines`
-    pub max_gap_lines: Option<usize>,
-    /// `min_main_chars`
-    pub min_main_chars: Option<usize>,
-    /// `max_edge_lines`
-    pub max_edge_lines: Option<usize>,
-}
-
-impl HeuristicsSettings {
-    /// Applies the keys that are set to `config`.
-    pub fn apply_to(&self, config: &mut crate::heuristics::HeuristicsConfig) {
-        macro_rules! set {
-            ($($field:ident),*) => { $( if let Some(v) = self.$field { config.$field = v; } )* };
-        }
-        set!(
-            enabled,
-            length_low,
-            length_high,
-            stopwords_low,
-            stopwords_high,
-            max_heading_distance,
-            max_gap_lines,
-            min_main_chars,
-            max_edge_lines
-        );
-    }
-}
-
 /// Limits a pack to one site.
 #[derive(Debug, Clone, Default)]
 pub struct SiteScope {
@@ -146,12 +105,55 @@ pub struct Rule {
     pub scope: Scope,
     /// What happens on a match.
     pub action: Action,
+    /// What the lines it drops tell the heuristics (`role = "teaser-marker"`); when not given,
+    /// the category's traditional meaning (see [`Role::of_category`]).
+    pub role: Option<Role>,
     /// Lines that must and must not match, checked by `thresh rules check`.
     pub examples: Examples,
     /// False for opt-in rules (`enabled = false`), which run only when enabled by name.
     pub enabled: bool,
     /// Where the rule is defined.
     pub location: SourceLocation,
+}
+
+/// What a line dropped by a rule tells the heuristics besides that it is chrome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Role {
+    /// `teaser-marker`: what follows lists other articles ("Related", "Read more"); nearby
+    /// lines whose words the article does not share are teasers.
+    TeaserMarker,
+    /// `comment-boundary`: a comment section starts here ("Leave a Reply", "12 Comments"); the
+    /// article's main stretch never continues across it.
+    CommentBoundary,
+    /// `none`: nothing beyond the drop (switches off a category's default role).
+    None,
+}
+
+impl Role {
+    /// The name a rule file uses.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::TeaserMarker => "teaser-marker",
+            Role::CommentBoundary => "comment-boundary",
+            Role::None => "none",
+        }
+    }
+
+    /// The role a rule file names.
+    pub fn from_name(name: &str) -> Option<Role> {
+        [Role::TeaserMarker, Role::CommentBoundary, Role::None].into_iter().find(|r| r.name() == name)
+    }
+
+    /// The role of a rule that names none: the categories `teasers` and `comment-section`
+    /// carried these meanings before roles were keys of their own, and user packs rely on it.
+    pub fn of_category(category: &str) -> Role {
+        match category {
+            "teasers" => Role::TeaserMarker,
+            "comment-section" => Role::CommentBoundary,
+            _ => Role::None,
+        }
+    }
 }
 
 /// What a rule looks for. A line matches when any of the listed patterns matches.

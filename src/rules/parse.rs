@@ -11,29 +11,21 @@ use std::path::Path;
 use toml::de::{DeTable, DeValue};
 use toml::Spanned;
 
+use super::heuristics::SettingReader;
 use super::{
-    Action, Examples, Guards, HeuristicsSettings, Matcher, Rule, RulePack, Scope, SiteScope, Unit, Window,
+    Action, Examples, Guards, HeuristicsSettings, Matcher, Role, Rule, RulePack, Scope, SiteScope, Unit,
+    Window,
 };
 use crate::error::{RuleDiagnostic, RuleErrors, SourceLocation};
 
 const TOP_KEYS: &[&str] = &["pack", "rule", "heuristics"];
-const HEURISTICS_KEYS: &[&str] = &[
-    "enabled",
-    "length_low",
-    "length_high",
-    "stopwords_low",
-    "stopwords_high",
-    "max_heading_distance",
-    "max_gap_lines",
-    "min_main_chars",
-    "max_edge_lines",
-];
 const PACK_KEYS: &[&str] = &["name", "description", "category", "site", "enable", "disable", "include"];
 const SITE_KEYS: &[&str] = &["signatures", "domains"];
 const RULE_KEYS: &[&str] = &[
     "id",
     "description",
     "category",
+    "role",
     "line",
     "contains",
     "regex",
@@ -130,18 +122,8 @@ impl<'a> Reader<'a> {
             heuristics: HeuristicsSettings::default(),
         };
         if let Some(table) = self.table(root, "heuristics") {
-            self.check_keys(table, HEURISTICS_KEYS, "[heuristics]");
-            pack.heuristics = HeuristicsSettings {
-                enabled: self.boolean(table, "enabled"),
-                length_low: self.count(table, "length_low"),
-                length_high: self.count(table, "length_high"),
-                stopwords_low: self.ratio(table, "stopwords_low"),
-                stopwords_high: self.ratio(table, "stopwords_high"),
-                max_heading_distance: self.count(table, "max_heading_distance"),
-                max_gap_lines: self.count(table, "max_gap_lines"),
-                min_main_chars: self.count(table, "min_main_chars"),
-                max_edge_lines: self.count(table, "max_edge_lines"),
-            };
+            self.check_keys(table, HeuristicsSettings::KEYS, "[heuristics]");
+            pack.heuristics = HeuristicsSettings::read(&mut TableReader { parser: self, table });
         }
         let mut includes = Vec::new();
         let mut default_category = None;
@@ -259,6 +241,17 @@ impl<'a> Reader<'a> {
             None => Scope::default(),
         };
         let action = self.action(table, &id, &scope, &matcher, span.clone());
+        let role = self.string(table, "role").and_then(|name| {
+            let role = Role::from_name(&name);
+            if role.is_none() {
+                let span = self.span_of(table, "role").unwrap_or(span.clone());
+                self.error(
+                    span,
+                    format!("unknown role `{name}`: use \"teaser-marker\", \"comment-boundary\" or \"none\""),
+                );
+            }
+            role
+        });
         let enabled = self.boolean(table, "enabled").unwrap_or(true);
         let examples = match self.table(table, "examples") {
             Some(examples) => {
@@ -281,6 +274,7 @@ impl<'a> Reader<'a> {
             guards,
             scope,
             action: action?,
+            role,
             examples,
             enabled,
             location,
@@ -546,6 +540,26 @@ fn edit_distance(a: &str, b: &str) -> usize {
     row[b.len()]
 }
 
+/// Reads the settings of one table for [`HeuristicsSettings::read`].
+struct TableReader<'p, 't, 'a, 'src> {
+    parser: &'p mut Reader<'a>,
+    table: &'t DeTable<'src>,
+}
+
+impl SettingReader for TableReader<'_, '_, '_, '_> {
+    fn boolean(&mut self, key: &str) -> Option<bool> {
+        self.parser.boolean(self.table, key)
+    }
+
+    fn count(&mut self, key: &str) -> Option<usize> {
+        self.parser.count(self.table, key)
+    }
+
+    fn ratio(&mut self, key: &str) -> Option<f64> {
+        self.parser.ratio(self.table, key)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -640,6 +654,15 @@ action = "explode"
     fn drop_to_start_needs_a_top_bound() {
         let errs = errors("[[rule]]\nid = \"x\"\nline = \"a\"\naction = \"drop-to-start\"\n");
         assert!(errs[0].contains("needs a bound near the top"), "{errs:?}");
+    }
+
+    #[test]
+    fn roles_are_read_and_an_unknown_one_is_an_error_at_its_key() {
+        let toml = "[[rule]]\nid = \"x/header\"\nline = \"Comments\"\nrole = \"comment-boundary\"\n";
+        let pack = parse_pack(Path::new("t.toml"), toml).unwrap().pack;
+        assert_eq!(pack.rules[0].role, Some(Role::CommentBoundary));
+        let errs = errors("[[rule]]\nid = \"x/header\"\nline = \"Comments\"\nrole = \"comment-start\"\n");
+        assert!(errs[0].starts_with("t.toml:4:8: unknown role `comment-start`"), "{errs:?}");
     }
 
     #[test]
