@@ -62,7 +62,7 @@ fn starts_like_an_object(prefix: &[u8]) -> Format {
 }
 
 /// Reads the start of `reader` (up to the end of its first non-blank line, at most
-/// [`HEAD_BYTES`]), recognises the format, and returns it with a reader that still yields
+/// 64 KiB), recognises the format, and returns it with a reader that still yields
 /// every byte.
 pub fn detect<'a>(
     mut reader: Box<dyn BufRead + Send + 'a>,
