@@ -59,8 +59,10 @@ fn stages(c: &mut Criterion) {
         })
     });
     // The heuristics' hottest step: every kept line's words against every stoplist.
-    let folded_lines: Vec<String> =
-        documents.iter().flat_map(|d| (0..d.len()).map(|i| thresh::fold::fold(d.line_text(i)))).collect();
+    let folded_lines: Vec<String> = documents
+        .iter()
+        .flat_map(|d| (0..d.len()).map(|i| thresh::text::fold::fold(d.line_text(i))))
+        .collect();
     group.bench_function("stopword counts", |b| {
         b.iter(|| folded_lines.iter().map(|l| thresh::language::WordCounts::of(l).words).sum::<usize>())
     });

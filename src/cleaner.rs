@@ -62,7 +62,7 @@ impl Cleaner {
     pub fn run_document(&self, document: Document, context: DocumentContext<'_>) -> Outcome {
         #[cfg(debug_assertions)]
         injected_fault(&document);
-        let mut folded = crate::fold::FoldedLines::default();
+        let mut folded = crate::features::FoldedLines::default();
         let hits = self.rules.find_hits_folding(&document, context, &mut folded);
         let mut verdicts = decide(&self.rules, &document, &hits);
         // Rules and heuristics settle together: lines the heuristics drop can bring lines into

@@ -9,9 +9,9 @@ use rustc_hash::{FxHashMap, FxHashSet};
 pub type Stopwords = FxHashSet<&'static str>;
 use std::sync::OnceLock;
 
-use crate::fold;
 use crate::segment::Document;
-use crate::swar;
+use crate::text::fold;
+use crate::text::swar;
 
 /// A language with a bundled stoplist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -97,7 +97,7 @@ impl Language {
 
     /// What [`Language::detect_lines`] looks at: long lines first, then the rest, in document
     /// order, up to about 2 KB (linear, no sort of a huge page). The words of their folded
-    /// forms (see [`crate::fold`]) are counted as they are taken, for detection's stopwords
+    /// forms (see [`crate::text::fold`]) are counted as they are taken, for detection's stopwords
     /// and for the caller: each line comes with its folded form when the caller has it, else
     /// it is folded here.
     pub fn sample<'a>(lines: impl Iterator<Item = (&'a str, Option<&'a str>)> + Clone) -> Sample {
@@ -452,7 +452,7 @@ fn ascii_word_bytes(x: u64) -> u64 {
 pub struct Sample {
     /// The lines, each ending with `\n`.
     pub text: String,
-    /// The words of their folded forms (see [`crate::fold`]), whose stopwords detection counts.
+    /// The words of their folded forms (see [`crate::text::fold`]), whose stopwords detection counts.
     counts: WordCounts,
     /// Each line taken, by its position among the lines sampled from, with its counts when
     /// it was taken whole: the heuristics count the same words again.
@@ -721,7 +721,7 @@ mod tests {
         let line = "the cat sat on the mat ".repeat(4000);
         let sample = Language::sample(std::iter::once((line.as_str(), Some(line.as_str()))));
         assert_eq!(sample.text.len(), SAMPLE_LINE_MAX_BYTES + 1);
-        assert_eq!(sample.counts, WordCounts::of(&crate::fold::fold(&line[..SAMPLE_LINE_MAX_BYTES])));
+        assert_eq!(sample.counts, WordCounts::of(&crate::text::fold::fold(&line[..SAMPLE_LINE_MAX_BYTES])));
         assert_eq!(sample.lines(), [(0, None)], "a cut line's counts are not the line's");
         assert_eq!(Language::detect_sample(&sample), Some(Language::English));
         // The cut falls inside a two-byte character: the sample stops before it.

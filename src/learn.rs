@@ -15,9 +15,9 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use crate::cleaner::Cleaner;
-use crate::fold::{fold, line_key, word_count};
 use crate::language;
 use crate::matcher::DocumentContext;
+use crate::text::fold::{fold, line_key, word_count};
 
 /// Distinct lines kept per site before singletons are forgotten.
 pub const MAX_KEYS_PER_SITE: usize = 1_000_000;

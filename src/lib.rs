@@ -22,7 +22,7 @@ pub mod decide;
 pub mod decode;
 pub mod error;
 pub mod eval;
-pub mod fold;
+pub mod features;
 pub mod heuristics;
 pub mod language;
 pub mod learn;
@@ -31,7 +31,7 @@ pub mod normalize;
 pub mod read;
 pub mod rules;
 pub mod segment;
-mod swar;
+pub mod text;
 pub mod types;
 pub mod write;
 

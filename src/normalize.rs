@@ -126,7 +126,7 @@ fn next_line_end(bytes: &[u8], from: usize) -> Option<LineEnd> {
         // Eight bytes at a time up to the first byte that may start a line end: a page with
         // one stray `\r` sends its whole text down this path.
         if let Some(chunk) = bytes.get(i..i + 8) {
-            let candidates = crate::swar::line_end_candidates(crate::swar::load(chunk));
+            let candidates = crate::text::swar::line_end_candidates(crate::text::swar::load(chunk));
             if candidates == 0 {
                 i += 8;
                 continue;

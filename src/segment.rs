@@ -96,7 +96,7 @@ impl Document {
                 .iter()
                 .map(|b| {
                     let span = self.lines[b.start].start()..self.lines[b.end - 1].end();
-                    crate::fold::ascii_space_word_count(&self.text[span])
+                    crate::text::fold::ascii_space_word_count(&self.text[span])
                 })
                 .collect()
         })

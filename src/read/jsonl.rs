@@ -71,7 +71,7 @@ fn push_json_string(out: &mut String, text: &str) {
     let (mut run_start, mut i) = (0, 0);
     while i < bytes.len() {
         if let Some(chunk) = bytes.get(i..i + 8) {
-            let escapes = crate::swar::json_escapes(crate::swar::load(chunk));
+            let escapes = crate::text::swar::json_escapes(crate::text::swar::load(chunk));
             if escapes == 0 {
                 i += 8;
                 continue;

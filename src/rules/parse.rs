@@ -388,7 +388,9 @@ impl<'a> Reader<'a> {
         for (pattern, span) in items {
             if pattern.trim().is_empty() {
                 self.error(span, format!("rule `{id}`: empty pattern in `{key}`"));
-            } else if key == "line" && crate::fold::line_key(&crate::fold::fold(&pattern)).is_empty() {
+            } else if key == "line"
+                && crate::text::fold::line_key(&crate::text::fold::fold(&pattern)).is_empty()
+            {
                 self.error(
                     span,
                     format!("rule `{id}`: whole-line phrase {pattern:?} has no letters or digits, so it would match every blank-looking line; use a regex such as '^#{{3}}$'"),

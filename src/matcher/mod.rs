@@ -4,7 +4,7 @@
 //! into an immutable, `Send + Sync` [`RuleSet`]; nothing fails at match time. (A rule's own
 //! regex is compiled when a set first says it matched; its set compiled, so it does too.)
 //!
-//! - whole-line phrases are one hash lookup of the line key (see [`crate::fold`]);
+//! - whole-line phrases are one hash lookup of the line key (see [`crate::text::fold`]);
 //! - contains-phrases of all rules are ONE aho-corasick automaton run over the folded document
 //!   (16 MiB of it at a time, see [`FoldedLines`]),
 //!   with *overlapping* search so every rule that fires is seen (leftmost search would let one
@@ -21,24 +21,27 @@
 //! `explain` can say which guard saved a line.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::BuildHasher;
-use std::ops::Range;
-use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::OnceLock;
 
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
-use hashbrown::HashTable;
-use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
-use rustc_hash::{FxBuildHasher, FxHashMap};
+use aho_corasick::AhoCorasick;
+use rustc_hash::FxHashMap;
 
-use crate::error::{RuleDiagnostic, RuleErrors, SourceLocation};
-use crate::fold::{fold_with_offsets, is_word_char, line_key, FoldedLines};
+mod build;
+mod phrases;
+mod regexes;
+mod repeats;
+
+pub use build::RuleSetBuilder;
+use phrases::{on_word_boundary, original_span, PhraseAutomaton};
+use regexes::{LazyRegex, RegexEvidence, RegexGroup};
+use repeats::RepeatFinder;
+
+use crate::features::FoldedLines;
 use crate::language;
 use crate::rules::HeuristicsConfig;
-use crate::rules::{self, Action, Rule, RulePack, DEFAULT_PHRASE_MAX_WORDS};
+use crate::rules::{Action, Rule, DEFAULT_PHRASE_MAX_WORDS};
 use crate::segment::Document;
-use crate::types::{DropRole, Heuristic};
+use crate::text::fold::line_key;
+use crate::types::DropRole;
 pub use crate::types::{Evidence, Hit, RuleIndex, Span, Veto};
 
 /// About how many bytes of a document are folded at a time for the phrase search: a document
@@ -93,452 +96,6 @@ pub struct RuleSet {
     roles: Vec<DropRole>,
 }
 
-/// Some of the rule regexes: those tried on every line, or those of repeat rules.
-#[derive(Debug)]
-struct RegexGroup {
-    /// The regexes that depend on where a line starts or ends (`^`, `$`), compiled into one
-    /// set that each line is asked of.
-    set: RegexSet,
-    /// For each pattern of `set`, its index in [`RuleSet::regexes`].
-    patterns: Vec<usize>,
-    /// The regexes that do not (indices in [`RuleSet::regexes`]): each is searched over the
-    /// whole document at once, where its literal prefilter skips most of the text, and only
-    /// the lines its matches touch are asked. In a set, they made it read every byte of
-    /// every line.
-    scanned: Vec<usize>,
-    /// Whether a hit's evidence is the span the regex matched.
-    evidence: RegexEvidence,
-}
-
-/// What a regex hit records as its evidence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum RegexEvidence {
-    /// The matched span (`explain` shows it).
-    Span,
-    /// Nothing: the hit's evidence is replaced later (a repeat rule's hit becomes
-    /// [`Evidence::Repeat`]), so finding the span would be wasted work.
-    Replaced,
-}
-
-impl RegexGroup {
-    fn new(all: &[String], patterns: Vec<usize>, evidence: RegexEvidence) -> Result<Self, regex::Error> {
-        let (scanned, patterns): (Vec<usize>, Vec<usize>) =
-            patterns.into_iter().partition(|&p| scans_the_document(&all[p]));
-        let set = RegexSetBuilder::new(patterns.iter().map(|&p| &all[p]))
-            .size_limit(REGEX_SET_SIZE_LIMIT)
-            .build()?;
-        Ok(RegexGroup { set, patterns, scanned, evidence })
-    }
-
-    fn is_empty(&self) -> bool {
-        self.patterns.is_empty() && self.scanned.is_empty()
-    }
-}
-
-/// True when `pattern` is searched over the whole document (see [`RegexGroup::scanned`]):
-/// it matches a line the same wherever the line sits in a document, having no anchor (`^`,
-/// `$`, `\A`, `\z`; word boundaries qualify, as a line is framed by `\n`, no word
-/// character), and it cannot match the empty string, which it would at every byte of the
-/// document.
-fn scans_the_document(pattern: &str) -> bool {
-    // A pattern that does not parse stays in the set, whose build reports it.
-    regex_syntax::Parser::new().parse(pattern).is_ok_and(|hir| {
-        let properties = hir.properties();
-        !properties.look_set().contains_anchor() && properties.minimum_len().is_some_and(|len| len > 0)
-    })
-}
-
-/// The contains-phrases of all rules, as one automaton. It starts as a contiguous NFA, quick
-/// to build, which is all a page cleaned from stdin needs. Once a run has searched (or is
-/// about to search) [`PhraseAutomaton::DFA_AFTER_BYTES`], it builds the DFA, 2-3x faster to
-/// search but about 50 M instructions to build: the NFA's extra cost per byte (about 27
-/// instructions) adds up to that at 1.8 MB. Both find the same matches. (The kinds are
-/// chosen here: left to itself, the builder picks a slower NFA above ~100 patterns.)
-#[derive(Debug)]
-struct PhraseAutomaton {
-    patterns: Vec<String>,
-    nfa: AhoCorasick,
-    /// `None` if the DFA could not be built (too many states): the NFA serves on.
-    dfa: OnceLock<Option<AhoCorasick>>,
-    searched: AtomicUsize,
-}
-
-impl PhraseAutomaton {
-    /// Folded bytes a run searches with the NFA before it pays to build the DFA.
-    const DFA_AFTER_BYTES: usize = 2 << 20;
-
-    fn new(patterns: Vec<String>) -> Result<Self, aho_corasick::BuildError> {
-        let nfa = Self::build(&patterns, AhoCorasickKind::ContiguousNFA)?;
-        Ok(PhraseAutomaton { patterns, nfa, dfa: OnceLock::new(), searched: AtomicUsize::new(0) })
-    }
-
-    fn build(patterns: &[String], kind: AhoCorasickKind) -> Result<AhoCorasick, aho_corasick::BuildError> {
-        AhoCorasickBuilder::new().match_kind(MatchKind::Standard).kind(Some(kind)).build(patterns)
-    }
-
-    /// The automaton to search `bytes` more bytes of text with.
-    fn for_text(&self, bytes: usize) -> &AhoCorasick {
-        if let Some(dfa) = self.dfa.get() {
-            return dfa.as_ref().unwrap_or(&self.nfa);
-        }
-        if self.searched.fetch_add(bytes, Ordering::Relaxed) + bytes < Self::DFA_AFTER_BYTES {
-            return &self.nfa;
-        }
-        let dfa = self.dfa.get_or_init(|| Self::build(&self.patterns, AhoCorasickKind::DFA).ok());
-        dfa.as_ref().unwrap_or(&self.nfa)
-    }
-}
-
-/// A rule regex on its own, to find the span a set says it matched. It is compiled on first
-/// use: most rule regexes match no line of a run, and compiling them all up front was a third
-/// of the instructions of `thresh clean < page.txt`.
-#[derive(Debug)]
-struct LazyRegex {
-    pattern: String,
-    compiled: OnceLock<Regex>,
-}
-
-impl LazyRegex {
-    fn get(&self) -> &Regex {
-        self.compiled.get_or_init(|| {
-            compile_alone(&self.pattern).expect("a regex compiles alone when its set compiled")
-        })
-    }
-}
-
-/// A rule regex compiled on its own, with the same syntax and size limit as its set: a
-/// pattern that compiled among others compiles alone.
-fn compile_alone(pattern: &str) -> Result<Regex, regex::Error> {
-    RegexBuilder::new(pattern).size_limit(REGEX_SET_SIZE_LIMIT).build()
-}
-
-/// Size limit of a compiled [`RegexGroup`] (and of a rule's regex compiled alone, see
-/// [`LazyRegex`]); a rule file's regexes are each held to a smaller one when it is read.
-const REGEX_SET_SIZE_LIMIT: usize = 64 << 20;
-
-/// Builds a [`RuleSet`] from bundled packs, rule files and enable/disable lists.
-#[derive(Debug, Default)]
-pub struct RuleSetBuilder {
-    packs: Vec<RulePack>,
-    enable: Vec<String>,
-    disable: Vec<String>,
-}
-
-impl RuleSetBuilder {
-    /// An empty builder (no rules at all).
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// A builder holding the bundled packs.
-    pub fn with_bundled() -> Self {
-        let mut builder = Self::new();
-        for pack in rules::bundled_packs() {
-            builder.add_pack(pack);
-        }
-        builder
-    }
-
-    /// Adds a pack; a pack with the name of one already added replaces it.
-    pub fn add_pack(&mut self, pack: RulePack) -> &mut Self {
-        self.packs.retain(|p| p.name != pack.name);
-        self.packs.push(pack);
-        self
-    }
-
-    /// Reads a rule file (and the files it includes) and adds its packs.
-    pub fn add_file(&mut self, path: &Path) -> Result<&mut Self, RuleErrors> {
-        for pack in rules::load_rule_file(path)? {
-            self.add_pack(pack);
-        }
-        Ok(self)
-    }
-
-    /// Switches on rules by id, category or pack name (including opt-in rules).
-    pub fn enable(&mut self, name: impl Into<String>) -> &mut Self {
-        self.enable.push(name.into());
-        self
-    }
-
-    /// Switches off rules by id, category or pack name.
-    pub fn disable(&mut self, name: impl Into<String>) -> &mut Self {
-        self.disable.push(name.into());
-        self
-    }
-
-    /// Validates and compiles everything.
-    pub fn build(&self) -> Result<RuleSet, RuleErrors> {
-        let mut diagnostics = Vec::new();
-        let mut rules: Vec<LoadedRule> = Vec::new();
-        let mut first_seen: HashMap<&str, &RulePack> = HashMap::new();
-        for pack in &self.packs {
-            for rule in &pack.rules {
-                if let Some(other) = first_seen.get(rule.id.as_str()) {
-                    diagnostics.push(RuleDiagnostic {
-                        location: rule.location.clone(),
-                        message: format!(
-                            "duplicate rule id `{}`: already defined in pack `{}` ({}); pick another id, or name your pack `{}` to replace that pack",
-                            rule.id, other.name, other.origin.display(), other.name
-                        ),
-                    });
-                    continue;
-                }
-                first_seen.insert(&rule.id, pack);
-                rules.push(LoadedRule { rule: rule.clone(), pack: pack.name.clone(), active: rule.enabled });
-            }
-        }
-        // The heuristics are listed as rules so they can be explained and switched off alike.
-        for heuristic in Heuristic::ALL {
-            let rule = Rule {
-                id: heuristic.id().to_string(),
-                description: heuristic.description().to_string(),
-                category: "heuristics".to_string(),
-                matcher: rules::Matcher::default(),
-                guards: rules::Guards::default(),
-                scope: rules::Scope::default(),
-                action: Action::Heuristic,
-                role: None,
-                examples: rules::Examples::default(),
-                enabled: true,
-                location: SourceLocation { file: "src/heuristics.rs".into(), line: 1, column: 1 },
-            };
-            rules.push(LoadedRule { rule, pack: "heuristics".to_string(), active: true });
-        }
-        let known_names: HashSet<String> =
-            rules.iter().flat_map(|r| [r.rule.id.clone(), r.rule.category.clone(), r.pack.clone()]).collect();
-        let mut apply = |names: &[String], on: bool, origin: &str| {
-            for name in names {
-                if !known_names.contains(name) {
-                    diagnostics.push(RuleDiagnostic {
-                        location: crate::error::SourceLocation { file: origin.into(), line: 1, column: 1 },
-                        message: format!(
-                            "`{name}` names no rule id, category or pack (see `thresh rules list`)"
-                        ),
-                    });
-                }
-            }
-            for loaded in rules.iter_mut() {
-                let r = &loaded.rule;
-                if names.iter().any(|n| *n == r.id || *n == r.category || *n == loaded.pack) {
-                    loaded.active = on;
-                }
-            }
-        };
-        // Later wins: pack lists first, then the caller's (command line) lists.
-        for pack in &self.packs {
-            let origin = pack.origin.display().to_string();
-            apply(&pack.enable, true, &origin);
-        }
-        for pack in &self.packs {
-            let origin = pack.origin.display().to_string();
-            apply(&pack.disable, false, &origin);
-        }
-        apply(&self.enable, true, "--enable");
-        apply(&self.disable, false, "--disable");
-        if !diagnostics.is_empty() {
-            return Err(RuleErrors(diagnostics));
-        }
-        let gates = self
-            .packs
-            .iter()
-            .filter_map(|p| {
-                p.site.as_ref().map(|s| (p.name.clone(), SiteGate { domains: s.domains.clone() }))
-            })
-            .collect();
-        let mut config = HeuristicsConfig::default();
-        for pack in &self.packs {
-            pack.heuristics.apply_to(&mut config);
-        }
-        let mut set = compile(rules, gates, &self.packs)?;
-        set.heuristic_rules = Heuristic::ALL
-            .iter()
-            .map(|h| h.id())
-            .map(|id| set.rules.iter().position(|r| r.rule.id == id && r.active).map(|i| i as RuleIndex))
-            .collect();
-        set.heuristics = config;
-        Ok(set)
-    }
-}
-
-fn compile(
-    rules: Vec<LoadedRule>,
-    gates: HashMap<String, SiteGate>,
-    packs: &[RulePack],
-) -> Result<RuleSet, RuleErrors> {
-    let mut whole_lines: FxHashMap<String, Vec<RuleIndex>> = FxHashMap::default();
-    let mut phrase_patterns = Vec::new();
-    let mut phrase_rules = Vec::new();
-    let mut regex_patterns = Vec::new();
-    let mut regex_rules = Vec::new();
-    let mut repeat_rules = Vec::new();
-    for (index, loaded) in rules.iter().enumerate().filter(|(_, r)| r.active) {
-        let index = index as RuleIndex;
-        let rule = &loaded.rule;
-        for phrase in &rule.matcher.lines {
-            // The parser refuses phrases with an empty key; packs built in code are skipped.
-            let key = line_key(&crate::fold::fold(phrase)).to_string();
-            if key.is_empty() {
-                continue;
-            }
-            let entry = whole_lines.entry(key).or_default();
-            if !entry.contains(&index) {
-                entry.push(index);
-            }
-        }
-        for phrase in &rule.matcher.contains {
-            phrase_patterns.push(crate::fold::fold(phrase));
-            phrase_rules.push(index);
-        }
-        for pattern in &rule.matcher.regexes {
-            regex_patterns.push(pattern.clone());
-            regex_rules.push(index);
-        }
-        if rule.action == Action::DropRepeat {
-            repeat_rules.push(index);
-        }
-    }
-    let phrases = if phrase_patterns.is_empty() {
-        None
-    } else {
-        Some(
-            PhraseAutomaton::new(phrase_patterns)
-                .map_err(|e| single_error(&rules, format!("cannot build the phrase automaton: {e}")))?,
-        )
-    };
-    let (repeat_patterns, line_patterns): (Vec<usize>, Vec<usize>) = (0..regex_patterns.len())
-        .partition(|&p| rules[regex_rules[p] as usize].rule.action == Action::DropRepeat);
-    let group = |patterns: Vec<usize>, evidence| {
-        RegexGroup::new(&regex_patterns, patterns.clone(), evidence).map_err(|e| {
-            // Name the rules whose regex fails on its own (packs built in code are not checked
-            // when read); if none does, the set as a whole is too big.
-            let bad: Vec<RuleDiagnostic> = patterns
-                .iter()
-                .filter_map(|&p| {
-                    let err = compile_alone(&regex_patterns[p]).err()?;
-                    let rule = &rules[regex_rules[p] as usize].rule;
-                    Some(RuleDiagnostic {
-                        location: rule.location.clone(),
-                        message: format!("rule `{}`: bad regex: {err}", rule.id),
-                    })
-                })
-                .collect();
-            if bad.is_empty() {
-                single_error(&rules, format!("cannot compile the rule regexes together: {e}"))
-            } else {
-                RuleErrors(bad)
-            }
-        })
-    };
-    let line_regexes = group(line_patterns, RegexEvidence::Span)?;
-    let repeat_regexes = group(repeat_patterns, RegexEvidence::Replaced)?;
-    let regexes =
-        regex_patterns.into_iter().map(|pattern| LazyRegex { pattern, compiled: OnceLock::new() }).collect();
-    let mut signatures = Vec::new();
-    for pack in packs {
-        if let Some(site) = &pack.site {
-            for signature in &site.signatures {
-                let folded = crate::fold::fold(signature);
-                signatures
-                    .push((memchr::memmem::Finder::new(folded.as_bytes()).into_owned(), pack.name.clone()));
-            }
-        }
-    }
-    let gated = rules.iter().map(|r| gates.contains_key(&r.pack)).collect();
-    let roles = rules
-        .iter()
-        .map(|loaded| {
-            let rule = &loaded.rule;
-            let role = rule.role.unwrap_or_else(|| rules::Role::of_category(&rule.category));
-            DropRole {
-                teaser_marker: role == rules::Role::TeaserMarker,
-                comment_boundary: role == rules::Role::CommentBoundary,
-                repeat: rule.action == Action::DropRepeat,
-            }
-        })
-        .collect();
-    Ok(RuleSet {
-        rules,
-        gates,
-        gated,
-        whole_lines,
-        phrases,
-        phrase_rules,
-        line_regexes,
-        repeat_regexes,
-        regex_rules,
-        regexes,
-        repeat_rules,
-        signatures,
-        heuristics: HeuristicsConfig::default(),
-        heuristic_rules: Vec::new(),
-        roles,
-    })
-}
-
-/// For each line, the earlier line with the same key it repeats, if any: fed the lines in
-/// order, it remembers each distinct key by its hash and first line. Keys are compared on the
-/// document itself, not copied: a huge document of distinct lines would be held twice.
-#[derive(Default)]
-struct RepeatFinder {
-    /// The hash of each distinct key, and the first line with that key.
-    first_of: HashTable<(u64, u32)>,
-    repeat_of: Vec<Option<u32>>,
-    /// An earlier line folded again, when its key must be compared.
-    scratch: String,
-}
-
-fn key_hash(key: &str) -> u64 {
-    FxBuildHasher.hash_one(key)
-}
-
-impl RepeatFinder {
-    /// Makes room for `lines` more lines at once, rather than growing step by step.
-    fn reserve(&mut self, lines: usize) {
-        self.repeat_of.reserve(lines);
-        self.first_of.reserve(lines, |&(hash, _)| hash);
-    }
-
-    /// Takes the next line of `doc`, by its folded form.
-    fn add(&mut self, doc: &Document, folded_line: &str) {
-        let line = self.repeat_of.len() as u32;
-        let key = line_key(folded_line);
-        if key.is_empty() {
-            self.repeat_of.push(None);
-            return;
-        }
-        let RepeatFinder { first_of, repeat_of, scratch } = self;
-        let hash = key_hash(key);
-        let same_key = |&(other, first): &(u64, u32)| {
-            if other != hash {
-                return false;
-            }
-            // Equal text has equal keys; other text is folded again to compare.
-            let earlier = doc.line_text(first as usize);
-            earlier == doc.line_text(line as usize) || {
-                scratch.clear();
-                crate::fold::fold_into(earlier, scratch);
-                line_key(scratch) == key
-            }
-        };
-        match first_of.find(hash, same_key) {
-            Some(&(_, first)) => repeat_of.push(Some(first)),
-            None => {
-                first_of.insert_unique(hash, (hash, line), |&(hash, _)| hash);
-                repeat_of.push(None);
-            }
-        }
-    }
-}
-
-fn single_error(rules: &[LoadedRule], message: String) -> RuleErrors {
-    let location = rules.first().map(|r| r.rule.location.clone()).unwrap_or(crate::error::SourceLocation {
-        file: "<rules>".into(),
-        line: 1,
-        column: 1,
-    });
-    RuleErrors(vec![RuleDiagnostic { location, message }])
-}
-
 /// What the matcher knows about the document besides its text.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct DocumentContext<'a> {
@@ -566,7 +123,7 @@ impl RuleSet {
         self.heuristics
     }
 
-    /// Rule index of each heuristic (in [`Heuristic::ALL`] order), `None` when off.
+    /// Rule index of each heuristic (in [`crate::types::Heuristic::ALL`] order), `None` when off.
     pub fn heuristic_rules(&self) -> &[Option<RuleIndex>] {
         &self.heuristic_rules
     }
@@ -882,25 +439,6 @@ impl RuleSet {
     }
 }
 
-fn on_word_boundary(text: &str, start: usize, end: usize) -> bool {
-    let first = text[start..end].chars().next();
-    let last = text[start..end].chars().next_back();
-    let before_ok =
-        !first.is_some_and(is_word_char) || !text[..start].chars().next_back().is_some_and(is_word_char);
-    let after_ok = !last.is_some_and(is_word_char) || !text[end..].chars().next().is_some_and(is_word_char);
-    before_ok && after_ok
-}
-
-/// Maps a span of the folded line back to the original line.
-fn original_span(line: &str, folded_span: Range<usize>) -> Range<usize> {
-    let (_, offsets) = fold_with_offsets(line);
-    let start = offsets.get(folded_span.start).copied().unwrap_or(line.len());
-    let end = offsets.get(folded_span.end).copied().unwrap_or(line.len());
-    // The end offset points at the start of the next folded char; step back over spaces.
-    let end = line[..end.max(start)].trim_end().len().max(start);
-    start..end
-}
-
 /// The lower-cased host of a URL, without port, user info or a leading `www.`.
 pub(crate) fn url_host(url: &str) -> Option<String> {
     let rest = url.split_once("://").map_or(url, |(_, r)| r);
@@ -912,8 +450,12 @@ pub(crate) fn url_host(url: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    use super::regexes::scans_the_document;
     use super::*;
     use crate::normalize::normalize;
+    use crate::rules;
+    use aho_corasick::AhoCorasickKind;
+    use regex::Regex;
     use std::path::Path;
 
     fn set(toml: &str) -> RuleSet {
@@ -991,7 +533,7 @@ mod tests {
             assert_eq!((whole.len(), last.len()), (d.len(), 0));
             let mut scratch = String::new();
             for line in 0..d.len() {
-                let expected = crate::fold::fold(d.line_text(line));
+                let expected = crate::text::fold::fold(d.line_text(line));
                 assert_eq!(whole.folded_line(&d, line, &mut scratch), expected);
                 assert_eq!(last.folded_line(&d, line, &mut scratch), expected);
             }

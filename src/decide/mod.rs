@@ -20,8 +20,12 @@
 //! `explain` can say which guard kept the line. When a line is dropped for several reasons the
 //! verdict names the most direct one: its own match before a block, window or cut.
 
+mod positions;
+
+use positions::{in_scope, KeptRank, Positions};
+
 use crate::matcher::RuleSet;
-use crate::rules::{Action, Scope, Unit};
+use crate::rules::{Action, Unit};
 use crate::segment::Document;
 pub use crate::types::{dropped, DropCause, DropReason, KeepReason, Verdict};
 use crate::types::{Hit, RuleIndex, Veto};
@@ -39,84 +43,6 @@ fn rank(cause: &DropCause) -> u8 {
         DropCause::AfterMarker { .. } | DropCause::BeforeMarker { .. } => 3,
         DropCause::Heuristic => 4,
     }
-}
-
-/// Where a line stands among the lines and blocks that are still kept.
-#[derive(Debug, Clone, Copy)]
-struct Position {
-    // u32: documents are at most 4 GiB.
-    lines_before: u32,
-    lines_after: u32,
-    blocks_before: u32,
-    blocks_after: u32,
-}
-
-/// Which of a sequence of lines (or blocks) are kept, with the number kept before any of them
-/// in constant time: a bit each and a count per 64, where a table of [`Position`]s took 16
-/// bytes a line, the largest table of a huge document's decision.
-struct KeptRank {
-    bits: Vec<u64>,
-    /// Kept before the first item of each word of `bits`.
-    before_word: Vec<u32>,
-    total: u32,
-}
-
-impl KeptRank {
-    fn new(kept: impl Iterator<Item = bool>) -> Self {
-        let mut rank = KeptRank { bits: Vec::new(), before_word: Vec::new(), total: 0 };
-        for (i, kept) in kept.enumerate() {
-            if i % 64 == 0 {
-                rank.bits.push(0);
-                rank.before_word.push(rank.total);
-            }
-            if kept {
-                *rank.bits.last_mut().expect("pushed above") |= 1 << (i % 64);
-                rank.total += 1;
-            }
-        }
-        rank
-    }
-
-    fn get(&self, i: usize) -> bool {
-        self.bits[i / 64] >> (i % 64) & 1 == 1
-    }
-
-    /// Number kept among the items before `i`.
-    fn before(&self, i: usize) -> u32 {
-        let below = (1u64 << (i % 64)) - 1;
-        self.before_word[i / 64] + (self.bits[i / 64] & below).count_ones()
-    }
-
-    /// Number kept among the items after `i`.
-    fn after(&self, i: usize) -> u32 {
-        self.total - self.before(i) - u32::from(self.get(i))
-    }
-}
-
-/// The kept lines and blocks at one moment (see [`Decision::positions`]).
-struct Positions {
-    lines: KeptRank,
-    blocks: KeptRank,
-}
-
-impl Positions {
-    fn of(&self, doc: &Document, line: usize) -> Position {
-        let block = doc.lines()[line].block();
-        Position {
-            lines_before: self.lines.before(line),
-            lines_after: self.lines.after(line),
-            blocks_before: self.blocks.before(block),
-            blocks_after: self.blocks.after(block),
-        }
-    }
-}
-
-fn in_scope(scope: &Scope, at: Position) -> bool {
-    scope.is_whole_document()
-        || scope.first_lines.is_some_and(|n| (at.lines_before as usize) < n)
-        || scope.last_lines.is_some_and(|n| (at.lines_after as usize) < n)
-        || scope.first_blocks.is_some_and(|n| (at.blocks_before as usize) < n)
-        || scope.last_blocks.is_some_and(|n| (at.blocks_after as usize) < n)
 }
 
 /// The drops decided so far: a verdict per line, where every `Keep` still means "not

@@ -1,0 +1,202 @@
+//! Judgement for chrome that no rule names: each kept line is classified from its own shape,
+//! then from its neighbours, then by whether it lies in the article's main stretch.
+//!
+//! The method follows jusText (Pomikálek 2011), adapted to plain text:
+//! 1. **Shape.** A line is *good* when it is long prose (many characters, many function words
+//!    of the document's language), *near-good* when it is borderline, *short* when it is too
+//!    short to judge alone, and *bad* when it is not prose: few function words
+//!    (`heuristics/not-prose`), title-case words between separators (`heuristics/menu-line`:
+//!    `Home | News | Sport`), mostly digits and symbols (`heuristics/counter`: dates, "3
+//!    comments", prices) or a long lower-case keyword string (`heuristics/keyword-stuffed`).
+//! 2. **Context.** A short line takes the class of its nearest judged neighbours — between two
+//!    good lines it is a subheading and stays, inside a run of boilerplate it is navigation and
+//!    goes (`heuristics/short-in-boilerplate`); a near-good line goes only when both neighbours
+//!    are boilerplate (`heuristics/near-boilerplate`); a heading-like short line just before
+//!    good text stays.
+//! 3. **Main stretch.** The article is usually one contiguous stretch. Good lines separated by
+//!    long runs of boilerplate form separate stretches; the largest is the article, and
+//!    stretches much smaller than it — comments, teasers, footers — go
+//!    (`heuristics/outside-main-text`). A long well-formed paragraph is therefore never dropped
+//!    on one weak signal: it must be cut off from the article by a run of boilerplate.
+//!
+//! 4. **Unrelated teasers.** Next to a teaser marker (a line dropped by a `teasers` rule) or a
+//!    repeated headline, a line whose content words the rest of the article hardly shares is a
+//!    teaser for another story (`heuristics/unrelated-teaser`).
+//!
+//! Guard rails: lines kept by an exception rule are never dropped (they protect themselves, not
+//! the lines around them); a document
+//! with no good line at all is left to the rules (there is no article to anchor on); the pass
+//! repeats on the kept lines until nothing changes, so cleaning is idempotent.
+
+mod chars;
+mod context;
+mod shape;
+mod stretches;
+mod teasers;
+
+use context::{promote_sentence_runs, revise, Judged, RoundShapes};
+use shape::{shape, Class, Mark, Shape};
+use stretches::{dropped_before, main_stretches, marked_by};
+use teasers::unrelated_teasers;
+
+use crate::language::{self, Language};
+pub use crate::rules::HeuristicsConfig;
+use crate::segment::Document;
+use crate::types::{DropCause, DropReason, KeepReason, Verdict};
+use crate::types::{DropRole, Heuristic, RuleIndex};
+
+/// What the judgement takes from the rule set: its thresholds, the rule of each heuristic, and
+/// what each rule's drops mean ([`DropRole`]), all resolved when the rules were built.
+#[derive(Debug, Clone, Copy)]
+pub struct JudgementRules<'a> {
+    /// The thresholds.
+    pub config: HeuristicsConfig,
+    /// Rule index of each heuristic, in [`Heuristic::ALL`] order; `None` when switched off.
+    pub heuristics: &'a [Option<RuleIndex>],
+    /// The role of each rule, by rule index.
+    pub roles: &'a [DropRole],
+}
+
+impl JudgementRules<'_> {
+    fn role(&self, rule: RuleIndex) -> DropRole {
+        self.roles[rule as usize]
+    }
+}
+
+/// Runs the heuristics over the lines `verdicts` still keeps, dropping what they judge to be
+/// boilerplate; returns whether anything was dropped.
+///
+/// `folded` holds folded lines of `doc` (all of them, unless the document is huge); the
+/// others are folded when needed.
+pub fn apply(
+    rules: &JudgementRules<'_>,
+    doc: &Document,
+    folded: &crate::features::FoldedLines,
+    verdicts: &mut [Verdict],
+) -> bool {
+    let cfg = rules.config;
+    let ids = rules.heuristics;
+    if !cfg.enabled || ids.iter().all(Option::is_none) {
+        return false;
+    }
+    let mut dropped_any = false;
+    let mut shapes: Vec<Option<Shape>> = vec![None; doc.len()];
+    // Detected once, from the lines the rules keep: the longest of them are the article.
+    let mut language: Option<Option<Language>> = None;
+    // The lines of the sample taken last, in line order, with their word counts until shapes
+    // take them (shaping counts the same words).
+    let mut sampled: Vec<(usize, Option<language::WordCounts>)> = Vec::new();
+    let sample_of = |alive: &[u32], sampled: &mut Vec<(usize, Option<language::WordCounts>)>| {
+        let sample = Language::sample(lines_of(alive).map(|i| (doc.line_text(i), folded.held(i))));
+        *sampled = sample.lines().iter().map(|&(k, counts)| (alive[k] as usize, counts)).collect();
+        sampled.sort_unstable_by_key(|&(line, _)| line);
+        sample
+    };
+    let mut scratch = String::new();
+    // Kept lines are listed as `u32`, half the memory of `usize` on a huge document: a line
+    // takes at least two bytes, so a document of at most the 4095 MiB the CLI admits has
+    // fewer than `u32::MAX` lines.
+    assert!(doc.len() < u32::MAX as usize, "a document of 4 G lines or more is beyond the heuristics");
+    let mut rounds = 0;
+    loop {
+        let alive: Vec<u32> = (0..doc.len()).filter(|&i| verdicts[i].is_keep()).map(|i| i as u32).collect();
+        if alive.is_empty() {
+            return dropped_any;
+        }
+        let detected =
+            *language.get_or_insert_with(|| Language::detect_sample(&sample_of(&alive, &mut sampled)));
+        let stopwords = detected.map(Language::stopwords);
+        let mut counted = sampled.iter_mut().peekable();
+        for i in lines_of(&alive) {
+            while counted.next_if(|(line, _)| *line < i).is_some() {}
+            let counts = counted.next_if(|(line, _)| *line == i).and_then(|(_, counts)| counts.take());
+            shapes[i].get_or_insert_with(|| {
+                shape(
+                    doc.line_text(i),
+                    folded.folded_line(doc, i, &mut scratch),
+                    counts.as_ref(),
+                    detected,
+                    &cfg,
+                )
+            });
+        }
+        let mut classes = RoundShapes::new(&shapes, &alive);
+        if !classes.any_good() {
+            // An article of short paragraphs (wire copy) has no line long enough to be good on
+            // its own: its near-good sentences anchor it instead.
+            for k in 0..classes.len() {
+                let shape = classes.get(k);
+                if shape.class == Class::NearGood && shape.has(Mark::Sentence) {
+                    classes.classes[k] = Class::Good;
+                }
+            }
+        } else {
+            promote_sentence_runs(&mut classes);
+        }
+        if !classes.any_good() {
+            return dropped_any;
+        }
+        let judged = revise(&classes, &marked_by(|r| r.teaser_marker, rules, verdicts, &alive), &cfg);
+        let boundaries = marked_by(|r| r.comment_boundary, rules, verdicts, &alive);
+        let dropped_before = dropped_before(rules, verdicts, &alive);
+        let keep = main_stretches(&judged, &classes, &boundaries, &dropped_before, &cfg);
+        let teasers = unrelated_teasers(rules, doc, folded, verdicts, &alive, &classes, stopwords);
+        let mut dropped_now = false;
+        for (k, i) in lines_of(&alive).enumerate() {
+            if matches!(verdicts[i], Verdict::Keep(KeepReason::Exception { .. })) {
+                continue;
+            }
+            let why = match (judged[k], keep[k]) {
+                (Judged::Good, true) if teasers[k] => Heuristic::UnrelatedTeaser,
+                (Judged::Good, true) => continue,
+                (Judged::Good, false) => Heuristic::OutsideMainText,
+                (Judged::Bad(why), _) => why,
+            };
+            if let Some(rule) = ids[why.index()] {
+                verdicts[i] = Verdict::Drop(DropReason { rule, cause: DropCause::Heuristic });
+                dropped_now = true;
+            }
+        }
+        if !dropped_now {
+            // Settled. If what is left reads as another language, judge it again in that one:
+            // cleaning the output must find nothing more to do, and it would detect that one.
+            if dropped_any && rounds < MAX_ROUNDS {
+                // Usually the article's long lines, still all kept: the sample would be the same
+                // (its lines are the first long lines, then short ones, that are kept), no need
+                // to ask.
+                let same_sample = sampled.iter().all(|&(line, _)| verdicts[line].is_keep());
+                let now = if same_sample {
+                    detected
+                } else {
+                    Language::detect_sample(&sample_of(&alive, &mut sampled))
+                };
+                if now != detected {
+                    language = Some(now);
+                    shapes.fill(None);
+                    rounds += 1;
+                    continue;
+                }
+            }
+            return dropped_any;
+        }
+        dropped_any = true;
+        rounds += 1;
+        if rounds == MAX_ROUNDS {
+            return dropped_any;
+        }
+    }
+}
+
+/// Bound on rounds over one document; real pages settle in two or three.
+const MAX_ROUNDS: usize = 8;
+
+/// For each kept line, the dropped lines right before it (since the previous kept line).
+fn gaps(alive: &[u32]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let start = |k: usize| if k == 0 { 0 } else { alive[k - 1] as usize + 1 };
+    lines_of(alive).enumerate().map(move |(k, line)| start(k)..line)
+}
+
+/// The kept lines as indices.
+fn lines_of(alive: &[u32]) -> impl Iterator<Item = usize> + Clone + '_ {
+    alive.iter().map(|&line| line as usize)
+}
