@@ -15,9 +15,9 @@ use std::sync::Mutex;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::cleaner::{Cleaner, Outcome};
 use crate::decide::Verdict;
 use crate::decode::{decode_owned, DecodeOptions};
+use crate::engine::{Cleaner, Outcome};
 use crate::error::InputError;
 use crate::matcher::DocumentContext;
 use crate::matcher::RuleIndex;

@@ -14,7 +14,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use crate::cleaner::Cleaner;
+use crate::engine::Cleaner;
 use crate::language;
 use crate::matcher::DocumentContext;
 use crate::text::fold::{fold, line_key, word_count};

@@ -17,9 +17,9 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod batch;
-pub mod cleaner;
 pub mod decide;
 pub mod decode;
+pub mod engine;
 pub mod error;
 pub mod eval;
 pub mod features;
@@ -35,7 +35,7 @@ pub mod text;
 pub mod types;
 pub mod write;
 
-pub use cleaner::{Cleaner, Outcome};
 pub use decode::{decode, decode_owned, DecodeOptions};
+pub use engine::{Cleaner, Outcome};
 pub use error::{InputError, RuleErrors};
 pub use matcher::{DocumentContext, RuleSet, RuleSetBuilder};

@@ -256,3 +256,23 @@ pub struct DropRole {
     /// of chrome around it (galleries repeat captions inside articles).
     pub repeat: bool,
 }
+
+/// The bounds on the repeated work for one document, owned by the engine (see
+/// `crate::engine`): every phase, round and sweep is linear in the document, and these make
+/// the whole of it so. Real pages need far less (measured on the 4,280 benchmark documents:
+/// at most 3 phases, 3 dropping rounds in a phase, 2 sweeps; see `docs/architecture.md`), so
+/// the bounds only stop a pathological document from taking long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RoundBudget {
+    /// Phases: the judgement settles, then the rules' scopes are settled among what it kept.
+    pub phases: usize,
+    /// Judgement rounds in one phase (a round that judges again in another language counts).
+    pub rounds_per_phase: usize,
+    /// Forward-and-backward sweeps of the scoped rules each time scopes are settled.
+    pub sweeps: usize,
+}
+
+impl RoundBudget {
+    /// The budget thresh runs with.
+    pub const DEFAULT: RoundBudget = RoundBudget { phases: 8, rounds_per_phase: 8, sweeps: 16 };
+}

@@ -14,7 +14,8 @@
 //! kept, so chrome removed above a repeated headline brings it into reach, and cleaning a
 //! cleaned text changes nothing. Rules without a scope do not depend on position and apply
 //! once; scoped rules are then applied in a forward sweep (exact counts for first-N bounds) and
-//! a backward sweep (last-N bounds), repeated until nothing changes. Matching runs only once.
+//! a backward sweep (last-N bounds), repeated until nothing changes (within the engine's
+//! [`RoundBudget`]). Matching runs only once.
 //!
 //! Vetoed hits (a guard or the scope said no) never drop anything; they are remembered so that
 //! `explain` can say which guard kept the line. When a line is dropped for several reasons the
@@ -28,11 +29,7 @@ use crate::matcher::RuleSet;
 use crate::rules::{Action, Unit};
 use crate::segment::Document;
 pub use crate::types::{dropped, DropCause, DropReason, KeepReason, Verdict};
-use crate::types::{Hit, RuleIndex, Veto};
-
-/// Upper bound on forward+backward sweeps for scoped rules; each sweep is linear, and real pages
-/// settle in one or two.
-const MAX_SWEEPS: usize = 16;
+use crate::types::{Hit, RoundBudget, RuleIndex, Veto};
 
 /// Directness of a cause: lower wins when a line is reached by several rules.
 fn rank(cause: &DropCause) -> u8 {
@@ -198,13 +195,21 @@ impl Decision<'_> {
 
 /// Decides every line of `doc` from its `hits` (sorted by line).
 pub fn decide(rules: &RuleSet, doc: &Document, hits: &[Hit]) -> Vec<Verdict> {
-    decide_after(rules, doc, hits, Vec::new())
+    decide_after(rules, doc, hits, Vec::new(), RoundBudget::DEFAULT.sweeps)
 }
 
 /// Like [`decide`], with the drops already made by a later stage (the heuristics) taken as
 /// given, so that scoped rules count positions among the lines those drops leave. `earlier`
 /// (one verdict per line, or empty) is taken over and becomes the result: no second table.
-pub fn decide_after(rules: &RuleSet, doc: &Document, hits: &[Hit], earlier: Vec<Verdict>) -> Vec<Verdict> {
+/// Scoped rules are swept forward and backward at most `max_sweeps` times (the engine's
+/// [`RoundBudget`]).
+pub fn decide_after(
+    rules: &RuleSet,
+    doc: &Document,
+    hits: &[Hit],
+    earlier: Vec<Verdict>,
+    max_sweeps: usize,
+) -> Vec<Verdict> {
     let n = doc.len();
     // The first live exception of each line, in line order (hits come sorted by line). Few
     // lines have one: a list, where a table per line took 8 bytes of each.
@@ -235,7 +240,7 @@ pub fn decide_after(rules: &RuleSet, doc: &Document, hits: &[Hit], earlier: Vec<
     for hit in live(false) {
         decision.apply(hit);
     }
-    for _ in 0..MAX_SWEEPS {
+    for _ in 0..max_sweeps {
         let forward = decision.sweep(live(true), true);
         let backward = decision.sweep(live(true).rev(), false);
         if !forward && !backward {

@@ -63,64 +63,111 @@ impl JudgementRules<'_> {
     }
 }
 
-/// Runs the heuristics over the lines `verdicts` still keeps, dropping what they judge to be
-/// boilerplate; returns whether anything was dropped.
-///
-/// `folded` holds folded lines of `doc` (all of them, unless the document is huge); the
-/// others are folded when needed.
-pub fn apply(
-    rules: &JudgementRules<'_>,
-    doc: &Document,
-    folded: &crate::features::FoldedLines,
-    verdicts: &mut [Verdict],
-) -> bool {
-    let cfg = rules.config;
-    let ids = rules.heuristics;
-    if !cfg.enabled || ids.iter().all(Option::is_none) {
-        return false;
-    }
-    let mut dropped_any = false;
-    let mut shapes: Vec<Option<Shape>> = vec![None; doc.len()];
-    // Detected once, from the lines the rules keep: the longest of them are the article.
-    let mut language: Option<Option<Language>> = None;
-    // The lines of the sample taken last, in line order, with their word counts until shapes
-    // take them (shaping counts the same words).
-    let mut sampled: Vec<(usize, Option<language::WordCounts>)> = Vec::new();
-    let sample_of = |alive: &[u32], sampled: &mut Vec<(usize, Option<language::WordCounts>)>| {
-        let sample = Language::sample(lines_of(alive).map(|i| (doc.line_text(i), folded.held(i))));
-        *sampled = sample.lines().iter().map(|&(k, counts)| (alive[k] as usize, counts)).collect();
-        sampled.sort_unstable_by_key(|&(line, _)| line);
-        sample
-    };
-    let mut scratch = String::new();
-    // Kept lines are listed as `u32`, half the memory of `usize` on a huge document: a line
-    // takes at least two bytes, so a document of at most the 4095 MiB the CLI admits has
-    // fewer than `u32::MAX` lines.
-    assert!(doc.len() < u32::MAX as usize, "a document of 4 G lines or more is beyond the heuristics");
-    let mut rounds = 0;
-    loop {
-        let alive: Vec<u32> = (0..doc.len()).filter(|&i| verdicts[i].is_keep()).map(|i| i as u32).collect();
-        if alive.is_empty() {
-            return dropped_any;
+/// What a round of the judgement did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Round {
+    /// Lines were dropped: what is left can be judged again.
+    Dropped,
+    /// Nothing was dropped; what is left may now read as another language (see
+    /// [`Judgement::relabel`]).
+    Settled,
+    /// Nothing to judge: no line is kept, or no line is good enough to anchor an article on.
+    Idle,
+}
+
+/// The judgement of one document, a round at a time: each round judges the lines the verdicts
+/// still keep and drops what it takes for boilerplate. The engine owns the rounds (how many,
+/// and when the rules' scopes are settled in between, see [`crate::engine`]); this holds what
+/// rounds share: the document's language and each line's shape in it.
+pub struct Judgement<'a> {
+    rules: JudgementRules<'a>,
+    doc: &'a Document,
+    folded: &'a crate::features::FoldedLines,
+    /// The shape of each line judged so far, in `language`.
+    shapes: Vec<Option<Shape>>,
+    /// Detected once per phase, from the lines the rules keep: the longest of them are the
+    /// article.
+    language: Option<Option<Language>>,
+    /// The lines of the sample taken last, in line order, with their word counts until shapes
+    /// take them (shaping counts the same words).
+    sampled: Vec<(usize, Option<language::WordCounts>)>,
+    /// The lines kept at the start of the last round. Listed as `u32`, half the memory of
+    /// `usize` on a huge document: a line takes at least two bytes, so a document of at most
+    /// the 4095 MiB the CLI admits has fewer than `u32::MAX` lines.
+    alive: Vec<u32>,
+    scratch: String,
+}
+
+impl<'a> Judgement<'a> {
+    /// The judgement of `doc`, or `None` when the heuristics are switched off. `folded` holds
+    /// folded lines of `doc` (all of them, unless the document is huge); the others are folded
+    /// when needed.
+    pub fn new(
+        rules: JudgementRules<'a>,
+        doc: &'a Document,
+        folded: &'a crate::features::FoldedLines,
+    ) -> Option<Self> {
+        if !rules.config.enabled || rules.heuristics.iter().all(Option::is_none) {
+            return None;
         }
-        let detected =
-            *language.get_or_insert_with(|| Language::detect_sample(&sample_of(&alive, &mut sampled)));
+        assert!(doc.len() < u32::MAX as usize, "a document of 4 G lines or more is beyond the heuristics");
+        Some(Judgement {
+            rules,
+            doc,
+            folded,
+            shapes: vec![None; doc.len()],
+            language: None,
+            sampled: Vec::new(),
+            alive: Vec::new(),
+            scratch: String::new(),
+        })
+    }
+
+    /// Starts a phase: the language is detected again from the lines kept now, and every
+    /// line shaped again in it.
+    pub fn start_phase(&mut self) {
+        self.language = None;
+        self.shapes.fill(None);
+    }
+
+    /// The language sample of the lines kept, remembering which lines it took.
+    fn sample(&mut self) -> language::Sample {
+        let (doc, folded, alive) = (self.doc, self.folded, &self.alive);
+        let sample = Language::sample(lines_of(alive).map(|i| (doc.line_text(i), folded.held(i))));
+        self.sampled = sample.lines().iter().map(|&(k, counts)| (alive[k] as usize, counts)).collect();
+        self.sampled.sort_unstable_by_key(|&(line, _)| line);
+        sample
+    }
+
+    /// One round over the lines `verdicts` still keeps, dropping what it judges to be
+    /// boilerplate.
+    pub fn round(&mut self, verdicts: &mut [Verdict]) -> Round {
+        let (rules, doc, folded) = (self.rules, self.doc, self.folded);
+        let cfg = rules.config;
+        self.alive.clear();
+        self.alive.extend((0..doc.len()).filter(|&i| verdicts[i].is_keep()).map(|i| i as u32));
+        if self.alive.is_empty() {
+            return Round::Idle;
+        }
+        let detected = match self.language {
+            Some(language) => language,
+            None => {
+                let language = Language::detect_sample(&self.sample());
+                *self.language.insert(language)
+            }
+        };
         let stopwords = detected.map(Language::stopwords);
+        let Judgement { shapes, sampled, alive, scratch, .. } = self;
+        let alive: &[u32] = alive;
         let mut counted = sampled.iter_mut().peekable();
-        for i in lines_of(&alive) {
+        for i in lines_of(alive) {
             while counted.next_if(|(line, _)| *line < i).is_some() {}
             let counts = counted.next_if(|(line, _)| *line == i).and_then(|(_, counts)| counts.take());
             shapes[i].get_or_insert_with(|| {
-                shape(
-                    doc.line_text(i),
-                    folded.folded_line(doc, i, &mut scratch),
-                    counts.as_ref(),
-                    detected,
-                    &cfg,
-                )
+                shape(doc.line_text(i), folded.folded_line(doc, i, scratch), counts.as_ref(), detected, &cfg)
             });
         }
-        let mut classes = RoundShapes::new(&shapes, &alive);
+        let mut classes = RoundShapes::new(shapes, alive);
         if !classes.any_good() {
             // An article of short paragraphs (wire copy) has no line long enough to be good on
             // its own: its near-good sentences anchor it instead.
@@ -134,15 +181,15 @@ pub fn apply(
             promote_sentence_runs(&mut classes);
         }
         if !classes.any_good() {
-            return dropped_any;
+            return Round::Idle;
         }
-        let judged = revise(&classes, &marked_by(|r| r.teaser_marker, rules, verdicts, &alive), &cfg);
-        let boundaries = marked_by(|r| r.comment_boundary, rules, verdicts, &alive);
-        let dropped_before = dropped_before(rules, verdicts, &alive);
+        let judged = revise(&classes, &marked_by(|r| r.teaser_marker, &rules, verdicts, alive), &cfg);
+        let boundaries = marked_by(|r| r.comment_boundary, &rules, verdicts, alive);
+        let dropped_before = dropped_before(&rules, verdicts, alive);
         let keep = main_stretches(&judged, &classes, &boundaries, &dropped_before, &cfg);
-        let teasers = unrelated_teasers(rules, doc, folded, verdicts, &alive, &classes, stopwords);
+        let teasers = unrelated_teasers(&rules, doc, folded, verdicts, alive, &classes, stopwords);
         let mut dropped_now = false;
-        for (k, i) in lines_of(&alive).enumerate() {
+        for (k, i) in lines_of(alive).enumerate() {
             if matches!(verdicts[i], Verdict::Keep(KeepReason::Exception { .. })) {
                 continue;
             }
@@ -152,43 +199,36 @@ pub fn apply(
                 (Judged::Good, false) => Heuristic::OutsideMainText,
                 (Judged::Bad(why), _) => why,
             };
-            if let Some(rule) = ids[why.index()] {
+            if let Some(rule) = rules.heuristics[why.index()] {
                 verdicts[i] = Verdict::Drop(DropReason { rule, cause: DropCause::Heuristic });
                 dropped_now = true;
             }
         }
-        if !dropped_now {
-            // Settled. If what is left reads as another language, judge it again in that one:
-            // cleaning the output must find nothing more to do, and it would detect that one.
-            if dropped_any && rounds < MAX_ROUNDS {
-                // Usually the article's long lines, still all kept: the sample would be the same
-                // (its lines are the first long lines, then short ones, that are kept), no need
-                // to ask.
-                let same_sample = sampled.iter().all(|&(line, _)| verdicts[line].is_keep());
-                let now = if same_sample {
-                    detected
-                } else {
-                    Language::detect_sample(&sample_of(&alive, &mut sampled))
-                };
-                if now != detected {
-                    language = Some(now);
-                    shapes.fill(None);
-                    rounds += 1;
-                    continue;
-                }
-            }
-            return dropped_any;
-        }
-        dropped_any = true;
-        rounds += 1;
-        if rounds == MAX_ROUNDS {
-            return dropped_any;
+        if dropped_now {
+            Round::Dropped
+        } else {
+            Round::Settled
         }
     }
-}
 
-/// Bound on rounds over one document; real pages settle in two or three.
-const MAX_ROUNDS: usize = 8;
+    /// After a settled round: if the lines kept now read as another language than the one
+    /// they were judged in, forgets their shapes so that the next round judges them in that
+    /// one (cleaning the output must find nothing more to do, and it would detect that one);
+    /// true when so.
+    pub fn relabel(&mut self, verdicts: &[Verdict]) -> bool {
+        let detected = self.language.flatten();
+        // Usually the article's long lines, still all kept: the sample would be the same (its
+        // lines are the first long lines, then short ones, that are kept), no need to ask.
+        let same_sample = self.sampled.iter().all(|&(line, _)| verdicts[line].is_keep());
+        let now = if same_sample { detected } else { Language::detect_sample(&self.sample()) };
+        if now == detected {
+            return false;
+        }
+        self.language = Some(now);
+        self.shapes.fill(None);
+        true
+    }
+}
 
 /// For each kept line, the dropped lines right before it (since the previous kept line).
 fn gaps(alive: &[u32]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {

@@ -5,8 +5,8 @@ pub mod atomic;
 
 use std::io::{self, Write};
 
-use crate::cleaner::Outcome;
 use crate::decide::{DropCause, KeepReason, Verdict};
+use crate::engine::Outcome;
 use crate::matcher::{Evidence, RuleSet};
 
 /// Writes the kept text of `outcome`.

@@ -1,17 +1,25 @@
-//! The pipeline end to end: normalise → segment → match → decide.
+//! The engine: the one module that knows every stage, runs them in order for each document,
+//! and owns the rounds between the judgement and the rules.
 //!
-//! Matching runs once per document; everything that depends on position (scopes, cuts) is
-//! settled in [`crate::decide`], so cleaning a cleaned text changes nothing.
+//! normalise → segment → features and match (once) → decide → then, in *phases*: the
+//! judgement runs rounds until it settles; if it dropped lines and some rule has a scope, the
+//! rules' scopes are settled again among the lines kept (lines the judgement dropped can bring
+//! a line into a scoped rule's reach); until a phase changes nothing. Matching runs only once;
+//! everything that depends on position (scopes, cuts) is settled in [`crate::decide`], so
+//! cleaning a cleaned text changes nothing.
+//!
+//! The engine owns the one [`RoundBudget`] that bounds this work: phases, judgement rounds in
+//! a phase (a round that judges again in another language counts too), and the sweeps each
+//! settling of scopes may take.
 
 use std::collections::HashMap;
 
 use crate::decide::{decide, decide_after, dropped, Verdict};
-
-/// Upper bound on rounds of rules and heuristics; real pages settle in one or two.
-const MAX_ROUNDS: usize = 8;
+use crate::heuristics::{Judgement, JudgementRules, Round};
 use crate::matcher::{DocumentContext, Hit, RuleSet};
 use crate::normalize::{normalize, normalize_owned};
 use crate::segment::Document;
+use crate::types::RoundBudget;
 
 /// Cleans documents with one compiled [`RuleSet`]; share it across threads by reference.
 #[derive(Debug)]
@@ -64,26 +72,64 @@ impl Cleaner {
         injected_fault(&document);
         let mut folded = crate::features::FoldedLines::default();
         let hits = self.rules.find_hits_folding(&document, context, &mut folded);
-        let mut verdicts = decide(&self.rules, &document, &hits);
-        // Rules and heuristics settle together: lines the heuristics drop can bring lines into
-        // a scoped rule's reach, and the rules' drops change the heuristics' context.
-        let scoped = hits.iter().any(|h| !self.rules.rule(h.rule).scope.is_whole_document());
-        let judgement = crate::heuristics::JudgementRules {
+        let verdicts = decide(&self.rules, &document, &hits);
+        let verdicts = self.settle(&document, &hits, &folded, verdicts);
+        Outcome { document, verdicts, hits }
+    }
+}
+
+impl Cleaner {
+    /// Runs the phases (see the module doc) from the rules' first `verdicts`.
+    fn settle(
+        &self,
+        document: &Document,
+        hits: &[Hit],
+        folded: &crate::features::FoldedLines,
+        mut verdicts: Vec<Verdict>,
+    ) -> Vec<Verdict> {
+        let rules = JudgementRules {
             config: self.rules.heuristics_config(),
             heuristics: self.rules.heuristic_rules(),
             roles: self.rules.drop_roles(),
         };
-        for _ in 0..MAX_ROUNDS {
-            if !crate::heuristics::apply(&judgement, &document, &folded, &mut verdicts) || !scoped {
+        let Some(mut judgement) = Judgement::new(rules, document, folded) else { return verdicts };
+        // Without a scoped rule, the rules' verdicts cannot change: one phase is all.
+        let scoped = hits.iter().any(|h| !self.rules.rule(h.rule).scope.is_whole_document());
+        let budget = RoundBudget::DEFAULT;
+        for _ in 0..budget.phases {
+            judgement.start_phase();
+            let mut dropped_any = false;
+            let mut rounds = 0;
+            loop {
+                match judgement.round(&mut verdicts) {
+                    Round::Dropped => {
+                        dropped_any = true;
+                        rounds += 1;
+                        if rounds == budget.rounds_per_phase {
+                            break;
+                        }
+                    }
+                    // Settled after drops: judge again if what is left reads as another language.
+                    Round::Settled
+                        if dropped_any
+                            && rounds < budget.rounds_per_phase
+                            && judgement.relabel(&verdicts) =>
+                    {
+                        rounds += 1;
+                    }
+                    Round::Settled | Round::Idle => break,
+                }
+            }
+            if !dropped_any || !scoped {
                 break;
             }
             let before = dropped(&verdicts);
-            verdicts = decide_after(&self.rules, &document, &hits, verdicts);
+            verdicts = decide_after(&self.rules, document, hits, verdicts, budget.sweeps);
             if dropped(&verdicts) == before {
                 break;
             }
         }
-        Outcome { document, verdicts, hits }
+        verdicts
     }
 }
 
