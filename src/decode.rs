@@ -128,7 +128,7 @@ fn count_replacements(bytes: &[u8]) -> usize {
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
-    bytes.iter().position(|&b| b == 0)
+    memchr::memchr(0, bytes)
 }
 
 /// UTF-16 text without a BOM has NULs as the high byte of nearly every ASCII character,

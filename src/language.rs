@@ -274,6 +274,18 @@ impl Stoplists {
             0
         }
     }
+
+    /// Like [`Stoplists::memberships_at`], for an ASCII word of any case.
+    fn memberships_of_ascii_at(&self, text: &[u8], from: usize, to: usize) -> u8 {
+        let len = to - from;
+        if len <= u64::BYTES {
+            self.short.memberships(u64::pack_at(text, from, to).lowercase())
+        } else if len <= u128::BYTES {
+            self.long.memberships(u128::pack_at(text, from, to).lowercase())
+        } else {
+            0
+        }
+    }
 }
 
 /// A word of 1 to `BYTES` bytes as a zero-padded little-endian integer, one byte wider than
@@ -286,6 +298,8 @@ trait PackedWord: Copy + Default + Eq {
     /// when the text has it and masking off what follows the word.
     fn pack_at(text: &[u8], from: usize, to: usize) -> Self;
     fn with_memberships(self, bits: u8) -> Self;
+    /// The word with its ASCII capitals lowered (the packed bytes are ASCII word bytes).
+    fn lowercase(self) -> Self;
     /// An entry's packed word and membership bits.
     fn split(self) -> (Self, u8);
     fn hash_input(self) -> u64;
@@ -316,6 +330,18 @@ macro_rules! packed_word {
 
             fn with_memberships(self, bits: u8) -> Self {
                 self | <$int>::from(bits) << (8 * Self::BYTES)
+            }
+
+            fn lowercase(self) -> Self {
+                // Eight bytes at a time: a capital's high bit, shifted down, is its 0x20.
+                let mut out: $int = 0;
+                let mut shift = 0;
+                while shift < 8 * std::mem::size_of::<$int>() {
+                    let x = (self >> shift) as u64;
+                    out |= <$int>::from(x | swar::in_range(x, b'A', b'Z' + 1) >> 2) << shift;
+                    shift += 64;
+                }
+                out
             }
 
             fn split(self) -> (Self, u8) {
@@ -477,44 +503,63 @@ pub struct WordCounts {
 impl WordCounts {
     /// Counts the words of a folded line in one pass.
     pub fn of(folded: &str) -> Self {
+        if folded.is_ascii() {
+            return Self::of_ascii(folded.as_bytes(), Stoplists::memberships_at);
+        }
         let mut counts = WordCounts::default();
         let mut tally = StopwordTally { lanes: 0, words_in_lanes: 0 };
         let tables = Stoplists::get();
         let text = folded.as_bytes();
+        for word in words(folded) {
+            // A slice of `folded`: its offset there.
+            let from = word.as_ptr() as usize - text.as_ptr() as usize;
+            counts.words += 1;
+            tally.add(tables.memberships_at(text, from, from + word.len()), &mut counts);
+        }
+        tally.flush(&mut counts);
+        counts
+    }
+
+    /// The counts of a line's folded form, read off the line itself when folding would only
+    /// lower its case (an ASCII line without a backtick, which folds to an apostrophe; white
+    /// space, which folding collapses, only separates words): no folded copy is needed.
+    /// `None` for other lines.
+    pub fn of_unfolded(line: &str) -> Option<Self> {
+        let text = line.as_bytes();
+        (line.is_ascii() && memchr::memchr(b'`', text).is_none())
+            .then(|| Self::of_ascii(text, Stoplists::memberships_of_ascii_at))
+    }
+
+    /// The common case, split on bytes without decoding characters: eight bytes at a time
+    /// become eight bits (word byte or not), and words are read off the edges of the bits,
+    /// with no branch per byte; `memberships` looks each word up.
+    fn of_ascii(text: &[u8], memberships: fn(&Stoplists, &[u8], usize, usize) -> u8) -> Self {
+        let mut counts = WordCounts::default();
+        let mut tally = StopwordTally { lanes: 0, words_in_lanes: 0 };
+        let tables = Stoplists::get();
         let mut count = |from: usize, to: usize, counts: &mut WordCounts| {
             counts.words += 1;
-            tally.add(tables.memberships_at(text, from, to), counts);
+            tally.add(memberships(tables, text, from, to), counts);
         };
-        if folded.is_ascii() {
-            // The common case, split on bytes without decoding characters: eight bytes at a
-            // time become eight bits (word byte or not), and words are read off the edges of
-            // the bits, with no branch per byte.
-            let (mut start, mut in_word) = (0, false);
-            for (block_index, block) in text.chunks(64).enumerate() {
-                let base = block_index * 64;
-                let word_bytes = swar::mask_of(block, ascii_word_bytes);
-                // Bit i: byte i differs from the byte before it, a word starts or ends there.
-                let mut edges = word_bytes ^ (word_bytes << 1 | u64::from(in_word));
-                while edges != 0 {
-                    let at = base + edges.trailing_zeros() as usize;
-                    if in_word {
-                        count(start, at, &mut counts);
-                    } else {
-                        start = at;
-                    }
-                    in_word = !in_word;
-                    edges &= edges - 1;
+        let (mut start, mut in_word) = (0, false);
+        for (block_index, block) in text.chunks(64).enumerate() {
+            let base = block_index * 64;
+            let word_bytes = swar::mask_of(block, ascii_word_bytes);
+            // Bit i: byte i differs from the byte before it, a word starts or ends there.
+            let mut edges = word_bytes ^ (word_bytes << 1 | u64::from(in_word));
+            while edges != 0 {
+                let at = base + edges.trailing_zeros() as usize;
+                if in_word {
+                    count(start, at, &mut counts);
+                } else {
+                    start = at;
                 }
+                in_word = !in_word;
+                edges &= edges - 1;
             }
-            if in_word {
-                count(start, text.len(), &mut counts);
-            }
-        } else {
-            for word in words(folded) {
-                // A slice of `folded`: its offset there.
-                let from = word.as_ptr() as usize - text.as_ptr() as usize;
-                count(from, from + word.len(), &mut counts);
-            }
+        }
+        if in_word {
+            count(start, text.len(), &mut counts);
         }
         tally.flush(&mut counts);
         counts
@@ -648,6 +693,21 @@ mod tests {
         let hits =
             Language::all().map(|l| words.iter().filter(|w| l.stopwords().contains(*w)).count()).collect();
         (words.len(), hits)
+    }
+
+    proptest::proptest! {
+        /// Counting a line's words without folding it gives the counts of its folded form,
+        /// stopwords of every case, length and language included.
+        #[test]
+        fn unfolded_counts_are_the_folded_counts(
+            line in "((The|AND|of|Don't|l'|der|DIE|und|WHICH|Nevertheless|ЧТО|été|x`y|[a-zA-Z0-9']{1,17})[ .,;\t|-]{1,2}){0,30}"
+        ) {
+            let folded = WordCounts::of(&fold::fold(&line));
+            match WordCounts::of_unfolded(&line) {
+                Some(counts) => proptest::prop_assert_eq!(counts, folded),
+                None => proptest::prop_assert!(!line.is_ascii() || line.contains('`')),
+            }
+        }
     }
 
     proptest::proptest! {

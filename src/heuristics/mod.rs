@@ -39,7 +39,7 @@ use shape::{shape, Class, Mark, Shape};
 use stretches::{dropped_before, main_stretches, marked_by};
 use teasers::unrelated_teasers;
 
-use crate::language::{self, Language};
+use crate::language::{self, Language, WordCounts};
 pub use crate::rules::HeuristicsConfig;
 use crate::segment::Document;
 use crate::types::{DropCause, DropReason, KeepReason, Verdict};
@@ -164,7 +164,16 @@ impl<'a> Judgement<'a> {
             while counted.next_if(|(line, _)| *line < i).is_some() {}
             let counts = counted.next_if(|(line, _)| *line == i).and_then(|(_, counts)| counts.take());
             shapes[i].get_or_insert_with(|| {
-                shape(doc.line_text(i), folded.folded_line(doc, i, scratch), counts.as_ref(), detected, &cfg)
+                let line = doc.line_text(i);
+                // One pass over the words counts the stopwords of every bundled language: from
+                // the folded line when it is held, else (a huge document) from the line itself
+                // when folding would only lower its case, else folded again.
+                let counts = counts.unwrap_or_else(|| match folded.held(i) {
+                    Some(folded_line) => WordCounts::of(folded_line),
+                    None => WordCounts::of_unfolded(line)
+                        .unwrap_or_else(|| WordCounts::of(folded.folded_line(doc, i, scratch))),
+                });
+                shape(line, &counts, detected, &cfg)
             });
         }
         let mut classes = RoundShapes::new(shapes, alive);

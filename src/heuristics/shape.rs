@@ -52,12 +52,10 @@ pub(super) fn marks(set: &[(Mark, bool)]) -> u8 {
     set.iter().filter(|(_, on)| *on).fold(0, |bits, (mark, _)| bits | *mark as u8)
 }
 
-/// The shape of one line; `folded` is its folded form (see [`fold`]), `word_counts` the
-/// counts of its words when the language sample made them.
+/// The shape of one line, from its text and the counts of its folded form's words.
 pub(super) fn shape(
     line: &str,
-    folded: &str,
-    word_counts: Option<&language::WordCounts>,
+    word_counts: &language::WordCounts,
     language: Option<Language>,
     cfg: &HeuristicsConfig,
 ) -> Shape {
@@ -66,8 +64,6 @@ pub(super) fn shape(
     // Length comparable across scripts: a wide character counts as three.
     let chars = counts.width;
     let stored_chars = chars as u32;
-    // One pass over the words counts the stopwords of every bundled language.
-    let word_counts = word_counts.copied().unwrap_or_else(|| language::WordCounts::of(folded));
     let words = word_counts.words;
     let CharCounts { tokens, separators, capitalised, .. } = counts;
     let terminal =
