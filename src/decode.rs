@@ -97,6 +97,10 @@ pub fn mostly_utf8(bytes: &[u8]) -> bool {
 
 /// `bytes` as UTF-8, each malformed sequence replaced by U+FFFD, and how many were.
 pub fn lossy_utf8(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, usize) {
+    // `from_utf8` checks valid text (nearly all) several times faster than the lossy walk.
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        return (std::borrow::Cow::Borrowed(text), 0);
+    }
     let text = String::from_utf8_lossy(bytes);
     let replacements = match text {
         std::borrow::Cow::Borrowed(_) => 0,

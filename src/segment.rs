@@ -87,19 +87,32 @@ impl Document {
         Document { text, lines, blocks, block_words: std::sync::OnceLock::new() }
     }
 
-    /// Words in each block.
+    /// Words in each block, counted on first use (a pass over the whole text).
     pub fn block_word_counts(&self) -> &[usize] {
+        self.block_words.get_or_init(|| (0..self.blocks.len()).map(|b| self.count_block_words(b)).collect())
+    }
+
+    /// Words in the blocks `blocks`: counted on the spot when their text is short (a
+    /// block-dropping rule asks about a paragraph or a few, and most documents never need the
+    /// others), else from [`Document::block_word_counts`], so that asking about a huge block
+    /// again and again costs no more than one pass over the document.
+    pub fn words_in_blocks(&self, blocks: std::ops::RangeInclusive<usize>) -> usize {
+        const COUNT_ON_THE_SPOT_BYTES: usize = 4096;
+        let first = self.lines[self.blocks[*blocks.start()].start].start();
+        let end = self.lines[self.blocks[*blocks.end()].end - 1].end();
+        if end - first <= COUNT_ON_THE_SPOT_BYTES && self.block_words.get().is_none() {
+            blocks.map(|b| self.count_block_words(b)).sum()
+        } else {
+            self.block_word_counts()[blocks].iter().sum()
+        }
+    }
+
+    fn count_block_words(&self, block: usize) -> usize {
         // A block's lines are one span of the text, and normalised text has only ASCII white
         // space: one byte count per block.
-        self.block_words.get_or_init(|| {
-            self.blocks
-                .iter()
-                .map(|b| {
-                    let span = self.lines[b.start].start()..self.lines[b.end - 1].end();
-                    crate::text::fold::ascii_space_word_count(&self.text[span])
-                })
-                .collect()
-        })
+        let b = &self.blocks[block];
+        let span = self.lines[b.start].start()..self.lines[b.end - 1].end();
+        crate::text::fold::ascii_space_word_count(&self.text[span])
     }
 
     /// The whole normalised text.

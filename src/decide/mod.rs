@@ -63,7 +63,7 @@ impl Decision<'_> {
         let doc = self.doc;
         let lines = doc.blocks()[*blocks.start()].start..doc.blocks()[*blocks.end()].end;
         let Some(max) = self.rules.rule(rule).guards.max_block_words else { return lines };
-        let words: usize = doc.block_word_counts()[blocks].iter().sum();
+        let words = doc.words_in_blocks(blocks);
         if words > max {
             marker..marker + 1
         } else {
