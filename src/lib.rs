@@ -2,10 +2,13 @@
 //! prompts, teasers for other articles, correction footers — from scraped plain text.
 //!
 //! The pipeline has one module per stage, each owning one step:
-//! [`read`] (path or stdin → bytes) → [`decode`](mod@decode) (bytes → UTF-8) → [`normalize`] (canonical
-//! line ends and spaces) → [`segment`] (lines and blocks) → [`matcher`] (compiled rules → hits)
-//! → [`decide`] (hits → a verdict with its reason per line) → [`write`](mod@write) (text or explanation).
-//! [`Cleaner`] runs the middle stages; rules are data, read by [`rules`].
+//! [`read`] (path or stdin → bytes) → [`decode`](mod@decode) (bytes → UTF-8) → [`normalize`]
+//! (canonical line ends and spaces) → [`segment`] (lines and blocks) → [`features`] (folded
+//! lines) → [`matcher`] (compiled rules → hits) → [`decide`] (hits → a verdict with its reason
+//! per line) → [`heuristics`] (the judgement of what no rule names) → [`write`](mod@write) (text
+//! or explanation). The [`engine`] alone runs the middle stages and owns their rounds
+//! ([`Cleaner`]); the stages share the types of [`types`] and the primitives of [`text`]; rules
+//! are data, read by [`rules`]. `docs/architecture.md` draws the whole.
 //!
 //! ```
 //! let rules = thresh::RuleSetBuilder::with_bundled().build().unwrap();
