@@ -42,6 +42,7 @@ const BATCH_RECORDS: usize = 2048;
 
 /// What to do with a JSONL line that is not a JSON object with a string text field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum OnError {
     /// Leave it out of the output (reported).
     Skip,

@@ -15,6 +15,7 @@ use crate::text::swar;
 
 /// A language with a bundled stoplist.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Language {
     /// English.
     English,
@@ -55,6 +56,7 @@ const SAMPLE_LINE_MAX_BYTES: usize = 64 << 10;
 
 /// The writing systems of the bundled stoplists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Script {
     /// Latin letters.
     Latin,

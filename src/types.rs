@@ -13,6 +13,7 @@ pub type RuleIndex = u32;
 
 /// Why a match did not count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Veto {
     /// The line has fewer words than `min_words`.
     MinWords,
@@ -38,6 +39,7 @@ impl Veto {
 
 /// How a rule matched a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Evidence {
     /// The whole line equals a phrase.
     WholeLine,
@@ -86,7 +88,8 @@ pub struct Hit {
     pub veto: Option<Veto>,
 }
 
-/// The verdict on one line.
+/// The verdict on one line. Keep or drop, and nothing else ever: unlike the other public
+/// enums, not `#[non_exhaustive]`, so that a match on it needs no arm for the impossible.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
     /// The line stays.
@@ -109,6 +112,7 @@ pub fn dropped(verdicts: &[Verdict]) -> usize {
 
 /// Why a line stays.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum KeepReason {
     /// No rule matched it.
     NoMatch,
@@ -139,6 +143,7 @@ pub struct DropReason {
 
 /// How a drop rule reached a line.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum DropCause {
     /// The rule matched this line.
     Matched(Evidence),
@@ -170,6 +175,7 @@ pub enum DropCause {
 /// explained and switched off like one. Declared here once: the rule set lists them, the
 /// judgement names them, `explain` shows their ids.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Heuristic {
     /// A line of some length with few function words.
     NotProse,

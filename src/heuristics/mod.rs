@@ -48,13 +48,13 @@ use crate::types::{DropRole, Heuristic, RuleIndex};
 /// What the judgement takes from the rule set: its thresholds, the rule of each heuristic, and
 /// what each rule's drops mean ([`DropRole`]), all resolved when the rules were built.
 #[derive(Debug, Clone, Copy)]
-pub struct JudgementRules<'a> {
+pub(crate) struct JudgementRules<'a> {
     /// The thresholds.
-    pub config: HeuristicsConfig,
+    pub(crate) config: HeuristicsConfig,
     /// Rule index of each heuristic, in [`Heuristic::ALL`] order; `None` when switched off.
-    pub heuristics: &'a [Option<RuleIndex>],
+    pub(crate) heuristics: &'a [Option<RuleIndex>],
     /// The role of each rule, by rule index.
-    pub roles: &'a [DropRole],
+    pub(crate) roles: &'a [DropRole],
 }
 
 impl JudgementRules<'_> {
@@ -65,7 +65,7 @@ impl JudgementRules<'_> {
 
 /// What a round of the judgement did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Round {
+pub(crate) enum Round {
     /// Lines were dropped: what is left can be judged again.
     Dropped,
     /// Nothing was dropped; what is left may now read as another language (see
@@ -79,7 +79,7 @@ pub enum Round {
 /// still keep and drops what it takes for boilerplate. The engine owns the rounds (how many,
 /// and when the rules' scopes are settled in between, see [`crate::engine`]); this holds what
 /// rounds share: the document's language and each line's shape in it.
-pub struct Judgement<'a> {
+pub(crate) struct Judgement<'a> {
     rules: JudgementRules<'a>,
     doc: &'a Document,
     folded: &'a crate::features::FoldedLines,
@@ -102,7 +102,7 @@ impl<'a> Judgement<'a> {
     /// The judgement of `doc`, or `None` when the heuristics are switched off. `folded` holds
     /// folded lines of `doc` (all of them, unless the document is huge); the others are folded
     /// when needed.
-    pub fn new(
+    pub(crate) fn new(
         rules: JudgementRules<'a>,
         doc: &'a Document,
         folded: &'a crate::features::FoldedLines,
@@ -125,7 +125,7 @@ impl<'a> Judgement<'a> {
 
     /// Starts a phase: the language is detected again from the lines kept now, and every
     /// line shaped again in it.
-    pub fn start_phase(&mut self) {
+    pub(crate) fn start_phase(&mut self) {
         self.language = None;
         self.shapes.fill(None);
     }
@@ -141,7 +141,7 @@ impl<'a> Judgement<'a> {
 
     /// One round over the lines `verdicts` still keeps, dropping what it judges to be
     /// boilerplate.
-    pub fn round(&mut self, verdicts: &mut [Verdict]) -> Round {
+    pub(crate) fn round(&mut self, verdicts: &mut [Verdict]) -> Round {
         let (rules, doc, folded) = (self.rules, self.doc, self.folded);
         let cfg = rules.config;
         self.alive.clear();
@@ -224,7 +224,7 @@ impl<'a> Judgement<'a> {
     /// they were judged in, forgets their shapes so that the next round judges them in that
     /// one (cleaning the output must find nothing more to do, and it would detect that one);
     /// true when so.
-    pub fn relabel(&mut self, verdicts: &[Verdict]) -> bool {
+    pub(crate) fn relabel(&mut self, verdicts: &[Verdict]) -> bool {
         let detected = self.language.flatten();
         // Usually the article's long lines, still all kept: the sample would be the same (its
         // lines are the first long lines, then short ones, that are kept), no need to ask.

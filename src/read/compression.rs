@@ -4,6 +4,7 @@ use std::io::{self, BufRead, BufReader, Read, Write};
 
 /// How a file is compressed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Compression {
     /// Not compressed.
     None,

@@ -21,6 +21,7 @@ pub struct Record<'a> {
 
 /// Why a line is not a usable record.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RecordError {
     /// Not a JSON object.
     Malformed(String),

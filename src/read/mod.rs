@@ -16,6 +16,7 @@ use crate::error::InputError;
 
 /// Where a document comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Input {
     /// Standard input (`-` or no path).
     Stdin,

@@ -5,6 +5,7 @@ use std::path::{Component, Path, PathBuf};
 
 /// How a file's documents are stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Format {
     /// The whole file is one document.
     Text,

@@ -211,6 +211,7 @@ impl Scope {
 
 /// What a rule does with a matching line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Action {
     /// An exception: the line is kept whatever drop rules say.
     Keep,
@@ -266,6 +267,7 @@ pub struct Window {
 
 /// Lines or blocks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Unit {
     /// Non-blank lines.
     Lines,
