@@ -22,7 +22,7 @@ use crate::error::InputError;
 use crate::matcher::DocumentContext;
 use crate::matcher::RuleIndex;
 use crate::read::compression::{open_decompressed, read_document, too_large, CompressedWriter, Compression};
-use crate::read::jsonl::{Record, RecordError};
+use crate::read::jsonl::{CopyError, JsonlLine, LineReader, Record, RecordError};
 use crate::read::plan::{Format, Job};
 use crate::read::wet::WarcReader;
 use crate::write::atomic::AtomicFile;
@@ -526,11 +526,11 @@ impl<'a> Batch<'a> {
     fn jsonl<W: Write + ?Sized>(
         &self,
         path: &str,
-        mut reader: Box<dyn BufRead + Send + '_>,
+        reader: Box<dyn BufRead + Send + '_>,
         out: &mut W,
         tally: &mut Tally,
     ) -> Result<(), JobError> {
-        let mut line_number = 0usize;
+        let mut lines = LineReader::new(reader, self.options.max_document_bytes);
         let mut fields = TextFieldCensus::default();
         loop {
             if self.cancelled() {
@@ -540,23 +540,18 @@ impl<'a> Batch<'a> {
             let mut batch_bytes = 0;
             // A line over the document limit ends the batch; only its first bytes are held.
             let mut oversized = None;
-            let line_limit = self.options.max_document_bytes.saturating_add(1);
             while batch_bytes < BATCH_BYTES && batch.len() < BATCH_RECORDS {
-                let mut raw = Vec::new();
-                let n = (&mut reader)
-                    .take(line_limit)
-                    .read_until(b'\n', &mut raw)
-                    .map_err(|e| JobError::Input(format!("line {}: cannot read: {e}", line_number + 1)))?;
-                if n == 0 {
-                    break;
+                match lines.next_line().map_err(|e| JobError::Input(e.to_string()))? {
+                    None => break,
+                    Some(JsonlLine::Whole { number, raw }) => {
+                        batch_bytes += raw.len();
+                        batch.push((number, raw));
+                    }
+                    Some(JsonlLine::Oversized { number, prefix }) => {
+                        oversized = Some((number, prefix));
+                        break;
+                    }
                 }
-                line_number += 1;
-                if n as u64 == line_limit && raw.last() != Some(&b'\n') {
-                    oversized = Some((line_number, raw));
-                    break;
-                }
-                batch_bytes += n;
-                batch.push((line_number, raw));
             }
             if batch.is_empty() && oversized.is_none() {
                 return fields.check(&self.options.text_field);
@@ -610,7 +605,7 @@ impl<'a> Batch<'a> {
                     &prefix,
                     out,
                 )?;
-                let rest = copy_rest_of_line(&mut reader, keep.then_some(&mut *out));
+                let rest = lines.finish_line(keep.then_some(&mut *out));
                 rest.map_err(|e| match e {
                     CopyError::Read(e) => JobError::Input(format!("line {number}: cannot read: {e}")),
                     CopyError::Write(e) => JobError::Output(e),
@@ -839,35 +834,6 @@ fn field_names(line: &str) -> Vec<String> {
     serde_json::from_str::<serde_json::Map<String, serde_json::Value>>(line)
         .map(|object| object.keys().cloned().collect())
         .unwrap_or_default()
-}
-
-enum CopyError {
-    Read(io::Error),
-    Write(io::Error),
-}
-
-/// Reads `reader` up to and including the next newline, writing the bytes to `out` if given.
-fn copy_rest_of_line<W: Write + ?Sized>(
-    reader: &mut dyn BufRead,
-    mut out: Option<&mut W>,
-) -> Result<(), CopyError> {
-    loop {
-        let buf = reader.fill_buf().map_err(CopyError::Read)?;
-        if buf.is_empty() {
-            return Ok(());
-        }
-        let (take, done) = match buf.iter().position(|&b| b == b'\n') {
-            Some(end) => (end + 1, true),
-            None => (buf.len(), false),
-        };
-        if let Some(out) = out.as_deref_mut() {
-            out.write_all(&buf[..take]).map_err(CopyError::Write)?;
-        }
-        reader.consume(take);
-        if done {
-            return Ok(());
-        }
-    }
 }
 
 /// A cleaned WET record as its JSONL line.

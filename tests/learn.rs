@@ -83,3 +83,37 @@ fn proposals_are_made_per_site_from_urls() {
     let index = std::fs::read_to_string(learned.join("learned.toml")).unwrap();
     assert!(index.contains("\"harbour-test.toml\"") && index.contains("\"valley-test.toml\""), "{index}");
 }
+
+#[test]
+fn learn_reads_records_as_clean_does_bounded_and_recognised_by_content() {
+    // A shard named like text, with one record over the size limit: learn recognises the
+    // records, skips the huge one without holding it, and says so.
+    let dir = tempfile::tempdir().unwrap();
+    let mut shard = String::new();
+    for i in 0..8 {
+        shard.push_str(
+            &serde_json::json!({ "text": article(i), "url": format!("https://harbour.test/{i}") })
+                .to_string(),
+        );
+        shard.push('\n');
+    }
+    let huge = "word ".repeat(2000);
+    shard.push_str(&serde_json::json!({ "text": huge, "url": "https://harbour.test/huge" }).to_string());
+    shard.push('\n');
+    let input = dir.path().join("export.txt");
+    std::fs::write(&input, shard).unwrap();
+    let learned = dir.path().join("learned");
+    let out = thresh(&[
+        "learn",
+        input.to_str().unwrap(),
+        "-o",
+        learned.to_str().unwrap(),
+        "--max-document-size",
+        "4K",
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("export.txt: 1 records skipped"), "{stderr}");
+    let harbour = std::fs::read_to_string(learned.join("harbour-test.toml")).unwrap();
+    assert!(harbour.contains(FOOTER) && harbour.contains("# 8 of 8 documents"), "{harbour}");
+}

@@ -87,6 +87,10 @@ pub struct LearnArgs {
     /// Replace packs an earlier run wrote into DIR.
     #[arg(long)]
     pub force: bool,
+    /// Largest document held in memory (a text file, a JSONL line, a WET record), as for
+    /// `clean`; larger ones are skipped and counted.
+    #[arg(long, value_name = "SIZE", default_value = "512M", value_parser = parse_document_size)]
+    pub max_document_size: u64,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub documents: DocumentArgs,

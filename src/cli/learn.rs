@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use thresh::learn::{render_pack, slug, LearnOptions, Learner};
-use thresh::read::documents::for_each_document;
+use thresh::read::documents::{for_each_document, ReadOptions};
 use thresh::read::plan;
 use thresh::write::atomic::AtomicFile;
 use thresh::Cleaner;
@@ -23,20 +23,33 @@ pub(crate) fn learn(args: LearnArgs) -> anyhow::Result<ExitCode> {
     builder.disable("heuristics");
     let cleaner = Cleaner::new(builder.build()?);
     let format = args.documents.format.format();
-    let decode = decode_options(&args.input)?;
+    let options = ReadOptions {
+        text_field: args.documents.text_field.clone(),
+        url_field: args.documents.url_field.clone(),
+        decode: decode_options(&args.input)?,
+        max_document_bytes: args.max_document_size,
+        detect_format: format.is_none(),
+    };
     let jobs = plan::plan(&args.paths, format)?;
     let mut learner = Learner::new();
     let mut failed = false;
     let mut documents = 0u64;
     for job in &jobs {
-        let result =
-            for_each_document(job, &args.documents.text_field, &args.documents.url_field, decode, |doc| {
-                documents += 1;
-                learner.add_document(&cleaner, doc.name, doc.url, doc.text);
-            });
-        if let Err(e) = result {
-            eprintln!("thresh: {}: {e}", job.input.display());
-            failed = true;
+        let result = for_each_document(job, &options, |doc| {
+            documents += 1;
+            learner.add_document(&cleaner, doc.name, doc.url, doc.text);
+        });
+        match result {
+            Ok(0) => {}
+            Ok(skipped) => eprintln!(
+                "thresh: {}: {skipped} records skipped (not a JSON object with a string `{}` field, or over --max-document-size)",
+                job.input.display(),
+                args.documents.text_field
+            ),
+            Err(e) => {
+                eprintln!("thresh: {}: {e}", job.input.display());
+                failed = true;
+            }
         }
     }
     let sites = learner.proposals(LearnOptions { min_docs: args.min_docs, min_share: args.min_share });

@@ -1,12 +1,14 @@
 //! Documents of an input file, one by one, whatever its format: a text file is one document,
 //! a JSONL shard one per record, a WET file one per conversion record. Used by `thresh learn`;
-//! cleaning uses the parallel, order-keeping reader in [`crate::batch`].
+//! cleaning reads batches of records in parallel, in order, in [`crate::batch`]; both use the
+//! same bounded readers (`read_document`, [`LineReader`], `WarcReader::with_limit`), format
+//! recognition and decoding.
 
-use std::io::{self, BufRead};
+use std::io;
 
-use crate::decode::{decode_owned, DecodeOptions};
-use crate::read::compression::{open_decompressed, read_all};
-use crate::read::jsonl::Record;
+use crate::decode::{decode_owned, lossy_utf8, DecodeOptions};
+use crate::read::compression::{open_decompressed, read_document};
+use crate::read::jsonl::{CopyError, JsonlLine, LineReader, Record};
 use crate::read::plan::{Format, Job};
 use crate::read::wet::WarcReader;
 
@@ -21,62 +23,83 @@ pub struct DocumentRef<'a> {
     pub text: &'a str,
 }
 
-/// Calls `each` for every document of `job`; returns the number of records skipped as
-/// malformed, or the first read error (with the file and line or record in the message).
+/// How documents are read: the fields of JSONL records, the decoding of text files, and the
+/// limits, as `thresh clean` reads them.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// JSONL field holding the text.
+    pub text_field: String,
+    /// JSONL field holding the page URL.
+    pub url_field: String,
+    /// How to decode text files.
+    pub decode: DecodeOptions,
+    /// Largest document held: a text file over it fails, a JSONL line or WET record over it is
+    /// skipped (and counted).
+    pub max_document_bytes: u64,
+    /// Recognise JSONL and WET in inputs named like text (see [`crate::read::sniff`]).
+    pub detect_format: bool,
+}
+
+/// Calls `each` for every document of `job`; returns the number of records skipped (malformed,
+/// without the text field, or over the size limit), or the first read error (with the file
+/// and line or record in the message). Reads with the same bounded readers as cleaning.
 pub fn for_each_document(
     job: &Job,
-    text_field: &str,
-    url_field: &str,
-    decode: DecodeOptions,
+    options: &ReadOptions,
     mut each: impl FnMut(DocumentRef<'_>),
 ) -> io::Result<usize> {
     let path = job.input.display().to_string();
-    let (mut reader, _) = open_decompressed(std::fs::File::open(&job.input)?)?;
-    let mut malformed = 0;
-    match job.format {
+    let (reader, _) = open_decompressed(std::fs::File::open(&job.input)?)?;
+    let (format, reader) = match job.format {
+        Format::Text if options.detect_format => crate::read::sniff::detect(reader)?,
+        format => (format, reader),
+    };
+    let mut skipped = 0;
+    match format {
         Format::Text => {
-            let bytes = read_all(reader)?;
-            let decoded = decode_owned(bytes, &path, decode)
+            let bytes = read_document(reader, options.max_document_bytes)?;
+            let decoded = decode_owned(bytes, &path, options.decode)
                 .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
             each(DocumentRef { name: &path, url: None, text: &decoded.text });
         }
         Format::Jsonl => {
-            let mut raw = Vec::new();
-            let mut number = 0;
-            loop {
-                raw.clear();
-                if reader.read_until(b'\n', &mut raw)? == 0 {
-                    break;
-                }
-                number += 1;
-                let Ok(line) = std::str::from_utf8(&raw) else {
-                    malformed += 1;
-                    continue;
+            let mut lines = LineReader::new(reader, options.max_document_bytes);
+            while let Some(line) = lines.next_line()? {
+                let (number, raw) = match line {
+                    JsonlLine::Whole { number, raw } => (number, raw),
+                    JsonlLine::Oversized { .. } => {
+                        skipped += 1;
+                        lines.finish_line(None::<&mut io::Sink>).map_err(|e| match e {
+                            CopyError::Read(e) | CopyError::Write(e) => e,
+                        })?;
+                        continue;
+                    }
                 };
+                let (line, _) = lossy_utf8(&raw);
                 let line = line.trim_end_matches(['\n', '\r']);
                 if line.trim().is_empty() {
                     continue;
                 }
-                match Record::parse(line, text_field, url_field) {
+                match Record::parse(line, &options.text_field, &options.url_field) {
                     Ok(record) => {
                         let name = format!("{path}:{number}");
                         each(DocumentRef { name: &name, url: record.url.as_deref(), text: &record.text });
                     }
-                    Err(_) => malformed += 1,
+                    Err(_) => skipped += 1,
                 }
             }
         }
         Format::Wet => {
-            let mut records = WarcReader::new(reader);
+            let mut records = WarcReader::new(reader).with_limit(options.max_document_bytes);
             while let Some(record) = records.next_record()? {
                 if !record.header("WARC-Type").is_some_and(|t| t.eq_ignore_ascii_case("conversion")) {
                     continue;
                 }
-                let text = String::from_utf8_lossy(&record.body);
+                let (text, _) = lossy_utf8(&record.body);
                 let name = format!("{path}: {}", record.header("WARC-Record-ID").unwrap_or("record"));
                 each(DocumentRef { name: &name, url: record.header("WARC-Target-URI"), text: &text });
             }
         }
     }
-    Ok(malformed)
+    Ok(skipped)
 }

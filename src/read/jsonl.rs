@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::fmt;
+use std::io::{self, BufRead, Read, Write};
 use std::ops::Range;
 
 use serde::de::{Deserializer, MapAccess, Visitor};
@@ -153,6 +154,98 @@ impl<'a> Record<'a> {
 fn span_of(line: &str, raw: &RawValue) -> Range<usize> {
     let start = raw.get().as_ptr() as usize - line.as_ptr() as usize;
     start..start + raw.get().len()
+}
+
+/// The lines of a JSONL input, each held only up to a size limit: the one bounded reader of
+/// records that `clean` (batched, in parallel) and `learn` (one by one) both use.
+pub struct LineReader<R> {
+    reader: R,
+    /// A line of more bytes than this (its line end included) is not held.
+    limit: u64,
+    /// Number of the last line read, from 1.
+    number: usize,
+}
+
+/// One line of a JSONL input, with its number (from 1).
+#[derive(Debug)]
+pub enum JsonlLine {
+    /// The whole line, with its line end.
+    Whole {
+        /// Line number.
+        number: usize,
+        /// The bytes.
+        raw: Vec<u8>,
+    },
+    /// A line over the limit: its first `limit + 1` bytes. The rest is still to be read, by
+    /// [`LineReader::finish_line`], before the next line.
+    Oversized {
+        /// Line number.
+        number: usize,
+        /// The first bytes.
+        prefix: Vec<u8>,
+    },
+}
+
+impl<R: BufRead> LineReader<R> {
+    /// Reads `reader` line by line, holding at most `limit` bytes of a line.
+    pub fn new(reader: R, limit: u64) -> Self {
+        LineReader { reader, limit, number: 0 }
+    }
+
+    /// The next line, or `None` at the end of the input; a read error names the line.
+    pub fn next_line(&mut self) -> io::Result<Option<JsonlLine>> {
+        let mut raw = Vec::new();
+        let take = self.limit.saturating_add(1);
+        let n = (&mut self.reader)
+            .take(take)
+            .read_until(b'\n', &mut raw)
+            .map_err(|e| io::Error::new(e.kind(), format!("line {}: cannot read: {e}", self.number + 1)))?;
+        if n == 0 {
+            return Ok(None);
+        }
+        self.number += 1;
+        let number = self.number;
+        if n as u64 == take && raw.last() != Some(&b'\n') {
+            return Ok(Some(JsonlLine::Oversized { number, prefix: raw }));
+        }
+        Ok(Some(JsonlLine::Whole { number, raw }))
+    }
+
+    /// Reads the rest of an oversized line (up to and including its line end), writing it to
+    /// `out` if given, without holding it.
+    pub fn finish_line<W: Write + ?Sized>(&mut self, mut out: Option<&mut W>) -> Result<(), CopyError> {
+        loop {
+            let buf = self.reader.fill_buf().map_err(CopyError::Read)?;
+            if buf.is_empty() {
+                return Ok(());
+            }
+            let (take, done) = match memchr::memchr(b'\n', buf) {
+                Some(end) => (end + 1, true),
+                None => (buf.len(), false),
+            };
+            if let Some(out) = out.as_deref_mut() {
+                out.write_all(&buf[..take]).map_err(CopyError::Write)?;
+            }
+            self.reader.consume(take);
+            if done {
+                return Ok(());
+            }
+        }
+    }
+
+    /// The input itself, for formats that read on from here.
+    pub fn into_inner(self) -> R {
+        self.reader
+    }
+}
+
+/// Why the rest of an oversized line could not be passed on.
+#[derive(Debug)]
+pub enum CopyError {
+    /// Reading the input failed.
+    Read(io::Error),
+    /// Writing the output failed.
+    Write(io::Error),
 }
 
 #[cfg(test)]
