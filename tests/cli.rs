@@ -629,3 +629,83 @@ fn a_wrong_text_field_fails_the_shard_and_names_the_fields_seen() {
     let stats: serde_json::Value = serde_json::from_slice(&std::fs::read(&stats).unwrap()).unwrap();
     assert_eq!(stats["records_missing_text_field"], 1);
 }
+
+#[test]
+fn an_unwritable_stats_path_or_a_file_as_output_directory_is_refused_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("page.txt");
+    std::fs::write(&input, PAGE).unwrap();
+    let out_dir = dir.path().join("out");
+    let stats = dir.path().join("no-such-dir/stats.json");
+    let out = run(
+        &[
+            "clean",
+            input.to_str().unwrap(),
+            "-o",
+            out_dir.to_str().unwrap(),
+            "--stats",
+            stats.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("cannot write stats to"), "{}", stderr(&out));
+    assert!(!out_dir.exists(), "nothing was cleaned");
+
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let out = run(&["clean", input.to_str().unwrap(), "-o", file.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err.matches("is not a directory").count(), 1, "{err}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
+}
+
+#[test]
+fn stats_dash_goes_to_standard_output_when_the_text_goes_to_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("page.txt");
+    std::fs::write(&input, PAGE).unwrap();
+    let out_dir = dir.path().join("out");
+    let out =
+        run(&["clean", "-q", input.to_str().unwrap(), "-o", out_dir.to_str().unwrap(), "--stats", "-"], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let stats: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is the stats");
+    assert_eq!(stats["documents"], 1);
+    assert!(!Path::new("-").exists());
+    let out = run(&["clean", "--stats", "-"], PAGE.as_bytes());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--stats -"), "{}", stderr(&out));
+}
+
+#[test]
+fn eval_refuses_a_wrong_output_directory_and_warns_of_missing_outputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let gold = dir.path().join("gold");
+    let outs = dir.path().join("outs");
+    std::fs::create_dir_all(&gold).unwrap();
+    std::fs::create_dir_all(&outs).unwrap();
+    std::fs::write(gold.join("a.txt"), "the council met").unwrap();
+    std::fs::write(gold.join("b.txt"), "rain on friday").unwrap();
+    let missing = run(&["eval", gold.to_str().unwrap(), dir.path().join("nope").to_str().unwrap()], b"");
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).contains("not a directory of cleaned outputs"), "{}", stderr(&missing));
+    let empty = run(&["eval", gold.to_str().unwrap(), outs.to_str().unwrap()], b"");
+    assert_eq!(empty.status.code(), Some(2));
+    assert!(stderr(&empty).contains("none of the 2 gold documents"), "{}", stderr(&empty));
+    std::fs::write(outs.join("a.txt"), "the council met").unwrap();
+    let half = run(&["eval", gold.to_str().unwrap(), outs.to_str().unwrap()], b"");
+    assert_eq!(half.status.code(), Some(0));
+    assert!(stderr(&half).contains("1 of 2 gold documents have no output"), "{}", stderr(&half));
+}
+
+#[test]
+fn learn_refuses_standard_input_and_min_docs_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&["learn", "-", "-o", dir.path().join("l").to_str().unwrap()], b"x\n");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not standard input"), "{}", stderr(&out));
+    let out = run(&["learn", dir.path().to_str().unwrap(), "--min-docs", "0"], b"");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--min-docs"), "{}", stderr(&out));
+}

@@ -78,8 +78,8 @@ pub struct LearnArgs {
     /// Directory to write the proposed packs into.
     #[arg(short, long = "output", value_name = "DIR", default_value = "learned")]
     pub output: PathBuf,
-    /// A line must stand in at least N documents of its site.
-    #[arg(long, value_name = "N", default_value = "5")]
+    /// A line must stand in at least N documents of its site (1 or more).
+    #[arg(long, value_name = "N", default_value = "5", value_parser = clap::value_parser!(u64).range(1..))]
     pub min_docs: u64,
     /// …and in at least this share of its site's documents (0.0-1.0).
     #[arg(long, value_name = "SHARE", default_value = "0.2")]
@@ -244,7 +244,8 @@ pub struct CleanArgs {
     /// 2G, 64K, at most 4095M; larger ones are refused and reported, so memory stays bounded.
     #[arg(long, value_name = "SIZE", default_value = "512M", value_parser = parse_document_size)]
     pub max_document_size: u64,
-    /// Also write the run's summary as JSON to FILE.
+    /// Also write the run's summary as JSON to FILE (`-`: standard output, when -o takes the
+    /// cleaned text).
     #[arg(long, value_name = "FILE")]
     pub stats: Option<PathBuf>,
     #[command(flatten)]

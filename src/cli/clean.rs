@@ -20,6 +20,12 @@ const EXIT_INTERRUPTED: u8 = 130;
 static CANCEL: AtomicBool = AtomicBool::new(false);
 
 pub(crate) fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
+    // Everything that can be refused is refused before any work: a run of hours must not end
+    // on a stats path it cannot write.
+    if let Err(message) = check_stats_target(&args) {
+        eprintln!("thresh: {message}");
+        return Ok(ExitCode::from(EXIT_USAGE));
+    }
     let cleaner = Cleaner::new(build_rules(&args.rules)?);
     let options = BatchOptions {
         out_dir: args.output.clone(),
@@ -110,15 +116,45 @@ pub(crate) fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
     finish(&stats, &args, true)
 }
 
+/// `--stats` must be writable (checked by opening it for appending, which changes nothing, and
+/// removing it again if it did not exist), and `-` (standard output) only when the cleaned text
+/// goes to files.
+fn check_stats_target(args: &CleanArgs) -> Result<(), String> {
+    let Some(path) = &args.stats else { return Ok(()) };
+    if path.as_os_str() == "-" {
+        return match args.output {
+            Some(_) => Ok(()),
+            None => Err("--stats - writes the stats to standard output, which carries the cleaned text without -o; give a file, or -o".to_string()),
+        };
+    }
+    if path.is_dir() {
+        return Err(format!("cannot write stats to {}: it is a directory", path.display()));
+    }
+    let existed = path.exists();
+    std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .map_err(|e| format!("cannot write stats to {}: {e}", path.display()))?;
+    if !existed {
+        let _ = std::fs::remove_file(path);
+    }
+    Ok(())
+}
+
 /// Prints the summary (batch runs), writes --stats, and picks the exit code.
 fn finish(stats: &Stats, args: &CleanArgs, summary: bool) -> anyhow::Result<ExitCode> {
     if summary && !args.quiet {
         eprint!("{}", render_summary(stats, &args.documents.text_field));
     }
     if let Some(path) = &args.stats {
-        let json = serde_json::to_string_pretty(stats).expect("stats always serialise");
-        std::fs::write(path, json + "\n")
-            .with_context(|| format!("cannot write stats to {}", path.display()))?;
+        let json = serde_json::to_string_pretty(stats).expect("stats always serialise") + "\n";
+        if path.as_os_str() == "-" {
+            io::stdout().write_all(json.as_bytes()).context("cannot write stats to standard output")?;
+        } else {
+            std::fs::write(path, json)
+                .with_context(|| format!("cannot write stats to {}", path.display()))?;
+        }
     }
     if stats.interrupted {
         eprintln!("thresh: interrupted; finished files are complete, unfinished ones were discarded; rerun with --skip-existing to resume");

@@ -22,6 +22,10 @@ pub(crate) fn learn(args: LearnArgs) -> anyhow::Result<ExitCode> {
     let mut builder = rule_builder(&args.rules)?;
     builder.disable("heuristics");
     let cleaner = Cleaner::new(builder.build()?);
+    if args.paths.iter().any(|p| p.as_os_str() == "-") {
+        eprintln!("thresh: learn reads files and directories, not standard input (`-`): save the corpus to files first");
+        return Ok(ExitCode::from(EXIT_USAGE));
+    }
     let format = args.documents.format.format();
     let options = ReadOptions {
         text_field: args.documents.text_field.clone(),

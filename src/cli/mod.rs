@@ -151,8 +151,28 @@ fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
     if !args.gold.is_dir() {
         anyhow::bail!("{}: not a directory of gold texts", args.gold.display());
     }
+    if !args.out.is_dir() {
+        anyhow::bail!("{}: not a directory of cleaned outputs", args.out.display());
+    }
     let mut evaluation = thresh::eval::evaluate(&args.gold, &args.out)
         .with_context(|| format!("cannot score {} against {}", args.out.display(), args.gold.display()))?;
+    // Outputs that match no gold file are a wrong directory, not a score of zero.
+    if evaluation.docs > 0 && evaluation.missing_outputs == evaluation.docs {
+        anyhow::bail!(
+            "{}: none of the {} gold documents of {} has an output here (ID.txt); is it the right directory?",
+            args.out.display(),
+            evaluation.docs,
+            args.gold.display()
+        );
+    }
+    if evaluation.missing_outputs > 0 {
+        eprintln!(
+            "thresh: warning: {} of {} gold documents have no output in {} and count as empty",
+            evaluation.missing_outputs,
+            evaluation.docs,
+            args.out.display()
+        );
+    }
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     if args.json {

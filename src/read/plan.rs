@@ -121,6 +121,12 @@ pub enum PlanError {
         /// The input.
         input: String,
     },
+    /// The output directory names something that is not a directory.
+    #[error("output directory {out} exists and is not a directory: -o takes a directory, which the outputs mirror the inputs under")]
+    NotADirectory {
+        /// The output path.
+        out: String,
+    },
     /// Two inputs map to the same output file.
     #[error("{first} and {second} would both be written to {relative} under the output directory")]
     Collision {
@@ -196,9 +202,12 @@ pub fn select_shard(jobs: Vec<Job>, shard: Shard) -> Vec<Job> {
     jobs.into_iter().enumerate().filter(|(i, _)| i % shard.count == shard.index).map(|(_, j)| j).collect()
 }
 
-/// Refuses an output directory that is, contains or lies inside an input, and two inputs that
-/// would write the same output file.
+/// Refuses an output directory that is not a directory, that is, contains or lies inside an
+/// input, and two inputs that would write the same output file.
 pub fn check_output(out_dir: &Path, inputs: &[PathBuf], jobs: &[Job]) -> Result<(), PlanError> {
+    if out_dir.exists() && !out_dir.is_dir() {
+        return Err(PlanError::NotADirectory { out: out_dir.display().to_string() });
+    }
     let out = absolute(out_dir);
     for input in inputs {
         let input_abs = absolute(input);
