@@ -168,6 +168,8 @@ pub struct Stats {
     pub failures: Vec<Failure>,
     /// True when the run was interrupted (Ctrl-C, SIGTERM).
     pub interrupted: bool,
+    /// Unfinished temporary outputs of an interrupted run removed by `--skip-existing`.
+    pub stale_temporaries_removed: u64,
 }
 
 impl Stats {
@@ -262,6 +264,7 @@ impl Tally {
             lines_dropped_by_rule,
             failures,
             interrupted,
+            stale_temporaries_removed,
         } = other.stats;
         let a = &mut self.stats;
         a.files_done += files_done;
@@ -285,6 +288,7 @@ impl Tally {
         debug_assert!(lines_dropped_by_rule.is_empty());
         a.failures.extend(failures);
         a.interrupted |= interrupted;
+        a.stale_temporaries_removed += stale_temporaries_removed;
         if self.rule_drops.len() < other.rule_drops.len() {
             self.rule_drops.resize(other.rule_drops.len(), 0);
         }
@@ -312,7 +316,15 @@ pub struct Batch<'a> {
     options: &'a BatchOptions,
     progress: &'a dyn Progress,
     cancel: &'a AtomicBool,
+    /// A text document went to the one shared writer (standard output): the next one is
+    /// preceded by [`DOCUMENT_SEPARATOR`].
+    text_written: AtomicBool,
 }
+
+/// Between the documents of several text files written to one stream: a line holding a form
+/// feed, the old page break. Cleaned text never contains one (normalisation makes it a line
+/// end), so it always marks a boundary: `csplit -z - '/^\f$/' '{*}'` splits the stream again.
+pub const DOCUMENT_SEPARATOR: &[u8] = b"\x0c\n";
 
 impl<'a> Batch<'a> {
     /// A runner; setting `cancel` stops it between records, discarding unfinished outputs.
@@ -322,13 +334,31 @@ impl<'a> Batch<'a> {
         progress: &'a dyn Progress,
         cancel: &'a AtomicBool,
     ) -> Self {
-        Batch { cleaner, options, progress, cancel }
+        Batch { cleaner, options, progress, cancel, text_written: AtomicBool::new(false) }
     }
 
     /// Cleans every job into its own file under `options.out_dir`, files in parallel.
     pub fn run_to_dir(&self, jobs: &[Job]) -> Stats {
         let out_dir = self.options.out_dir.as_deref().expect("run_to_dir needs an output directory");
         let total = Mutex::new(Tally::default());
+        if self.options.skip_existing {
+            // Resuming: what a hard kill left half-written is removed, and said so.
+            let targets = jobs.iter().map(|job| job.output_path(out_dir)).collect();
+            match crate::write::atomic::remove_stale_temporaries(&targets) {
+                Ok(0) => {}
+                Ok(n) => {
+                    self.progress.note(&format!(
+                        "removed {n} unfinished temporary file(s) of an interrupted run under {}",
+                        out_dir.display()
+                    ));
+                    total.lock().expect("not shared yet").stats.stale_temporaries_removed += n as u64;
+                }
+                Err(e) => self.progress.note(&format!(
+                    "cannot remove unfinished temporary files under {}: {e}",
+                    out_dir.display()
+                )),
+            }
+        }
         jobs.par_iter().for_each(|job| {
             let mut tally = Tally::default();
             if self.cancelled() {
@@ -509,6 +539,9 @@ impl<'a> Batch<'a> {
             tally.stats.documents_failed += 1;
             JobError::Input(internal_error(&panic))
         })?;
+        if self.options.out_dir.is_none() && self.text_written.swap(true, Ordering::Relaxed) {
+            out.write_all(DOCUMENT_SEPARATOR).map_err(JobError::Output)?;
+        }
         let mut counted = CountingWriter { inner: out, written: 0 };
         crate::write::write_clean(&mut counted, &outcome).map_err(JobError::Output)?;
         if outcome.emptied() {

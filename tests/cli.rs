@@ -709,3 +709,49 @@ fn learn_refuses_standard_input_and_min_docs_zero() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--min-docs"), "{}", stderr(&out));
 }
+
+#[test]
+fn skip_existing_removes_what_a_hard_kill_left_half_written_for_its_own_targets() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    std::fs::write(input.join("page.txt"), PAGE).unwrap();
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).unwrap();
+    // A temporary of this run's target, and one of a file another shard may be writing.
+    std::fs::write(out_dir.join(".page.txt.AbC123.thresh-tmp"), "half").unwrap();
+    std::fs::write(out_dir.join(".other.txt.XyZ789.thresh-tmp"), "busy").unwrap();
+    let stats = dir.path().join("stats.json");
+    let out = run(
+        &[
+            "clean",
+            input.to_str().unwrap(),
+            "-o",
+            out_dir.to_str().unwrap(),
+            "--skip-existing",
+            "--stats",
+            stats.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("removed 1 unfinished temporary file(s)"), "{}", stderr(&out));
+    assert!(!out_dir.join(".page.txt.AbC123.thresh-tmp").exists());
+    assert!(out_dir.join(".other.txt.XyZ789.thresh-tmp").exists(), "not this run's target");
+    assert_eq!(std::fs::read_to_string(out_dir.join("page.txt")).unwrap(), CLEAN);
+    let stats: serde_json::Value = serde_json::from_slice(&std::fs::read(&stats).unwrap()).unwrap();
+    assert_eq!(stats["stale_temporaries_removed"], 1);
+}
+
+#[test]
+fn several_text_files_to_stdout_keep_their_boundaries() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b, c) = (dir.path().join("a.txt"), dir.path().join("b.txt"), dir.path().join("c.txt"));
+    std::fs::write(&a, PAGE).unwrap();
+    std::fs::write(&b, "Advertisement\n").unwrap(); // emptied: still a document
+    std::fs::write(&c, "Rain is expected on Friday.\n").unwrap();
+    let out = run(&["clean", "-q", a.to_str().unwrap(), b.to_str().unwrap(), c.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let documents: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().split("\x0c\n").collect();
+    assert_eq!(documents, [CLEAN, "", "Rain is expected on Friday.\n"]);
+}

@@ -49,9 +49,54 @@ impl Write for AtomicFile {
     }
 }
 
+/// The target a temporary file of [`AtomicFile`] was being written for (`.NAME.XXXXXX` +
+/// [`TEMP_MARKER`] beside it), if `path` is one.
+pub fn temporary_target(path: &Path) -> Option<PathBuf> {
+    let name = path.file_name()?.to_str()?;
+    let inner = name.strip_prefix('.')?.strip_suffix(TEMP_MARKER)?;
+    // The random part tempfile adds, after the last dot.
+    let (target, random) = inner.rsplit_once('.')?;
+    (!target.is_empty() && !random.is_empty()).then(|| path.with_file_name(target))
+}
+
+/// Removes the temporary files an interrupted run (a hard kill, which no handler sees) left
+/// for any of `targets`, reading each of their directories once; returns how many went.
+/// Only this run's targets: other processes (other `--shard`s) may be writing beside them.
+pub fn remove_stale_temporaries(targets: &std::collections::HashSet<PathBuf>) -> io::Result<usize> {
+    let dirs: std::collections::BTreeSet<&Path> = targets.iter().filter_map(|t| t.parent()).collect();
+    let mut removed = 0;
+    for dir in dirs {
+        let entries = match std::fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(e),
+        };
+        for entry in entries {
+            let path = entry?.path();
+            if temporary_target(&path).is_some_and(|target| targets.contains(&target)) {
+                std::fs::remove_file(&path)?;
+                removed += 1;
+            }
+        }
+    }
+    Ok(removed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn temporaries_name_their_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("part.jsonl.gz");
+        let file = AtomicFile::create(&target).unwrap();
+        let temp = std::fs::read_dir(dir.path()).unwrap().next().unwrap().unwrap().path();
+        assert_eq!(temporary_target(&temp), Some(target));
+        drop(file);
+        assert_eq!(temporary_target(Path::new("out/page.txt")), None);
+        assert_eq!(temporary_target(Path::new("out/.page.txt")), None);
+    }
 
     #[test]
     fn appears_only_on_commit() {
