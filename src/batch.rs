@@ -65,6 +65,8 @@ pub struct BatchOptions {
     pub on_error: OnError,
     /// Add a `thresh` field to each JSONL/WET record with the lines removed per rule.
     pub annotate: bool,
+    /// The name of that field (replaced where a record has it already).
+    pub annotate_field: String,
     /// Skip jobs whose output file exists (resuming an interrupted run).
     pub skip_existing: bool,
     /// How to decode text files.
@@ -91,6 +93,7 @@ impl Default for BatchOptions {
             url_field: "url".to_string(),
             on_error: OnError::Keep,
             annotate: false,
+            annotate_field: "thresh".to_string(),
             skip_existing: false,
             decode: DecodeOptions::default(),
             url: None,
@@ -703,7 +706,8 @@ impl<'a> Batch<'a> {
         };
         let cleaned = outcome.text_for_field(ends_with_newline);
         let annotation = self.options.annotate.then(|| annotation(self.cleaner, &outcome));
-        let line = record.with_text(&cleaned, annotation.as_ref().map(|a| ("thresh", a)));
+        let line = record
+            .with_text(&cleaned, annotation.as_ref().map(|a| (self.options.annotate_field.as_str(), a)));
         LineResult::Cleaned { line, text_len, out_len: cleaned.len(), outcome, replacements }
     }
 
@@ -746,15 +750,27 @@ impl<'a> Batch<'a> {
                     let (text, replacements) = crate::decode::lossy_utf8(&record.body);
                     let url = record.header("WARC-Target-URI");
                     let id = record.header("WARC-Record-ID").or(url).unwrap_or("record").to_string();
-                    let to_line = |text: &str, thresh| {
+                    let to_line = |text: &str, annotation: Option<serde_json::Value>| {
                         let doc = WetDocument {
                             url,
                             warc_record_id: record.header("WARC-Record-ID"),
+                            date: record.header("WARC-Date"),
                             language: record.header("WARC-Identified-Content-Language"),
                             text,
-                            thresh,
                         };
-                        serde_json::to_string(&doc).expect("documents always serialise")
+                        let mut line = serde_json::to_string(&doc).expect("documents always serialise");
+                        if let Some(annotation) = annotation {
+                            // The last field, under the name asked for.
+                            line.pop();
+                            line.push(',');
+                            line.push_str(
+                                &serde_json::to_string(&self.options.annotate_field).expect("a string"),
+                            );
+                            line.push(':');
+                            line.push_str(&annotation.to_string());
+                            line.push('}');
+                        }
+                        line
                     };
                     let result = match guarded(|| self.cleaner.run(&text, DocumentContext { url })) {
                         Ok(outcome) => {
@@ -909,11 +925,12 @@ fn internal_error(panic: &str) -> String {
 struct WetDocument<'a> {
     url: Option<&'a str>,
     warc_record_id: Option<&'a str>,
+    /// The record's `WARC-Date`: when the page was fetched.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     language: Option<&'a str>,
     text: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    thresh: Option<serde_json::Value>,
 }
 
 /// `{"removed_lines": N, "rules": {"id": count, …}}` for `--annotate`.

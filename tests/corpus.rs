@@ -166,12 +166,48 @@ fn wet_records_become_jsonl() {
     assert_eq!(records[0]["url"], "https://www.kyivpost.com/post/1");
     assert_eq!(records[0]["warc_record_id"], "<urn:uuid:r1>");
     assert_eq!(records[0]["language"], "eng");
+    assert_eq!(records[0]["date"], "2024-12-01T00:00:00Z", "WARC-Date is kept");
     // The URL activates the Kyiv Post pack by domain.
     assert_eq!(records[0]["text"], "More of story one.");
     assert_eq!(records[1]["text"], "Story two. Héllo.");
     assert_eq!(records[1]["thresh"]["removed_lines"], 1);
     assert_eq!(records[1]["thresh"]["rules"]["ads/advertisement-marker"], 1);
     assert!(text.starts_with("{\"url\":"), "fields in a fixed order: {text}");
+    assert!(text.lines().all(|l| l.ends_with("}}")), "the annotation is the last field: {text}");
+
+    // Under another name, once.
+    let out2 = dir.path().join("out2");
+    let run = thresh(&[
+        "clean",
+        s(&dir.path().join("in")),
+        "-o",
+        s(&out2),
+        "--annotate",
+        "--annotate-field",
+        "cleaning",
+    ]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let text = String::from_utf8(gunzip(&std::fs::read(out2.join("CC-MAIN-x.jsonl.gz")).unwrap())).unwrap();
+    let second: serde_json::Value = serde_json::from_str(text.lines().nth(1).unwrap()).unwrap();
+    assert_eq!(second["cleaning"]["removed_lines"], 1);
+    assert!(second.get("thresh").is_none());
+}
+
+#[test]
+fn annotating_annotated_records_replaces_the_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("s.jsonl");
+    write(&input, "{\"text\":\"A.\\n\\nShare this article\\n\\nAdvertisement\",\"id\":1}\n");
+    let once = thresh(&["clean", "--annotate", s(&input)]);
+    assert_eq!(once.status.code(), Some(0), "{}", stderr(&once));
+    let annotated = dir.path().join("annotated.jsonl");
+    write(&annotated, &once.stdout);
+    let twice = thresh(&["clean", "--annotate", s(&annotated)]);
+    let line = String::from_utf8(twice.stdout).unwrap();
+    assert_eq!(line.matches("\"thresh\"").count(), 1, "one annotation field: {line}");
+    let record: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(record["thresh"]["removed_lines"], 0, "the second run removed nothing: {line}");
+    assert_eq!(record["id"], 1);
 }
 
 #[test]

@@ -230,9 +230,13 @@ pub struct CleanArgs {
     /// JSONL/WET record whose cleaning failed with an internal error.
     #[arg(long, value_enum, value_name = "POLICY", default_value = "keep")]
     pub on_error: OnErrorArg,
-    /// Add a `thresh` field to each JSONL/WET record: lines removed, per rule.
+    /// Add a `thresh` field to each JSONL/WET record: lines removed, per rule. A record that
+    /// has the field already (annotated before) gets it replaced, not doubled.
     #[arg(long)]
     pub annotate: bool,
+    /// The name of the --annotate field.
+    #[arg(long, value_name = "NAME", default_value = "thresh", requires = "annotate")]
+    pub annotate_field: String,
     /// Skip inputs whose output already exists (resume an interrupted run).
     #[arg(long)]
     pub skip_existing: bool,

@@ -37,6 +37,7 @@ pub(crate) fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
             OnErrorArg::Fail => OnError::Fail,
         },
         annotate: args.annotate,
+        annotate_field: args.annotate_field.clone(),
         skip_existing: args.skip_existing,
         decode: decode_options(&args.input)?,
         url: args.input.url.clone(),

@@ -16,6 +16,8 @@ pub struct Record<'a> {
     /// The unescaped text field.
     pub text: String,
     text_span: Range<usize>,
+    /// Every top-level field: its (unescaped) name and where its raw value lies in the line.
+    fields: Vec<(Cow<'a, str>, Range<usize>)>,
     /// The unescaped URL field, when present and a string.
     pub url: Option<String>,
 }
@@ -124,17 +126,37 @@ impl<'a> Record<'a> {
             }
         }
         let (text, text_span) = text.ok_or_else(|| RecordError::NoText(text_field.to_string()))?;
-        Ok(Record { line, text, text_span, url })
+        let fields = fields.0.into_iter().map(|(key, raw)| (key, span_of(line, raw))).collect();
+        Ok(Record { line, text, text_span, fields, url })
     }
 
     /// The line with the text field's value replaced by `cleaned`, and, when given, an extra
-    /// field appended before the closing brace.
+    /// field: its value replaced where the record already has a field of that name (an
+    /// annotated record annotated again has one such field, not two), else appended before
+    /// the closing brace.
     pub fn with_text(&self, cleaned: &str, extra_field: Option<(&str, &serde_json::Value)>) -> String {
         let mut out = String::with_capacity(self.line.len());
-        out.push_str(&self.line[..self.text_span.start]);
-        push_json_string(&mut out, cleaned);
-        let rest = &self.line[self.text_span.end..];
-        match extra_field {
+        let mut text = String::new();
+        push_json_string(&mut text, cleaned);
+        // Values replaced in place, in line order.
+        let mut replaced: Vec<(Range<usize>, &str)> = vec![(self.text_span.clone(), text.as_str())];
+        let extra = extra_field.map(|(name, value)| (name, value.to_string()));
+        let mut append = None;
+        if let Some((name, value)) = &extra {
+            match self.fields.iter().find(|(key, span)| key == name && *span != self.text_span) {
+                Some((_, span)) => replaced.push((span.clone(), value.as_str())),
+                None => append = Some((*name, value.as_str())),
+            }
+        }
+        replaced.sort_by_key(|(span, _)| span.start);
+        let mut at = 0;
+        for (span, value) in replaced {
+            out.push_str(&self.line[at..span.start]);
+            out.push_str(value);
+            at = span.end;
+        }
+        let rest = &self.line[at..];
+        match append {
             None => out.push_str(rest),
             Some((name, value)) => {
                 let close = rest.rfind('}').expect("a parsed object ends with }");
@@ -142,7 +164,7 @@ impl<'a> Record<'a> {
                 out.push(',');
                 push_json_string(&mut out, name);
                 out.push(':');
-                out.push_str(&value.to_string());
+                out.push_str(value);
                 out.push_str(&rest[close..]);
             }
         }
@@ -263,6 +285,24 @@ mod tests {
         fn strings_are_escaped_as_serde_json_escapes_them(text in "(\\PC|[\u{0}-\u{1f}\u{7f}\"\\\\]|é|😀){0,40}") {
             proptest::prop_assert_eq!(json_string(&text), serde_json::to_string(&text).unwrap());
         }
+    }
+
+    #[test]
+    fn annotating_an_annotated_record_replaces_its_field() {
+        let note = serde_json::json!({"removed_lines": 2});
+        let line = r#"{"text":"a\nb","thresh":{"removed_lines":1},"id":3}"#;
+        let record = Record::parse(line, "text", "url").unwrap();
+        assert_eq!(
+            record.with_text("a", Some(("thresh", &note))),
+            r#"{"text":"a","thresh":{"removed_lines":2},"id":3}"#
+        );
+        // Before the text field too, and under another name.
+        let line = r#"{"meta":1,"text":"a\nb"}"#;
+        let record = Record::parse(line, "text", "url").unwrap();
+        assert_eq!(
+            record.with_text("b", Some(("meta", &note))),
+            r#"{"meta":{"removed_lines":2},"text":"b"}"#
+        );
     }
 
     #[test]
