@@ -111,6 +111,12 @@ pub trait Progress: Sync {
     fn documents(&self, _count: u64) {}
     /// A note for the user: a skipped file, a malformed record, an emptied document.
     fn note(&self, _message: &str) {}
+    /// A file failed (`path: error`; the run goes on). By default a note; a runner that
+    /// lists the failures in its summary at the end may keep them for that instead, so that
+    /// each is shown once.
+    fn failure(&self, message: &str) {
+        self.note(message);
+    }
 }
 
 /// A [`Progress`] that ignores everything.
@@ -307,6 +313,9 @@ enum JobError {
     Skip(String),
     /// The input could not be read or parsed; the job failed, the run goes on.
     Input(String),
+    /// A record failed the file (`--on-error fail`): where (`shard.jsonl:7`, or with the WET
+    /// record id), which record (`line 7`), and why.
+    Record { location: String, record: String, message: String },
     /// The output could not be written.
     Output(io::Error),
     /// The run was interrupted.
@@ -446,13 +455,18 @@ impl<'a> Batch<'a> {
             }
             Err(JobError::Input(error)) => {
                 tally.stats.files_failed += 1;
-                self.progress.note(&format!("{path}: {error}"));
+                self.progress.failure(&format!("{path}: {error}"));
                 tally.stats.failures.push(Failure { path, error });
+            }
+            Err(JobError::Record { location, record, message }) => {
+                tally.stats.files_failed += 1;
+                self.progress.failure(&format!("{location}: {message}"));
+                tally.stats.failures.push(Failure { path, error: format!("{record}: {message}") });
             }
             Err(JobError::Output(e)) => {
                 tally.stats.files_failed += 1;
                 let error = format!("cannot write output: {e}");
-                self.progress.note(&format!("{path}: {error}"));
+                self.progress.failure(&format!("{path}: {error}"));
                 tally.stats.failures.push(Failure { path, error });
             }
             Err(JobError::Interrupted) => {}
@@ -663,7 +677,11 @@ impl<'a> Batch<'a> {
         out: &mut W,
     ) -> Result<(), JobError> {
         match self.options.on_error {
-            OnError::Fail => Err(JobError::Input(format!("{record}: {message}"))),
+            OnError::Fail => Err(JobError::Record {
+                location: location.to_string(),
+                record: record.to_string(),
+                message: message.to_string(),
+            }),
             OnError::Keep => {
                 self.progress.note(&format!("{location}: {message}; passed through unchanged"));
                 out.write_all(raw).map_err(JobError::Output)

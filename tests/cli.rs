@@ -755,3 +755,31 @@ fn several_text_files_to_stdout_keep_their_boundaries() {
     let documents: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().split("\x0c\n").collect();
     assert_eq!(documents, [CLEAN, "", "Rain is expected on Friday.\n"]);
 }
+
+#[test]
+fn stats_say_which_run_it_was_and_the_summary_names_each_failure_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    std::fs::write(input.join("page.txt"), PAGE).unwrap();
+    for i in 0..23 {
+        std::fs::write(input.join(format!("bad{i:02}.jsonl")), "{not json}\n").unwrap();
+    }
+    let out_dir = dir.path().join("out");
+    let stats = dir.path().join("stats.json");
+    let args = ["clean", input.to_str().unwrap(), "-o", out_dir.to_str().unwrap(), "--on-error", "fail"];
+    let out = run(&[&args[..], &["--stats", stats.to_str().unwrap()]].concat(), b"");
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert_eq!(err.matches("bad00.jsonl").count(), 1, "once: {err}");
+    assert_eq!(err.matches("thresh: failed: ").count(), 20, "{err}");
+    assert!(err.contains("...and 3 more failures"), "{err}");
+    assert!(err.contains("bad00.jsonl: line 1: not a JSON object"), "{err}");
+    let stats: serde_json::Value = serde_json::from_slice(&std::fs::read(&stats).unwrap()).unwrap();
+    assert_eq!(stats["thresh_version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(stats["arguments"][0], "clean");
+    assert!(stats["elapsed_seconds"].as_f64().unwrap() > 0.0);
+    assert!(stats["throughput_mb_per_second"].as_f64().is_some());
+    assert_eq!(stats["failures"].as_array().unwrap().len(), 23);
+    assert_eq!(stats["documents"], 1);
+}

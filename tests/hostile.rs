@@ -139,7 +139,8 @@ fn a_jsonl_line_over_the_limit_follows_the_error_policy_without_being_held() {
     assert_eq!(stdout(&skipped), "{\"text\":\"first\"}\n{\"text\":\"last\"}\n");
     let failed = run(&args("fail"), shard.as_bytes());
     assert_eq!(failed.status.code(), Some(1));
-    assert!(stderr(&failed).contains("line 2: document is larger"), "{}", stderr(&failed));
+    // The same `file:line:` form as the other policies.
+    assert!(stderr(&failed).contains("<stdin>:2: document is larger"), "{}", stderr(&failed));
 }
 
 #[test]

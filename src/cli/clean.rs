@@ -3,7 +3,7 @@
 use std::io::{self, BufWriter, IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -14,12 +14,16 @@ use thresh::Cleaner;
 use super::args::{CleanArgs, OnErrorArg};
 use super::{build_rules, decode_options, EXIT_INPUT_FAILED, EXIT_USAGE};
 
+/// How many failures the summary names.
+const SUMMARY_FAILURES: usize = 20;
+
 /// Exit code after Ctrl-C or SIGTERM, as shells report a SIGINT death.
 const EXIT_INTERRUPTED: u8 = 130;
 
 static CANCEL: AtomicBool = AtomicBool::new(false);
 
 pub(crate) fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
     // Everything that can be refused is refused before any work: a run of hours must not end
     // on a stats path it cannot write.
     if let Err(message) = check_stats_target(&args) {
@@ -70,7 +74,7 @@ pub(crate) fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
             .run_stream("<stdin>", format.unwrap_or(Format::Text), Box::new(io::stdin()), &mut out)
             .and_then(|stats| out.flush().map(|()| stats))
             .context("cannot write to standard output")?;
-        return finish(&stats, &args, false);
+        return finish(&stats, &args, false, started);
     }
 
     let jobs = plan::plan(&args.paths, format)?;
@@ -94,7 +98,7 @@ pub(crate) fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
             .run_to_writer(&jobs, &mut out)
             .and_then(|stats| out.flush().map(|()| stats))
             .context("cannot write to standard output")?;
-        return finish(&stats, &args, false);
+        return finish(&stats, &args, false, started);
     };
 
     if let Err(err) = plan::check_output(&out_dir, &args.paths, &jobs) {
@@ -114,7 +118,7 @@ pub(crate) fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
     let batch = Batch::new(&cleaner, &options, &progress, &CANCEL);
     let stats = batch.run_to_dir(&jobs);
     progress.done();
-    finish(&stats, &args, true)
+    finish(&stats, &args, true, started)
 }
 
 /// `--stats` must be writable (checked by opening it for appending, which changes nothing, and
@@ -143,13 +147,36 @@ fn check_stats_target(args: &CleanArgs) -> Result<(), String> {
     Ok(())
 }
 
+/// What `--stats` writes: the run's totals, and what run it was.
+#[derive(serde::Serialize)]
+struct StatsReport<'a> {
+    /// The thresh that ran.
+    thresh_version: &'static str,
+    /// The command line, from the first argument after the program.
+    arguments: Vec<String>,
+    /// Wall-clock seconds from start to the end of the run.
+    elapsed_seconds: f64,
+    /// Megabytes (10^6 bytes) of document text cleaned per second.
+    throughput_mb_per_second: f64,
+    #[serde(flatten)]
+    stats: &'a Stats,
+}
+
 /// Prints the summary (batch runs), writes --stats, and picks the exit code.
-fn finish(stats: &Stats, args: &CleanArgs, summary: bool) -> anyhow::Result<ExitCode> {
+fn finish(stats: &Stats, args: &CleanArgs, summary: bool, started: Instant) -> anyhow::Result<ExitCode> {
     if summary && !args.quiet {
         eprint!("{}", render_summary(stats, &args.documents.text_field));
     }
     if let Some(path) = &args.stats {
-        let json = serde_json::to_string_pretty(stats).expect("stats always serialise") + "\n";
+        let elapsed = started.elapsed().as_secs_f64();
+        let report = StatsReport {
+            thresh_version: env!("CARGO_PKG_VERSION"),
+            arguments: std::env::args_os().skip(1).map(|a| a.to_string_lossy().into_owned()).collect(),
+            elapsed_seconds: elapsed,
+            throughput_mb_per_second: if elapsed > 0.0 { stats.bytes_in as f64 / 1e6 / elapsed } else { 0.0 },
+            stats,
+        };
+        let json = serde_json::to_string_pretty(&report).expect("stats always serialise") + "\n";
         if path.as_os_str() == "-" {
             io::stdout().write_all(json.as_bytes()).context("cannot write stats to standard output")?;
         } else {
@@ -211,8 +238,15 @@ fn render_summary(stats: &Stats, text_field: &str) -> String {
         let list: Vec<String> = top.iter().map(|(id, n)| format!("{id} {n}")).collect();
         s.push_str(&format!("thresh: top rules by lines dropped: {}\n", list.join(", ")));
     }
-    for failure in &stats.failures {
+    // Each failure is shown here once (the bar does not print them as they happen).
+    for failure in stats.failures.iter().take(SUMMARY_FAILURES) {
         s.push_str(&format!("thresh: failed: {}: {}\n", failure.path, failure.error));
+    }
+    if stats.failures.len() > SUMMARY_FAILURES {
+        s.push_str(&format!(
+            "thresh: ...and {} more failures (every one is in --stats)\n",
+            stats.failures.len() - SUMMARY_FAILURES
+        ));
     }
     s
 }
@@ -283,4 +317,7 @@ impl Progress for BarProgress {
             None => eprintln!("thresh: {message}"),
         }
     }
+
+    /// Failures are listed once, in the summary at the end.
+    fn failure(&self, _message: &str) {}
 }
