@@ -67,6 +67,9 @@ pub struct BatchOptions {
     pub annotate: bool,
     /// The name of that field (replaced where a record has it already).
     pub annotate_field: String,
+    /// Leave out documents whose cleaned text is empty: JSONL and WET records are not
+    /// written, a text file gets no output file (nothing on stdout, not even a separator).
+    pub drop_empty: bool,
     /// Skip jobs whose output file exists (resuming an interrupted run).
     pub skip_existing: bool,
     /// How to decode text files.
@@ -94,6 +97,7 @@ impl Default for BatchOptions {
             on_error: OnError::Keep,
             annotate: false,
             annotate_field: "thresh".to_string(),
+            drop_empty: false,
             skip_existing: false,
             decode: DecodeOptions::default(),
             url: None,
@@ -179,6 +183,8 @@ pub struct Stats {
     pub interrupted: bool,
     /// Unfinished temporary outputs of an interrupted run removed by `--skip-existing`.
     pub stale_temporaries_removed: u64,
+    /// Documents left out of the output because their cleaned text was empty (`--drop-empty`).
+    pub documents_dropped_empty: u64,
 }
 
 impl Stats {
@@ -274,6 +280,7 @@ impl Tally {
             failures,
             interrupted,
             stale_temporaries_removed,
+            documents_dropped_empty,
         } = other.stats;
         let a = &mut self.stats;
         a.files_done += files_done;
@@ -298,6 +305,7 @@ impl Tally {
         a.failures.extend(failures);
         a.interrupted |= interrupted;
         a.stale_temporaries_removed += stale_temporaries_removed;
+        a.documents_dropped_empty += documents_dropped_empty;
         if self.rule_drops.len() < other.rule_drops.len() {
             self.rule_drops.resize(other.rule_drops.len(), 0);
         }
@@ -320,6 +328,8 @@ enum JobError {
     Output(io::Error),
     /// The run was interrupted.
     Interrupted,
+    /// A text file cleaned to nothing, left out by `--drop-empty`: no output file.
+    DroppedEmpty,
 }
 
 /// Runs jobs with one cleaner.
@@ -470,6 +480,8 @@ impl<'a> Batch<'a> {
                 tally.stats.failures.push(Failure { path, error });
             }
             Err(JobError::Interrupted) => {}
+            // Counted with the document; the file is done, with nothing to show for it.
+            Err(JobError::DroppedEmpty) => tally.stats.files_done += 1,
         }
     }
 
@@ -556,6 +568,12 @@ impl<'a> Batch<'a> {
             tally.stats.documents_failed += 1;
             JobError::Input(internal_error(&panic))
         })?;
+        if self.options.drop_empty && outcome.kept_nothing() {
+            tally.add_document(text_len, &outcome, 0, || path.clone());
+            tally.stats.documents_dropped_empty += 1;
+            self.progress.documents(1);
+            return Err(JobError::DroppedEmpty);
+        }
         if self.options.out_dir.is_none() && self.text_written.swap(true, Ordering::Relaxed) {
             out.write_all(DOCUMENT_SEPARATOR).map_err(JobError::Output)?;
         }
@@ -610,9 +628,13 @@ impl<'a> Batch<'a> {
             for ((number, raw), result) in batch.iter().zip(results) {
                 match result {
                     LineResult::Cleaned { line, text_len, out_len, outcome, replacements } => {
-                        out.write_all(line.as_bytes())
-                            .and_then(|()| out.write_all(terminator(raw)))
-                            .map_err(JobError::Output)?;
+                        if self.options.drop_empty && out_len == 0 {
+                            tally.stats.documents_dropped_empty += 1;
+                        } else {
+                            out.write_all(line.as_bytes())
+                                .and_then(|()| out.write_all(terminator(raw)))
+                                .map_err(JobError::Output)?;
+                        }
                         tally.add_document(text_len, &outcome, out_len, || format!("{path}:{number}"));
                         if replacements > 0 {
                             self.progress.note(&format!(
@@ -815,9 +837,13 @@ impl<'a> Batch<'a> {
             for (id, result) in results {
                 match result {
                     Ok(WetCleaned { line, text_len, out_len, outcome, replacements }) => {
-                        out.write_all(line.as_bytes())
-                            .and_then(|()| out.write_all(b"\n"))
-                            .map_err(JobError::Output)?;
+                        if self.options.drop_empty && out_len == 0 {
+                            tally.stats.documents_dropped_empty += 1;
+                        } else {
+                            out.write_all(line.as_bytes())
+                                .and_then(|()| out.write_all(b"\n"))
+                                .map_err(JobError::Output)?;
+                        }
                         tally.add_document(text_len, &outcome, out_len, || format!("{path}: {id}"));
                         if replacements > 0 {
                             self.progress.note(&format!(

@@ -172,6 +172,12 @@ impl Outcome {
         dropped(&self.verdicts)
     }
 
+    /// True when no line is kept, whether the input had lines or not: the cleaned text is
+    /// empty.
+    pub fn kept_nothing(&self) -> bool {
+        self.verdicts.iter().all(|v| !v.is_keep())
+    }
+
     /// True when the input had lines and none was kept.
     pub fn emptied(&self) -> bool {
         !self.document.is_empty() && self.verdicts.iter().all(|v| !v.is_keep())

@@ -783,3 +783,81 @@ fn stats_say_which_run_it_was_and_the_summary_names_each_failure_once() {
     assert_eq!(stats["failures"].as_array().unwrap().len(), 23);
     assert_eq!(stats["documents"], 1);
 }
+
+#[test]
+fn xz_and_bzip2_inputs_are_named_not_called_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    for (tool, name) in [("xz", "shard.jsonl.xz"), ("bzip2", "shard.jsonl.bz2")] {
+        let path = dir.path().join(name);
+        // The magic bytes are all that is read before refusing.
+        let magic: &[u8] = if tool == "xz" { b"\xFD7zXZ\x00\x00\x04rest" } else { b"BZh91AY&SYrest" };
+        std::fs::write(&path, magic).unwrap();
+        let out = run(&["clean", path.to_str().unwrap()], b"");
+        assert_eq!(out.status.code(), Some(1));
+        let err = stderr(&out);
+        assert!(err.contains(&format!("{tool}-compressed input is not supported")), "{err}");
+        assert!(!err.contains("binary"), "{err}");
+    }
+}
+
+#[test]
+fn drop_empty_leaves_out_what_cleaning_emptied() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    std::fs::write(input.join("page.txt"), PAGE).unwrap();
+    std::fs::write(input.join("ad.txt"), "Advertisement\n").unwrap();
+    let shard = concat!(
+        r#"{"id":1,"text":"Advertisement\n\nShare this article"}"#,
+        "\n",
+        r#"{"id":2,"text":"Rain is expected on Friday."}"#,
+        "\n"
+    );
+    std::fs::write(input.join("s.jsonl"), shard).unwrap();
+    let out_dir = dir.path().join("out");
+    let stats = dir.path().join("stats.json");
+    let out = run(
+        &[
+            "clean",
+            input.to_str().unwrap(),
+            "-o",
+            out_dir.to_str().unwrap(),
+            "--drop-empty",
+            "--stats",
+            stats.to_str().unwrap(),
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!out_dir.join("ad.txt").exists(), "no output for an emptied file");
+    assert_eq!(std::fs::read_to_string(out_dir.join("page.txt")).unwrap(), CLEAN);
+    assert_eq!(
+        std::fs::read_to_string(out_dir.join("s.jsonl")).unwrap(),
+        "{\"id\":2,\"text\":\"Rain is expected on Friday.\"}\n"
+    );
+    let stats: serde_json::Value = serde_json::from_slice(&std::fs::read(&stats).unwrap()).unwrap();
+    assert_eq!(stats["documents_dropped_empty"], 2);
+    assert_eq!(stats["documents"], 4);
+    // Without the flag, emptied documents stay as empty records and files.
+    let out_dir2 = dir.path().join("out2");
+    run(&["clean", "-q", input.to_str().unwrap(), "-o", out_dir2.to_str().unwrap()], b"");
+    assert_eq!(std::fs::read_to_string(out_dir2.join("ad.txt")).unwrap(), "");
+}
+
+#[test]
+fn a_terminal_on_stdin_gets_a_hint_and_a_pipe_does_not() {
+    // `script` (util-linux, essential on Debian) runs thresh on a pseudo-terminal; Ctrl-D ends it.
+    let mut child = Command::new("script")
+        .args(["-qec", &format!("{} clean", env!("CARGO_BIN_EXE_thresh")), "/dev/null"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("script(1) runs");
+    child.stdin.take().unwrap().write_all(b"The council met on Monday.\n\x04").unwrap();
+    let output = child.wait_with_output().unwrap();
+    let screen = String::from_utf8_lossy(&output.stdout);
+    assert!(screen.contains("reading standard input from the terminal; end with Ctrl-D"), "{screen}");
+    let piped = run(&["clean"], PAGE.as_bytes());
+    assert_eq!(stderr(&piped), "");
+}

@@ -234,6 +234,10 @@ pub struct CleanArgs {
     /// has the field already (annotated before) gets it replaced, not doubled.
     #[arg(long)]
     pub annotate: bool,
+    /// Leave out documents whose cleaned text is empty: records are not written, text files
+    /// get no output; counted in the summary and --stats.
+    #[arg(long)]
+    pub drop_empty: bool,
     /// The name of the --annotate field.
     #[arg(long, value_name = "NAME", default_value = "thresh", requires = "annotate")]
     pub annotate_field: String,

@@ -42,6 +42,7 @@ pub(crate) fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
         },
         annotate: args.annotate,
         annotate_field: args.annotate_field.clone(),
+        drop_empty: args.drop_empty,
         skip_existing: args.skip_existing,
         decode: decode_options(&args.input)?,
         url: args.input.url.clone(),
@@ -65,6 +66,10 @@ pub(crate) fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
     if reads_stdin {
         if args.paths.len() > 1 || args.output.is_some() || args.shard.is_some() {
             anyhow::bail!("`-` (standard input) cannot be combined with other paths, -o or --shard");
+        }
+        if io::stdin().is_terminal() && !args.quiet {
+            // Otherwise `thresh clean` with no file looks hung.
+            eprintln!("thresh: reading standard input from the terminal; end with Ctrl-D (or give a file: thresh clean FILE)");
         }
         let progress = MessagesOnly { quiet: args.quiet };
         let batch = Batch::new(&cleaner, &options, &progress, &CANCEL);
@@ -225,6 +230,12 @@ fn render_summary(stats: &Stats, text_field: &str) -> String {
         s.push_str(&format!(
             "thresh: {} records had no string field `{}` and were not cleaned (see --text-field)\n",
             stats.records_missing_text_field, text_field
+        ));
+    }
+    if stats.documents_dropped_empty > 0 {
+        s.push_str(&format!(
+            "thresh: {} documents cleaned to nothing were left out (--drop-empty)\n",
+            stats.documents_dropped_empty
         ));
     }
     if stats.replaced_byte_sequences > 0 {

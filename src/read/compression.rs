@@ -39,12 +39,31 @@ impl Compression {
     }
 }
 
+/// The name of a compression thresh recognises but does not read (so that such a file is
+/// named for what it is, not refused as binary).
+fn unsupported_compression(head: &[u8]) -> Option<&'static str> {
+    if head.starts_with(&[0xFD, b'7', b'z', b'X', b'Z', 0x00]) {
+        Some("xz")
+    } else if head.len() >= 4 && head.starts_with(b"BZh") && (b'1'..=b'9').contains(&head[3]) {
+        Some("bzip2")
+    } else {
+        None
+    }
+}
+
 /// Opens `raw` for reading, decompressing what its first bytes say; returns the compression.
 pub fn open_decompressed<'a, R: Read + Send + 'a>(
     raw: R,
 ) -> io::Result<(Box<dyn BufRead + Send + 'a>, Compression)> {
     let mut raw = BufReader::with_capacity(1 << 16, raw);
-    let compression = Compression::sniff(raw.fill_buf()?);
+    let head = raw.fill_buf()?;
+    if let Some(name) = unsupported_compression(head) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("{name}-compressed input is not supported; decompress it first (e.g. `{name} -dc FILE | thresh clean --format jsonl`) or recompress it with gzip or zstd"),
+        ));
+    }
+    let compression = Compression::sniff(head);
     let reader: Box<dyn BufRead + Send + 'a> = match compression {
         Compression::None => Box::new(raw),
         Compression::Gzip => {
