@@ -861,3 +861,26 @@ fn a_terminal_on_stdin_gets_a_hint_and_a_pipe_does_not() {
     let piped = run(&["clean"], PAGE.as_bytes());
     assert_eq!(stderr(&piped), "");
 }
+
+#[test]
+fn completions_and_the_manual_come_from_the_flag_definitions() {
+    for (shell, marker) in [
+        ("bash", "_thresh()"),
+        ("zsh", "#compdef thresh"),
+        ("fish", "complete -c thresh"),
+        ("powershell", "Register-ArgumentCompleter"),
+        ("elvish", "edit:completion:arg-completer[thresh]"),
+    ] {
+        let out = run(&["completions", shell], b"");
+        assert_eq!(out.status.code(), Some(0), "{shell}: {}", stderr(&out));
+        let script = stdout(&out);
+        assert!(script.contains(marker), "{shell}: {script}");
+        assert!(script.contains("--drop-empty"), "{shell} completes clean's flags");
+    }
+    let man = run(&["man"], b"");
+    assert_eq!(man.status.code(), Some(0));
+    let page = stdout(&man);
+    assert!(page.contains(".TH thresh 1") && page.contains("explain"), "{page}");
+    let help = run(&["clean", "--help"], b"");
+    assert!(stdout(&help).contains("\n  thresh clean crawl/ -o cleaned/\n"), "one example per line");
+}

@@ -26,8 +26,8 @@ pub struct Cli {
 pub enum Command {
     /// Clean text files, directories, JSONL and WET shards, or standard input.
     ///
-    /// Without -o, output goes to standard output: text files one after another, JSONL and WET
-    /// as JSONL. With -o DIR, every input file gets an output file of the same relative path
+    /// Without -o, output goes to standard output: text files one after another (a line holding
+    /// a form feed between two), JSONL and WET as JSONL. With -o DIR, every input file gets an output file of the same relative path
     /// (and compression) under DIR, cleaned in parallel on all cores, with a progress bar when
     /// stderr is a terminal and a summary at the end. Output text is always UTF-8 with `\n`
     /// line ends; blocks (paragraphs) are separated by one blank line.
@@ -36,6 +36,7 @@ pub enum Command {
     ///   thresh clean < page.txt > clean.txt
     ///   thresh clean crawl/ -o cleaned/
     ///   thresh clean shards/*.jsonl.zst -o cleaned/ --text-field content --stats stats.json
+    #[command(verbatim_doc_comment)]
     Clean(CleanArgs),
     /// Print every line with its verdict (keep/drop) and the rule or guard that decided it.
     ///
@@ -67,6 +68,22 @@ pub enum Command {
     /// macro averages the documents, micro pools their counts. Same definition as the thresh
     /// benchmark's score.py.
     Eval(EvalArgs),
+    /// Print a shell completion script for SHELL on standard output.
+    ///
+    /// Install, for example:
+    ///   bash: thresh completions bash > ~/.local/share/bash-completion/completions/thresh
+    ///   zsh:  thresh completions zsh > ~/.zfunc/_thresh   (with fpath+=~/.zfunc in .zshrc)
+    ///   fish: thresh completions fish > ~/.config/fish/completions/thresh.fish
+    #[command(verbatim_doc_comment)]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) on standard output.
+    ///
+    /// Install, for example: thresh man > ~/.local/share/man/man1/thresh.1
+    Man,
 }
 
 /// `thresh learn`.

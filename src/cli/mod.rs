@@ -34,6 +34,8 @@ pub fn main() -> ExitCode {
         Command::Rules(command) => rules_cmd::run(command),
         Command::Eval(args) => eval(args),
         Command::Learn(args) => learn::learn(args),
+        Command::Completions { shell } => completions(shell),
+        Command::Man => man(),
     };
     match result {
         Ok(code) => code,
@@ -54,6 +56,24 @@ pub fn main() -> ExitCode {
             ExitCode::from(EXIT_USAGE)
         }
     }
+}
+
+/// `thresh completions SHELL`: the script clap_complete generates from the flag definitions.
+fn completions(shell: clap_complete::Shell) -> anyhow::Result<ExitCode> {
+    let mut command = <Cli as clap::CommandFactory>::command();
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut command, "thresh", &mut out);
+    io::stdout().write_all(&out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `thresh man`: thresh(1) as clap_mangen renders it from the flag definitions (the
+/// subcommands listed; `thresh help SUBCOMMAND` has each one's flags).
+fn man() -> anyhow::Result<ExitCode> {
+    let mut out = Vec::new();
+    clap_mangen::Man::new(<Cli as clap::CommandFactory>::command()).render(&mut out)?;
+    io::stdout().write_all(&out)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 /// A panic prints one line; corpus runs catch it per document and name the input, so the
