@@ -875,7 +875,7 @@ fn completions_and_the_manual_come_from_the_flag_definitions() {
         assert_eq!(out.status.code(), Some(0), "{shell}: {}", stderr(&out));
         let script = stdout(&out);
         assert!(script.contains(marker), "{shell}: {script}");
-        assert!(script.contains("--drop-empty"), "{shell} completes clean's flags");
+        assert!(script.contains("drop-empty"), "{shell} completes clean's flags");
     }
     let man = run(&["man"], b"");
     assert_eq!(man.status.code(), Some(0));
