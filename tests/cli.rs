@@ -884,3 +884,70 @@ fn completions_and_the_manual_come_from_the_flag_definitions() {
     let help = run(&["clean", "--help"], b"");
     assert!(stdout(&help).contains("\n  thresh clean crawl/ -o cleaned/\n"), "one example per line");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_walk_skips_hidden_and_vcs_paths_follows_links_without_looping_and_takes_globs() {
+    let dir = tempfile::tempdir().unwrap();
+    let tree = dir.path().join("tree");
+    let write = |rel: &str, text: &str| {
+        let path = tree.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("a.txt", PAGE);
+    write("sub/b.jsonl", "{\"text\":\"Rain.\\n\\nAdvertisement\"}\n");
+    write(".hidden.txt", PAGE);
+    write(".git/HEAD", "ref: refs/heads/main\n");
+    write("tmp/c.txt", PAGE);
+    let elsewhere = dir.path().join("elsewhere");
+    std::fs::create_dir_all(&elsewhere).unwrap();
+    std::fs::write(elsewhere.join("d.txt"), PAGE).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, tree.join("linked")).unwrap();
+    std::os::unix::fs::symlink(&tree, tree.join("sub/loop")).unwrap();
+
+    let names = |out_dir: &Path| {
+        let mut names: Vec<String> = walk_files(out_dir);
+        names.sort();
+        names
+    };
+    let out = dir.path().join("out");
+    let run1 = run(&["clean", tree.to_str().unwrap(), "-o", out.to_str().unwrap()], b"");
+    assert_eq!(run1.status.code(), Some(0), "{}", stderr(&run1));
+    assert_eq!(names(&out), ["a.txt", "linked/d.txt", "sub/b.jsonl", "tmp/c.txt"]);
+    assert!(stderr(&run1).contains("(a loop): not followed"), "{}", stderr(&run1));
+
+    let out2 = dir.path().join("out2");
+    let run2 = run(
+        &[
+            "clean",
+            tree.to_str().unwrap(),
+            "-o",
+            out2.to_str().unwrap(),
+            "--hidden",
+            "--glob",
+            "*.txt",
+            "--exclude",
+            "tmp",
+        ],
+        b"",
+    );
+    assert_eq!(run2.status.code(), Some(0), "{}", stderr(&run2));
+    assert_eq!(names(&out2), [".hidden.txt", "a.txt", "linked/d.txt"], ".git stays out even with --hidden");
+}
+
+fn walk_files(root: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path.strip_prefix(root).unwrap().to_string_lossy().into_owned());
+            }
+        }
+    }
+    files
+}

@@ -257,7 +257,7 @@ proptest! {
         names in prop::collection::btree_set("[a-c]{1,2}(/[a-c]{1,2})?\\.(txt|jsonl)", 0..25),
         count in 1usize..7,
     ) {
-        use thresh::read::plan::{plan, select_shard, Shard};
+        use thresh::read::plan::{plan, select_shard, Shard, WalkOptions};
         let dir = tempfile::tempdir().unwrap();
         for name in &names {
             let path = dir.path().join(name);
@@ -267,9 +267,9 @@ proptest! {
             let _ = std::fs::write(&path, "text\n");
         }
         let inputs = vec![dir.path().to_path_buf()];
-        let all: Vec<_> = plan(&inputs, None).unwrap().into_iter().map(|j| j.input).collect();
+        let all: Vec<_> = plan(&inputs, &WalkOptions::default()).unwrap().jobs.into_iter().map(|j| j.input).collect();
         let mut seen: Vec<_> = (0..count)
-            .flat_map(|index| select_shard(plan(&inputs, None).unwrap(), Shard { index, count }))
+            .flat_map(|index| select_shard(plan(&inputs, &WalkOptions::default()).unwrap().jobs, Shard { index, count }))
             .map(|j| j.input)
             .collect();
         // Every file is in exactly one slice.

@@ -113,6 +113,9 @@ pub struct LearnArgs {
     pub documents: DocumentArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
+    pub walk: WalkArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
     pub rules: RuleArgs,
     #[command(flatten)]
     #[allow(missing_docs)]
@@ -198,6 +201,35 @@ pub enum OnErrorArg {
     Fail,
 }
 
+/// Which files of a walked directory are inputs (shared by `clean` and `learn`).
+#[derive(Debug, Args, Clone, Default)]
+pub struct WalkArgs {
+    /// Also walk hidden files and directories (names starting with `.`); version-control
+    /// directories (.git, .hg, .svn) are never walked.
+    #[arg(long)]
+    pub hidden: bool,
+    /// Only clean files whose path below a walked directory matches GLOB (repeatable), e.g.
+    /// --glob '*.jsonl.gz'; files named on the command line are always cleaned.
+    #[arg(long = "glob", value_name = "GLOB")]
+    pub globs: Vec<String>,
+    /// Leave out files and directories whose path below a walked directory matches GLOB
+    /// (repeatable), e.g. --exclude 'tmp/**'.
+    #[arg(long = "exclude", value_name = "GLOB")]
+    pub excludes: Vec<String>,
+}
+
+impl WalkArgs {
+    /// The walk these flags ask for, with `format` forced or not.
+    pub fn options(&self, format: Option<thresh::read::plan::Format>) -> thresh::read::plan::WalkOptions {
+        thresh::read::plan::WalkOptions {
+            format,
+            hidden: self.hidden,
+            globs: self.globs.clone(),
+            excludes: self.excludes.clone(),
+        }
+    }
+}
+
 /// How documents are stored in the inputs (shared by `clean` and `learn`).
 #[derive(Debug, Args, Clone)]
 pub struct DocumentArgs {
@@ -243,6 +275,9 @@ pub struct CleanArgs {
     #[command(flatten)]
     #[allow(missing_docs)]
     pub documents: DocumentArgs,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub walk: WalkArgs,
     /// What to do with a JSONL line that is not a JSON object with a string text field, or a
     /// JSONL/WET record whose cleaning failed with an internal error.
     #[arg(long, value_enum, value_name = "POLICY", default_value = "keep")]

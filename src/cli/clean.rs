@@ -82,7 +82,13 @@ pub(crate) fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
         return finish(&stats, &args, false, started);
     }
 
-    let jobs = plan::plan(&args.paths, format)?;
+    let planned = plan::plan(&args.paths, &args.walk.options(format))?;
+    if !args.quiet {
+        for (path, why) in &planned.passed_over {
+            eprintln!("thresh: {}: {why}", path.display());
+        }
+    }
+    let jobs = planned.jobs;
     let jobs = match args.shard {
         Some(shard) => plan::select_shard(jobs, shard),
         None => jobs,

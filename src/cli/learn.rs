@@ -34,7 +34,11 @@ pub(crate) fn learn(args: LearnArgs) -> anyhow::Result<ExitCode> {
         max_document_bytes: args.max_document_size,
         detect_format: format.is_none(),
     };
-    let jobs = plan::plan(&args.paths, format)?;
+    let planned = plan::plan(&args.paths, &args.walk.options(format))?;
+    for (path, why) in &planned.passed_over {
+        eprintln!("thresh: {}: {why}", path.display());
+    }
+    let jobs = planned.jobs;
     let mut learner = Learner::new();
     let mut failed = false;
     let mut documents = 0u64;

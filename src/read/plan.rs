@@ -139,24 +139,93 @@ pub enum PlanError {
     },
 }
 
-/// Walks `inputs` (files and directories) into jobs, sorted by relative path; `format` forces a
-/// format instead of guessing from names. Temporary files of an interrupted run are ignored.
-pub fn plan(inputs: &[PathBuf], format: Option<Format>) -> Result<Vec<Job>, PlanError> {
-    let mut jobs = Vec::new();
+/// How directories are walked: which entries become jobs.
+#[derive(Debug, Clone, Default)]
+pub struct WalkOptions {
+    /// A format for every input instead of guessing from names.
+    pub format: Option<Format>,
+    /// Walk hidden files and directories too (names starting with `.`). Version-control
+    /// directories (`.git`, `.hg`, `.svn`) are never walked: they hold no documents.
+    pub hidden: bool,
+    /// Only files (found by walking a directory) whose path below that directory matches one
+    /// of these globs; none: every file.
+    pub globs: Vec<String>,
+    /// Leave out files and directories whose path below the walked directory matches one of
+    /// these globs.
+    pub excludes: Vec<String>,
+}
+
+/// The jobs a walk found, and what it passed over on purpose (a symlink loop), to report.
+#[derive(Debug, Default)]
+pub struct Planned {
+    /// The jobs, sorted by relative path.
+    pub jobs: Vec<Job>,
+    /// Paths not walked, each with why.
+    pub passed_over: Vec<(PathBuf, String)>,
+}
+
+/// Directories of version control, never walked.
+const VCS_DIRS: [&str; 3] = [".git", ".hg", ".svn"];
+
+/// Walks `inputs` (files and directories) into jobs, sorted by relative path. Inputs named on
+/// the command line are always jobs; below a directory, hidden entries (unless
+/// [`WalkOptions::hidden`]), version-control directories, temporary files of an interrupted
+/// run and what the globs leave out are not. Symbolic links are followed; a link back to a
+/// directory above it (a loop) is passed over and reported, not followed forever.
+pub fn plan(inputs: &[PathBuf], options: &WalkOptions) -> Result<Planned, PlanError> {
+    let glob_set = |globs: &[String], flag: &str| -> Result<Option<globset::GlobSet>, PlanError> {
+        if globs.is_empty() {
+            return Ok(None);
+        }
+        let mut builder = globset::GlobSetBuilder::new();
+        for glob in globs {
+            let glob = globset::Glob::new(glob).map_err(|e| PlanError::Input {
+                path: format!("{flag} {glob}"),
+                message: e.kind().to_string(),
+            })?;
+            builder.add(glob);
+        }
+        builder
+            .build()
+            .map(Some)
+            .map_err(|e| PlanError::Input { path: flag.to_string(), message: e.to_string() })
+    };
+    let (include, exclude) = (glob_set(&options.globs, "--glob")?, glob_set(&options.excludes, "--exclude")?);
+    let format = options.format;
+    let mut planned = Planned::default();
     for input in inputs {
         // A path that cannot be read becomes a job that fails when run, so the others still run.
         if input.is_dir() {
             let walker = walkdir::WalkDir::new(input).follow_links(true).sort_by_file_name();
-            for entry in walker {
+            let keep_entry = |entry: &walkdir::DirEntry| {
+                if entry.depth() == 0 {
+                    return true;
+                }
+                let name = entry.file_name().to_string_lossy();
+                if VCS_DIRS.contains(&name.as_ref()) || (name.starts_with('.') && !options.hidden) {
+                    return false;
+                }
+                let relative = entry.path().strip_prefix(input).unwrap_or(entry.path());
+                !exclude.as_ref().is_some_and(|set| set.is_match(relative))
+            };
+            for entry in walker.into_iter().filter_entry(keep_entry) {
                 let entry = match entry {
                     Ok(entry) => entry,
+                    Err(e) if e.loop_ancestor().is_some() => {
+                        let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| input.clone());
+                        let ancestor = e.loop_ancestor().expect("checked").display().to_string();
+                        planned
+                            .passed_over
+                            .push((path, format!("a link back to {ancestor} (a loop): not followed")));
+                        continue;
+                    }
                     // An entry that cannot be listed (a broken link, no permission) fails alone
                     // when run; the rest of the tree is still cleaned.
                     Err(e) if e.path().is_some_and(|p| p != input.as_path()) => {
                         let path = e.path().expect("checked").to_path_buf();
                         let name =
                             path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                        jobs.push(Job {
+                        planned.jobs.push(Job {
                             relative: path.strip_prefix(input).unwrap_or(&path).to_path_buf(),
                             format: format.unwrap_or_else(|| Format::from_name(&name)),
                             input: path,
@@ -175,8 +244,11 @@ pub fn plan(inputs: &[PathBuf], format: Option<Format>) -> Result<Vec<Job>, Plan
                     continue;
                 }
                 let relative = entry.path().strip_prefix(input).unwrap_or(entry.path()).to_path_buf();
+                if include.as_ref().is_some_and(|set| !set.is_match(&relative)) {
+                    continue;
+                }
                 let name = entry.file_name().to_string_lossy();
-                jobs.push(Job {
+                planned.jobs.push(Job {
                     input: entry.path().to_path_buf(),
                     format: format.unwrap_or_else(|| Format::from_name(&name)),
                     relative,
@@ -185,7 +257,7 @@ pub fn plan(inputs: &[PathBuf], format: Option<Format>) -> Result<Vec<Job>, Plan
             }
         } else {
             let name = input.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            jobs.push(Job {
+            planned.jobs.push(Job {
                 input: input.clone(),
                 relative: PathBuf::from(&name),
                 format: format.unwrap_or_else(|| Format::from_name(&name)),
@@ -193,8 +265,8 @@ pub fn plan(inputs: &[PathBuf], format: Option<Format>) -> Result<Vec<Job>, Plan
             });
         }
     }
-    jobs.sort_by(|a, b| a.relative.cmp(&b.relative).then(a.input.cmp(&b.input)));
-    Ok(jobs)
+    planned.jobs.sort_by(|a, b| a.relative.cmp(&b.relative).then(a.input.cmp(&b.input)));
+    Ok(planned)
 }
 
 /// The jobs of one slice: every `count`-th job of the sorted list, starting at `index`.
