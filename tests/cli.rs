@@ -951,3 +951,34 @@ fn walk_files(root: &Path) -> Vec<String> {
     }
     files
 }
+
+#[test]
+fn bundled_packs_can_be_exported_checked_and_listed_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&["rules", "export", "teasers"], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("id = \"teasers/related-heading\""), "{text}");
+    // Exported, it is a rule file `rules check` accepts (renamed, so its ids do not clash).
+    let mine = dir.path().join("mine.toml");
+    std::fs::write(&mine, text.replace("name = \"teasers\"", "name = \"mine\"").replace("teasers/", "mine/"))
+        .unwrap();
+    let check = run(&["rules", "check", mine.to_str().unwrap()], b"");
+    assert_eq!(check.status.code(), Some(0), "{}{}", stdout(&check), stderr(&check));
+    let unknown = run(&["rules", "export", "teaser"], b"");
+    assert_eq!(unknown.status.code(), Some(2));
+    assert!(stderr(&unknown).contains("the packs are: ads,"), "{}", stderr(&unknown));
+
+    let json = run(&["rules", "list", "--json", "--category", "comment-section,teasers"], b"");
+    assert_eq!(json.status.code(), Some(0), "{}", stderr(&json));
+    let rules: Vec<serde_json::Value> = serde_json::from_slice(&json.stdout).unwrap();
+    assert!(!rules.is_empty());
+    assert!(rules.iter().all(|r| r["category"] == "teasers" || r["category"] == "comment-section"));
+    let heading = rules.iter().find(|r| r["id"] == "teasers/related-heading").unwrap();
+    assert_eq!(
+        (heading["action"].as_str(), heading["role"].as_str(), heading["state"].as_str()),
+        (Some("drop-block"), Some("teaser-marker"), Some("on"))
+    );
+    let bad = run(&["rules", "list", "--category", "teaser"], b"");
+    assert_eq!(bad.status.code(), Some(2));
+}

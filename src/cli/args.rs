@@ -346,8 +346,24 @@ pub enum RulesCommand {
         rules: RuleArgs,
         /// Print only the literal phrases of the active rules (whole-line and contains
         /// phrases), one per line, e.g. for `rg -v -F -i -f` as a baseline.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "json")]
         phrases: bool,
+        /// Print the rules as a JSON array (id, pack, category, state, action, role,
+        /// description).
+        #[arg(long)]
+        json: bool,
+        /// Only rules of these categories (comma-separated or repeated), e.g. --category ads.
+        #[arg(long, value_name = "CATEGORY", value_delimiter = ',')]
+        category: Vec<String>,
+    },
+    /// Print a bundled pack's rule file (TOML) on standard output: to read it, or to start a
+    /// pack of your own from it (`rules check` accepts it as it is).
+    ///
+    /// Example: thresh rules export teasers > my-teasers.toml
+    Export {
+        /// The pack's name (see the PACK column of `thresh rules list`).
+        #[arg(value_name = "PACK")]
+        pack: String,
     },
     /// Validate rule files and run the examples in them.
     ///

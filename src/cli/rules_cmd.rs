@@ -15,8 +15,9 @@ use super::{build_rules, rule_builder, EXIT_INPUT_FAILED, EXIT_USAGE};
 
 pub(crate) fn run(command: RulesCommand) -> anyhow::Result<ExitCode> {
     match command {
-        RulesCommand::List { rules, phrases: true } => list_phrases(&rules),
-        RulesCommand::List { rules, phrases: false } => list(&rules),
+        RulesCommand::List { rules, phrases: true, .. } => list_phrases(&rules),
+        RulesCommand::List { rules, json, category, .. } => list(&rules, json, &category),
+        RulesCommand::Export { pack } => export(&pack),
         RulesCommand::Check { files } => check(&files),
         RulesCommand::Test { files, fixtures, rules } => test(&files, fixtures.as_deref(), &rules),
     }
@@ -40,17 +41,65 @@ fn list_phrases(args: &RuleArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn list(args: &RuleArgs) -> anyhow::Result<ExitCode> {
-    let rules = build_rules(args)?;
-    let rows: Vec<[String; 5]> = rules
-        .rules()
+/// A bundled pack's TOML, as it is compiled in.
+fn export(pack: &str) -> anyhow::Result<ExitCode> {
+    let packs = thresh::rules::bundled_packs();
+    let found = packs
         .iter()
+        .zip(thresh::rules::BUNDLED_PACK_SOURCES)
+        .find(|(p, (file, _))| p.name == pack || file.trim_end_matches(".toml") == pack);
+    match found {
+        Some((_, (_, text))) => {
+            io::stdout().write_all(text.as_bytes()).context("cannot write to standard output")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        None => {
+            let names: Vec<&str> = packs.iter().map(|p| p.name.as_str()).collect();
+            eprintln!("thresh: no bundled pack `{pack}`; the packs are: {}", names.join(", "));
+            Ok(ExitCode::from(EXIT_USAGE))
+        }
+    }
+}
+
+fn list(args: &RuleArgs, json: bool, categories: &[String]) -> anyhow::Result<ExitCode> {
+    let rules = build_rules(args)?;
+    let known: std::collections::HashSet<&str> =
+        rules.rules().iter().map(|r| r.rule.category.as_str()).collect();
+    if let Some(unknown) = categories.iter().find(|c| !known.contains(c.as_str())) {
+        let mut names: Vec<&str> = known.into_iter().collect();
+        names.sort_unstable();
+        eprintln!("thresh: no rule has category `{unknown}`; the categories are: {}", names.join(", "));
+        return Ok(ExitCode::from(EXIT_USAGE));
+    }
+    let selected =
+        rules.rules().iter().filter(|r| categories.is_empty() || categories.contains(&r.rule.category));
+    let state = |r: &thresh::matcher::LoadedRule| match (r.active, r.rule.enabled) {
+        (true, _) => "on",
+        (false, true) => "off",
+        (false, false) => "opt-in",
+    };
+    if json {
+        let rows: Vec<serde_json::Value> = selected
+            .map(|r| {
+                serde_json::json!({
+                    "id": r.rule.id,
+                    "pack": r.pack,
+                    "category": r.rule.category,
+                    "state": state(r),
+                    "action": r.rule.action.name(),
+                    "role": r.rule.role.map(|role| role.name()),
+                    "description": r.rule.description,
+                })
+            })
+            .collect();
+        let mut out = io::stdout().lock();
+        serde_json::to_writer_pretty(&mut out, &rows)?;
+        writeln!(out).context("cannot write to standard output")?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let rows: Vec<[String; 5]> = selected
         .map(|r| {
-            let state = match (r.active, r.rule.enabled) {
-                (true, _) => "on",
-                (false, true) => "off",
-                (false, false) => "opt-in",
-            };
+            let state = state(r);
             [
                 r.rule.id.clone(),
                 r.pack.clone(),
