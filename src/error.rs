@@ -8,7 +8,8 @@ use std::path::PathBuf;
 pub struct SourceLocation {
     /// The rule file, or a `<bundled:NAME>` pseudo-path for embedded packs.
     pub file: PathBuf,
-    /// 1-based line.
+    /// 1-based line; 0 when the problem is not in a file (a command-line flag such as
+    /// `--disable`, named in `file`).
     pub line: usize,
     /// 1-based column, counted in characters.
     pub column: usize,
@@ -34,8 +35,18 @@ pub(crate) fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
+impl SourceLocation {
+    /// A place that is not in a file: a command-line flag, shown as its name alone.
+    pub fn flag(name: &str) -> Self {
+        SourceLocation { file: name.into(), line: 0, column: 0 }
+    }
+}
+
 impl fmt::Display for SourceLocation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            return write!(f, "{}", self.file.display());
+        }
         write!(f, "{}:{}:{}", self.file.display(), self.line, self.column)
     }
 }

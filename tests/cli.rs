@@ -252,7 +252,8 @@ fn rules_test_runs_examples_and_fixture_pairs() {
     let failing = run(&["rules", "test", tmp.path().join("strip.toml").to_str().unwrap()], b"");
     assert_eq!(failing.status.code(), Some(1), "{}", stdout(&failing));
     assert!(
-        stdout(&failing).contains("FAIL a: output line 1: expected \"Intro line\", got \"End.\""),
+        stdout(&failing).contains("FAIL a: the output differs")
+            && stdout(&failing).contains("- Intro line\n  End.\n"),
         "{}",
         stdout(&failing)
     );
@@ -981,4 +982,94 @@ fn bundled_packs_can_be_exported_checked_and_listed_as_json() {
     );
     let bad = run(&["rules", "list", "--category", "teaser"], b"");
     assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn rules_check_reports_every_problem_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mine.toml");
+    std::fs::write(
+        &file,
+        r#"[pack]
+name = "mine"
+
+[[rule]]
+id = "ads/advertisement-marker"
+line = "Sponsored"
+
+[[rule]]
+id = "mine/bad-regex"
+regex = '(unclosed'
+
+[[rule]]
+id = "mine/impossible"
+contains = "buy now"
+min_words = 10
+max_words = 5
+
+[[rule]]
+id = "mine/ratio"
+contains = "subscribe"
+max_stopword_ratio = 3
+
+[[rule]]
+id = "mine/slow"
+regex = '\bpromo\b'
+"#,
+    )
+    .unwrap();
+    let out = run(&["rules", "check", file.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let report = stdout(&out);
+    let path = file.display().to_string();
+    for expected in [
+        format!("{path}:4:1: duplicate rule id `ads/advertisement-marker`: already defined in pack `ads`"),
+        format!("{path}:10:9: rule `mine/bad-regex`: bad regex"),
+        format!("{path}:15:13: rule `mine/impossible`: `min_words` (10) is above `max_words` (5)"),
+        format!("{path}:21:22: `max_stopword_ratio` must be a number from 0.0 to 1.0, found 3"),
+    ] {
+        assert!(report.contains(&expected), "missing {expected:?} in:\n{report}");
+    }
+    assert!(!report.contains("found integer") && !report.contains("found float"), "{report}");
+
+    // Fixed, the file is fine but for a warning about the slow word boundary.
+    let fixed = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("ads/advertisement-marker", "mine/sponsored")
+        .replace("'(unclosed'", "'(closed)'")
+        .replace("min_words = 10", "min_words = 1")
+        .replace("max_stopword_ratio = 3", "max_stopword_ratio = 0.3");
+    std::fs::write(&file, fixed).unwrap();
+    let out = run(&["rules", "check", file.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert!(stdout(&out).contains("warning: rule `mine/slow`: a Unicode \\b"), "{}", stdout(&out));
+}
+
+#[test]
+fn a_misspelt_disable_name_gets_a_suggestion_and_no_line_number() {
+    let out = run(&["clean", "--disable", "shares"], PAGE.as_bytes());
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("--disable: `shares` names no rule id, category or pack; did you mean `share`?"),
+        "{err}"
+    );
+    assert!(!err.contains("--disable:1:1"), "{err}");
+}
+
+#[test]
+fn a_failing_fixture_shows_a_diff() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mine.toml");
+    std::fs::write(&file, "[[rule]]\nid = \"mine/promo\"\nline = \"Promo\"\nexamples.match = [\"Promo\"]\n")
+        .unwrap();
+    let fixtures = dir.path().join("mine.fixtures");
+    std::fs::create_dir(&fixtures).unwrap();
+    std::fs::write(fixtures.join("page.in.txt"), "One.\n\nPromo\n\nTwo.\n\nThree.\n").unwrap();
+    std::fs::write(fixtures.join("page.out.txt"), "One.\n\nTwo.\n\nThree!\n").unwrap();
+    let out = run(&["rules", "test", file.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(1));
+    let report = stdout(&out);
+    assert!(report.contains("FAIL page: the output differs"), "{report}");
+    assert!(report.contains("- Three!\n+ Three.\n"), "{report}");
 }

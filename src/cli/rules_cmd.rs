@@ -41,6 +41,27 @@ fn list_phrases(args: &RuleArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The rules of the file at `path` (as far as they can be read) whose ids a bundled pack of
+/// another name defines too.
+fn clashes_with_bundled(path: &Path) -> Vec<RuleDiagnostic> {
+    let Ok(text) = std::fs::read_to_string(path) else { return Vec::new() };
+    let (pack, _) = thresh::rules::parse_pack_partially(path, &text);
+    let bundled = thresh::rules::bundled_packs();
+    pack.rules
+        .iter()
+        .filter_map(|rule| {
+            let other = bundled.iter().find(|b| b.name != pack.name && b.rules.iter().any(|r| r.id == rule.id))?;
+            Some(RuleDiagnostic {
+                location: rule.location.clone(),
+                message: format!(
+                    "duplicate rule id `{}`: already defined in pack `{}` ({}); pick another id, or name your pack `{}` to replace that pack",
+                    rule.id, other.name, other.origin.display(), other.name
+                ),
+            })
+        })
+        .collect()
+}
+
 /// A bundled pack's TOML, as it is compiled in.
 fn export(pack: &str) -> anyhow::Result<ExitCode> {
     let packs = thresh::rules::bundled_packs();
@@ -191,13 +212,28 @@ fn check(files: &[PathBuf]) -> anyhow::Result<ExitCode> {
         let checked = match load_checked(path, RuleSetBuilder::with_bundled()) {
             Ok(checked) => checked,
             Err(errors) => {
-                for diagnostic in &errors.0 {
+                // Every problem at once: ids that clash with a bundled pack too, which the
+                // builder would only find once the file parses.
+                let mut diagnostics = errors.0;
+                for clash in clashes_with_bundled(path) {
+                    if !diagnostics
+                        .iter()
+                        .any(|d| d.location == clash.location && d.message.starts_with("duplicate"))
+                    {
+                        diagnostics.push(clash);
+                    }
+                }
+                diagnostics.sort_by_key(|d| (d.location.file.clone(), d.location.line, d.location.column));
+                for diagnostic in &diagnostics {
                     writeln!(out, "{diagnostic}")?;
                 }
-                problems += errors.0.len();
+                problems += diagnostics.len();
                 continue;
             }
         };
+        for warning in checked.packs.iter().flat_map(|p| &p.warnings) {
+            writeln!(out, "{warning}")?;
+        }
         let (failures, examples) = example_failures(&checked);
         for failure in &failures {
             writeln!(out, "{failure}")?;
@@ -225,6 +261,9 @@ fn test(files: &[PathBuf], fixtures: Option<&Path>, args: &RuleArgs) -> anyhow::
     let (mut passed, mut failed) = (0usize, 0usize);
     for path in files {
         let checked = load_checked(path, rule_builder(args)?)?;
+        for warning in checked.packs.iter().flat_map(|p| &p.warnings) {
+            writeln!(out, "{warning}")?;
+        }
         let (failures, examples) = example_failures(&checked);
         for failure in &failures {
             writeln!(out, "FAIL {failure}")?;
@@ -260,7 +299,12 @@ fn test(files: &[PathBuf], fixtures: Option<&Path>, args: &RuleArgs) -> anyhow::
                 writeln!(out, "PASS {name}")?;
             } else {
                 failed += 1;
-                writeln!(out, "FAIL {name}: {}", first_difference(&expected_text, &actual))?;
+                writeln!(
+                    out,
+                    "FAIL {name}: the output differs from {} (- expected, + got):",
+                    expected.display()
+                )?;
+                write!(out, "{}", line_diff(&expected_text, &actual))?;
             }
         }
     }
@@ -294,22 +338,68 @@ pub(crate) fn fixture_pairs(dir: &Path) -> anyhow::Result<Vec<(String, PathBuf, 
     Ok(pairs)
 }
 
-/// A one-line description of where two texts first differ.
-fn first_difference(expected: &str, actual: &str) -> String {
-    let mut expected_lines = expected.lines();
-    let mut actual_lines = actual.lines();
-    for number in 1.. {
-        match (expected_lines.next(), actual_lines.next()) {
-            (None, None) => break,
-            (e, a) if e == a => continue,
-            (e, a) => {
-                return format!(
-                    "output line {number}: expected {:?}, got {:?}",
-                    e.unwrap_or("<end>"),
-                    a.unwrap_or("<end>")
-                );
-            }
+/// Lines of context shown around each difference.
+const DIFF_CONTEXT: usize = 2;
+
+/// A line diff of `expected` and `actual` (longest common subsequence): `- ` for lines only
+/// expected, `+ ` for lines only got, two lines of unchanged context around each change, and
+/// `…` where unchanged lines are left out. Fixtures are small; past a few thousand lines each,
+/// only the first differing line is shown.
+fn line_diff(expected: &str, actual: &str) -> String {
+    let (e, a): (Vec<&str>, Vec<&str>) = (expected.lines().collect(), actual.lines().collect());
+    if e.len().saturating_mul(a.len()) > 4_000_000 {
+        let at = e.iter().zip(&a).position(|(x, y)| x != y).unwrap_or(e.len().min(a.len()));
+        return format!(
+            "  line {}: expected {:?}, got {:?}\n",
+            at + 1,
+            e.get(at).unwrap_or(&"<end>"),
+            a.get(at).unwrap_or(&"<end>")
+        );
+    }
+    // common[i][j]: length of the longest common subsequence of e[i..] and a[j..].
+    let width = a.len() + 1;
+    let mut common = vec![0u32; (e.len() + 1) * width];
+    for i in (0..e.len()).rev() {
+        for j in (0..a.len()).rev() {
+            common[i * width + j] = if e[i] == a[j] {
+                common[(i + 1) * width + j + 1] + 1
+            } else {
+                common[(i + 1) * width + j].max(common[i * width + j + 1])
+            };
         }
     }
-    "outputs differ".to_string()
+    // The edit script: (' ', line), ('-', line) or ('+', line).
+    let mut script: Vec<(char, &str)> = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    while i < e.len() || j < a.len() {
+        if i < e.len() && j < a.len() && e[i] == a[j] {
+            script.push((' ', e[i]));
+            (i, j) = (i + 1, j + 1);
+        } else if i < e.len() && (j == a.len() || common[(i + 1) * width + j] >= common[i * width + j + 1]) {
+            script.push(('-', e[i]));
+            i += 1;
+        } else {
+            script.push(('+', a[j]));
+            j += 1;
+        }
+    }
+    let near_change = |k: usize| {
+        script[k.saturating_sub(DIFF_CONTEXT)..(k + DIFF_CONTEXT + 1).min(script.len())]
+            .iter()
+            .any(|(op, _)| *op != ' ')
+    };
+    let mut out = String::new();
+    let mut skipped = false;
+    for (k, (op, line)) in script.iter().enumerate() {
+        if *op == ' ' && !near_change(k) {
+            skipped = true;
+            continue;
+        }
+        if skipped {
+            out.push_str("  …\n");
+            skipped = false;
+        }
+        out.push_str(&format!("{op} {line}\n"));
+    }
+    out
 }

@@ -110,10 +110,20 @@ impl RuleSetBuilder {
         let mut apply = |names: &[String], on: bool, origin: &str| {
             for name in names {
                 if !known_names.contains(name) {
+                    // A command-line list has no line to point at; a pack's list is in its file.
+                    let location = if origin.starts_with("--") {
+                        SourceLocation::flag(origin)
+                    } else {
+                        SourceLocation { file: origin.into(), line: 1, column: 1 }
+                    };
+                    let candidates: Vec<&str> = known_names.iter().map(String::as_str).collect();
+                    let hint = rules::closest_name(name, &candidates)
+                        .map(|near| format!("; did you mean `{near}`?"))
+                        .unwrap_or_default();
                     diagnostics.push(RuleDiagnostic {
-                        location: crate::error::SourceLocation { file: origin.into(), line: 1, column: 1 },
+                        location,
                         message: format!(
-                            "`{name}` names no rule id, category or pack (see `thresh rules list`)"
+                            "`{name}` names no rule id, category or pack{hint} (see `thresh rules list`)"
                         ),
                     });
                 }

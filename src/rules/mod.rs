@@ -14,7 +14,8 @@ use std::path::{Path, PathBuf};
 
 pub use bundled::{bundled_packs, BUNDLED_PACK_SOURCES};
 pub use heuristics::{HeuristicsConfig, HeuristicsSettings};
-pub use parse::{parse_pack, ParsedPack};
+pub(crate) use parse::closest as closest_name;
+pub use parse::{parse_pack, parse_pack_partially, ParsedPack};
 
 use crate::error::{RuleDiagnostic, RuleErrors, SourceLocation};
 
@@ -77,6 +78,9 @@ pub struct RulePack {
     pub disable: Vec<String>,
     /// Heuristic thresholds this pack sets (`[heuristics]`); later packs override earlier ones.
     pub heuristics: HeuristicsSettings,
+    /// What `rules check` should point out but does not stop the pack from loading (a regex
+    /// slower than it needs to be).
+    pub warnings: Vec<RuleDiagnostic>,
 }
 
 /// Limits a pack to one site.

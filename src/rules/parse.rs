@@ -65,6 +65,17 @@ pub fn parse_pack(origin: &Path, text: &str) -> Result<ParsedPack, RuleErrors> {
     parse(origin, text, true)
 }
 
+/// Like [`parse_pack`], but returning what could be read even when the file has errors,
+/// beside those errors: `rules check` uses it to report every problem at once (a rule id that
+/// another pack defines as well, beside a bad regex elsewhere in the file).
+pub fn parse_pack_partially(origin: &Path, text: &str) -> (RulePack, Vec<RuleDiagnostic>) {
+    let mut reader =
+        Reader { origin, text, check_regexes: true, diagnostics: Vec::new(), warnings: Vec::new() };
+    let (root, _) = DeTable::parse_recoverable(text);
+    let parsed = reader.read_document(root.get_ref());
+    (parsed.pack, reader.diagnostics)
+}
+
 /// Like [`parse_pack`], for a pack built into the binary: its regexes are not compiled here
 /// to be checked. The test suite checks them, and the matcher compiles them anyway; compiling
 /// them once more would be a quarter of the start-up time of every run.
@@ -73,14 +84,15 @@ pub(crate) fn parse_bundled_pack(origin: &Path, text: &str) -> Result<ParsedPack
 }
 
 fn parse(origin: &Path, text: &str, check_regexes: bool) -> Result<ParsedPack, RuleErrors> {
-    let mut reader = Reader { origin, text, check_regexes, diagnostics: Vec::new() };
+    let mut reader = Reader { origin, text, check_regexes, diagnostics: Vec::new(), warnings: Vec::new() };
     let (root, syntax_errors) = DeTable::parse_recoverable(text);
     for error in syntax_errors {
         let span = error.span().unwrap_or(0..0);
         reader.error(span, error.message().trim().to_string());
     }
-    let parsed = reader.read_document(root.get_ref());
+    let mut parsed = reader.read_document(root.get_ref());
     if reader.diagnostics.is_empty() {
+        parsed.pack.warnings = std::mem::take(&mut reader.warnings);
         Ok(parsed)
     } else {
         reader.diagnostics.sort_by_key(|d| (d.location.line, d.location.column));
@@ -96,6 +108,8 @@ struct Reader<'a> {
     /// Compile each regex to report a bad one at its position.
     check_regexes: bool,
     diagnostics: Vec<RuleDiagnostic>,
+    /// Problems that do not stop the file from loading (`rules check` shows them).
+    warnings: Vec<RuleDiagnostic>,
 }
 
 impl<'a> Reader<'a> {
@@ -120,6 +134,7 @@ impl<'a> Reader<'a> {
             enable: Vec::new(),
             disable: Vec::new(),
             heuristics: HeuristicsSettings::default(),
+            warnings: Vec::new(),
         };
         if let Some(table) = self.table(root, "heuristics") {
             self.check_keys(table, HeuristicsSettings::KEYS, "[heuristics]");
@@ -219,12 +234,35 @@ impl<'a> Reader<'a> {
                     pattern_span,
                     format!("rule `{id}`: bad regex {pattern:?}: {}", regex_error_summary(&err)),
                 );
+            } else if regex_syntax::Parser::new()
+                .parse(&pattern)
+                .is_ok_and(|hir| hir.properties().look_set().contains_word_unicode())
+            {
+                let location = self.location(&pattern_span);
+                self.warnings.push(RuleDiagnostic {
+                    location,
+                    message: format!(
+                        "warning: rule `{id}`: a Unicode \\b sends every regex of the run to a slower engine on non-ASCII text (about half the speed); write (?-u:\\b) unless the boundary must see non-ASCII letters"
+                    ),
+                });
             }
         }
 
+        let (min_words, max_words) = (self.count(table, "min_words"), self.count(table, "max_words"));
+        if let (Some(min), Some(max)) = (min_words, max_words) {
+            if min > max {
+                let span = self.span_of(table, "min_words").unwrap_or(span.clone());
+                self.error(
+                    span,
+                    format!(
+                        "rule `{id}`: `min_words` ({min}) is above `max_words` ({max}): no line can match"
+                    ),
+                );
+            }
+        }
         let guards = Guards {
-            min_words: self.count(table, "min_words"),
-            max_words: self.count(table, "max_words"),
+            min_words,
+            max_words,
             max_stopword_ratio: self.ratio(table, "max_stopword_ratio"),
             max_block_words: self.count(table, "max_block_words"),
         };
@@ -484,7 +522,11 @@ impl<'a> Reader<'a> {
         };
         match parsed {
             Some(r) if (0.0..=1.0).contains(&r) => Some(r),
-            _ => {
+            Some(r) => {
+                self.error(value.span(), format!("`{key}` must be a number from 0.0 to 1.0, found {r}"));
+                None
+            }
+            None => {
                 self.wrong_type(value, key, "a number from 0.0 to 1.0");
                 None
             }
@@ -518,7 +560,8 @@ fn find<'t, 'i>(table: &'t DeTable<'i>, key: &str) -> Option<&'t Value<'i>> {
 }
 
 /// The allowed key closest to a misspelt one, if any is close.
-fn closest<'k>(name: &str, allowed: &[&'k str]) -> Option<&'k str> {
+/// The name of `allowed` closest to `name` in edits, if it is close enough to be a typo.
+pub(crate) fn closest<'k>(name: &str, allowed: &[&'k str]) -> Option<&'k str> {
     allowed
         .iter()
         .map(|k| (edit_distance(name, k), *k))
