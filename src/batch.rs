@@ -154,6 +154,8 @@ pub struct Stats {
     pub documents_flagged: u64,
     /// The first flagged documents (file, or file:line for JSONL records).
     pub flagged_examples: Vec<String>,
+    /// For each of them, the `thresh explain` command that shows why its lines went.
+    pub flagged_explain_commands: Vec<String>,
     /// JSONL lines that were not records (skipped or kept as they were).
     pub records_malformed: u64,
     /// Of those, records without the text field (or with a non-string one): a wrong
@@ -207,6 +209,41 @@ impl Stats {
     }
 }
 
+/// A flagged document: its name in reports, and how to explain it.
+struct Flagged {
+    name: String,
+    path: String,
+    /// The `--record` of a JSONL or WET record.
+    record: Option<String>,
+}
+
+impl Flagged {
+    fn file(path: &str) -> Self {
+        Flagged { name: path.to_string(), path: path.to_string(), record: None }
+    }
+
+    fn record(path: &str, record: String, name: String) -> Self {
+        Flagged { name, path: path.to_string(), record: Some(record) }
+    }
+
+    /// `thresh explain [--record R] PATH`, quoted for a POSIX shell where needed.
+    fn explain_command(&self) -> String {
+        let quote = |word: &str| {
+            let plain = !word.is_empty()
+                && word.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./:=@%+,".contains(&b));
+            if plain {
+                word.to_string()
+            } else {
+                format!("'{}'", word.replace('\'', "'\\''"))
+            }
+        };
+        match &self.record {
+            Some(record) => format!("thresh explain --record {} {}", quote(record), quote(&self.path)),
+            None => format!("thresh explain {}", quote(&self.path)),
+        }
+    }
+}
+
 /// Counts kept while documents are cleaned; rule drops by index, named at the end.
 #[derive(Debug, Default)]
 struct Tally {
@@ -220,7 +257,7 @@ impl Tally {
         text_len: usize,
         outcome: &Outcome,
         out_len: usize,
-        name: impl FnOnce() -> String,
+        name: impl FnOnce() -> Flagged,
     ) {
         let s = &mut self.stats;
         s.documents += 1;
@@ -234,7 +271,9 @@ impl Tally {
         if outcome.emptied() || implausible {
             s.documents_flagged += 1;
             if s.flagged_examples.len() < FLAG_EXAMPLES {
-                s.flagged_examples.push(name());
+                let flagged = name();
+                s.flagged_explain_commands.push(flagged.explain_command());
+                s.flagged_examples.push(flagged.name);
             }
         }
         for verdict in &outcome.verdicts {
@@ -267,6 +306,7 @@ impl Tally {
             documents_emptied,
             documents_flagged,
             flagged_examples,
+            flagged_explain_commands,
             records_malformed,
             records_missing_text_field,
             documents_with_replacements,
@@ -291,6 +331,7 @@ impl Tally {
         a.documents_flagged += documents_flagged;
         let room = FLAG_EXAMPLES.saturating_sub(a.flagged_examples.len());
         a.flagged_examples.extend(flagged_examples.into_iter().take(room));
+        a.flagged_explain_commands.extend(flagged_explain_commands.into_iter().take(room));
         a.records_malformed += records_malformed;
         a.records_missing_text_field += records_missing_text_field;
         a.documents_with_replacements += documents_with_replacements;
@@ -569,7 +610,7 @@ impl<'a> Batch<'a> {
             JobError::Input(internal_error(&panic))
         })?;
         if self.options.drop_empty && outcome.kept_nothing() {
-            tally.add_document(text_len, &outcome, 0, || path.clone());
+            tally.add_document(text_len, &outcome, 0, || Flagged::file(&path));
             tally.stats.documents_dropped_empty += 1;
             self.progress.documents(1);
             return Err(JobError::DroppedEmpty);
@@ -585,7 +626,7 @@ impl<'a> Batch<'a> {
                 outcome.document.len()
             ));
         }
-        tally.add_document(text_len, &outcome, counted.written, || path.clone());
+        tally.add_document(text_len, &outcome, counted.written, || Flagged::file(&path));
         tally.add_replacements(replacements);
         self.progress.documents(1);
         Ok(())
@@ -635,7 +676,9 @@ impl<'a> Batch<'a> {
                                 .and_then(|()| out.write_all(terminator(raw)))
                                 .map_err(JobError::Output)?;
                         }
-                        tally.add_document(text_len, &outcome, out_len, || format!("{path}:{number}"));
+                        tally.add_document(text_len, &outcome, out_len, || {
+                            Flagged::record(path, number.to_string(), format!("{path}:{number}"))
+                        });
                         if replacements > 0 {
                             self.progress.note(&format!(
                                 "{path}:{number}: {replacements} malformed byte sequence(s) replaced with U+FFFD"
@@ -844,7 +887,9 @@ impl<'a> Batch<'a> {
                                 .and_then(|()| out.write_all(b"\n"))
                                 .map_err(JobError::Output)?;
                         }
-                        tally.add_document(text_len, &outcome, out_len, || format!("{path}: {id}"));
+                        tally.add_document(text_len, &outcome, out_len, || {
+                            Flagged::record(path, id.clone(), format!("{path}: {id}"))
+                        });
                         if replacements > 0 {
                             self.progress.note(&format!(
                                 "{path}: {id}: {replacements} malformed byte sequence(s) replaced with U+FFFD"

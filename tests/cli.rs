@@ -1073,3 +1073,56 @@ fn a_failing_fixture_shows_a_diff() {
     assert!(report.contains("FAIL page: the output differs"), "{report}");
     assert!(report.contains("- Three!\n+ Three.\n"), "{report}");
 }
+
+#[test]
+fn explain_reads_records_compressed_shards_and_several_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let shard = dir.path().join("shard.jsonl.gz");
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(SHARD.as_bytes()).unwrap();
+    std::fs::write(&shard, gz.finish().unwrap()).unwrap();
+    let out = run(&["explain", "--record", "2", shard.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("drop share/share-buttons") && text.contains("| Share this article"), "{text}");
+    assert!(text.contains("| Rain is expected on Friday."), "{text}");
+    assert!(!text.contains("==>"), "one document, no header: {text}");
+
+    let page = dir.path().join("page.txt");
+    std::fs::write(&page, PAGE).unwrap();
+    let both = run(&["explain", "--changes", page.to_str().unwrap(), shard.to_str().unwrap()], b"");
+    let text = stdout(&both);
+    for header in [
+        format!("==> {} <==", page.display()),
+        format!("==> {}:1 <==", shard.display()),
+        format!("==> {}:2 <==", shard.display()),
+    ] {
+        assert!(text.contains(&header), "{header} in {text}");
+    }
+    let missing = run(&["explain", "--record", "9", shard.to_str().unwrap()], b"");
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(stderr(&missing).contains("no record 9"), "{}", stderr(&missing));
+}
+
+#[test]
+fn the_summary_gives_the_explain_command_of_a_flagged_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in dir");
+    std::fs::create_dir(&input).unwrap();
+    let chrome = "Advertisement\\n\\nShare this article\\n\\nSubscribe to our newsletter\\n\\n".repeat(40);
+    std::fs::write(input.join("s.jsonl"), format!("{{\"text\":\"Rain.\"}}\n{{\"text\":\"{chrome}\"}}\n"))
+        .unwrap();
+    let out_dir = dir.path().join("out");
+    let out = run(&["clean", input.to_str().unwrap(), "-o", out_dir.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let command = format!("thresh explain --record 2 '{}'", input.join("s.jsonl").display());
+    assert!(stderr(&out).contains(&format!("(see: {command})")), "{}", stderr(&out));
+    // The command works as printed (in a shell, run from anywhere).
+    let explained = Command::new("sh")
+        .arg("-c")
+        .arg(command.replacen("thresh", env!("CARGO_BIN_EXE_thresh"), 1))
+        .output()
+        .unwrap();
+    assert_eq!(explained.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&explained.stdout).contains("drop ads/advertisement-marker"));
+}

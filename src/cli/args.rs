@@ -40,7 +40,9 @@ pub enum Command {
     Clean(CleanArgs),
     /// Print every line with its verdict (keep/drop) and the rule or guard that decided it.
     ///
-    /// Each row shows the line number, keep or drop, the reason and the line text. Reasons
+    /// Each row shows the line number, keep or drop, the reason and the line text. Line numbers
+    /// count the non-blank lines of the normalised text: blank lines only separate blocks
+    /// (shown as an empty row) and are not numbered. Reasons
     /// name a rule id, with the matched text in quotes; `(block of line N)`, `(window of line
     /// N)`, `(after line N)` and `(before line N)` point at the marker line that caused a
     /// structural drop; `guard/max-words (RULE)` and the like mean a rule matched but one of
@@ -322,9 +324,20 @@ pub struct CleanArgs {
 /// `thresh explain`.
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// The file to explain; `-` or nothing reads standard input.
+    /// Files to explain: text, JSONL or WET, plain, .gz or .zst; `-` or nothing reads standard
+    /// input. Several documents are each headed by `==> NAME <==`.
     #[arg(value_name = "PATH")]
-    pub path: Option<PathBuf>,
+    pub paths: Vec<PathBuf>,
+    /// Explain one record of a JSONL or WET input: a JSONL line number (the N of FILE:N in the
+    /// `clean` summary), the number of a WET conversion record, or its WARC-Record-ID.
+    #[arg(long, value_name = "N|ID")]
+    pub record: Option<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub documents: DocumentArgs,
+    /// Largest document held in memory, as for `clean`.
+    #[arg(long, value_name = "SIZE", default_value = "512M", value_parser = parse_document_size)]
+    pub max_document_size: u64,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub rules: RuleArgs,

@@ -228,8 +228,8 @@ fn render_summary(stats: &Stats, text_field: &str) -> String {
             "thresh: {} documents flagged (most of their text removed, {} emptied), {} malformed records\n",
             stats.documents_flagged, stats.documents_emptied, stats.records_malformed
         ));
-        for example in stats.flagged_examples.iter().take(5) {
-            s.push_str(&format!("thresh:   flagged: {example} (see `thresh explain`)\n"));
+        for (example, command) in stats.flagged_examples.iter().zip(&stats.flagged_explain_commands).take(5) {
+            s.push_str(&format!("thresh:   flagged: {example} (see: {command})\n"));
         }
     }
     if stats.records_missing_text_field > 0 {

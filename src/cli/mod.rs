@@ -14,6 +14,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
+use thresh::read::documents::{for_each_document_in, ReadOptions};
+use thresh::read::plan;
 use thresh::read::Input;
 use thresh::{Cleaner, DecodeOptions, DocumentContext, RuleErrors, RuleSet, RuleSetBuilder};
 
@@ -128,43 +130,109 @@ pub(crate) fn decode_options(args: &InputArgs) -> anyhow::Result<DecodeOptions> 
     }
 }
 
-/// Reads and decodes one input, reporting decode replacements as a warning.
-fn read_text(input: &Input, options: DecodeOptions, quiet: bool) -> Result<String, thresh::InputError> {
-    let bytes = input.read_all()?;
-    let decoded = thresh::decode_owned(bytes, &input.name(), options)?;
-    if decoded.replacements > 0 && !quiet {
-        eprintln!(
-            "thresh: {}: warning: {} malformed byte sequence(s) in {} replaced with U+FFFD",
-            input.name(),
-            decoded.replacements,
-            decoded.encoding.name()
-        );
-    }
-    Ok(decoded.text)
-}
-
 fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
     let cleaner = Cleaner::new(build_rules(&args.rules)?);
-    let options = decode_options(&args.input)?;
-    let input = args.path.as_deref().map_or(Input::Stdin, Input::from_arg);
-    let text = match read_text(&input, options, false) {
-        Ok(text) => text,
-        Err(err) => {
-            eprintln!("thresh: {err}");
-            return Ok(ExitCode::from(EXIT_INPUT_FAILED));
-        }
+    let format = args.documents.format.format();
+    let options = ReadOptions {
+        text_field: args.documents.text_field.clone(),
+        url_field: args.documents.url_field.clone(),
+        decode: decode_options(&args.input)?,
+        max_document_bytes: args.max_document_size,
+        detect_format: format.is_none(),
     };
-    let outcome = cleaner.run(&text, DocumentContext { url: args.input.url.as_deref() });
+    let inputs: Vec<Input> = if args.paths.is_empty() {
+        vec![Input::Stdin]
+    } else {
+        args.paths.iter().map(|p| Input::from_arg(p)).collect()
+    };
+    if inputs.iter().filter(|i| matches!(i, Input::Stdin)).count() > 1 {
+        anyhow::bail!("`-` (standard input) can be explained once");
+    }
+    // A record number or a WARC-Record-ID.
+    let wanted = args.record.as_deref().map(|r| (r.parse::<usize>().ok(), r));
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
-    if args.changes {
-        thresh::write::write_changes(&mut out, &outcome, cleaner.rules())
-    } else {
-        thresh::write::write_explanation(&mut out, &outcome, cleaner.rules())
+    let mut failed = false;
+    let mut shown = 0usize;
+    for input in &inputs {
+        let name = input.name();
+        let reader: Box<dyn std::io::Read + Send> = match input {
+            Input::Stdin => Box::new(io::stdin()),
+            Input::File(path) => match std::fs::File::open(path) {
+                Ok(file) => Box::new(file),
+                Err(e) => {
+                    eprintln!("thresh: {name}: cannot read: {e}");
+                    failed = true;
+                    continue;
+                }
+            },
+        };
+        let named_format = match input {
+            Input::File(path) => format.unwrap_or_else(|| {
+                plan::Format::from_name(&path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default())
+            }),
+            Input::Stdin => format.unwrap_or(plan::Format::Text),
+        };
+        let mut found = false;
+        let mut write_error = None;
+        let result = for_each_document_in(reader, &name, named_format, &options, |doc| {
+            if write_error.is_some() {
+                return;
+            }
+            if let Some((number, id)) = wanted {
+                let is_it = doc.record.is_some_and(|n| Some(n) == number) || doc.record_id == Some(id);
+                if !is_it {
+                    return;
+                }
+            }
+            found = true;
+            if doc.replacements > 0 {
+                eprintln!(
+                    "thresh: {}: warning: {} malformed byte sequence(s) replaced with U+FFFD",
+                    doc.name, doc.replacements
+                );
+            }
+            let outcome =
+                cleaner.run(doc.text, DocumentContext { url: doc.url.or(args.input.url.as_deref()) });
+            let headed = inputs.len() > 1 || (doc.record.is_some() && wanted.is_none());
+            let written = (|| {
+                if headed {
+                    if shown > 0 {
+                        writeln!(out)?;
+                    }
+                    writeln!(out, "==> {} <==", doc.name)?;
+                }
+                if args.changes {
+                    thresh::write::write_changes(&mut out, &outcome, cleaner.rules())
+                } else {
+                    thresh::write::write_explanation(&mut out, &outcome, cleaner.rules())
+                }
+            })();
+            shown += 1;
+            if let Err(e) = written {
+                write_error = Some(e);
+            }
+        });
+        if let Some(e) = write_error {
+            return Err(anyhow::Error::new(e).context("cannot write to standard output"));
+        }
+        match result {
+            Err(e) => {
+                eprintln!("thresh: {name}: {e}");
+                failed = true;
+            }
+            Ok(_) if wanted.is_some() && !found => {
+                eprintln!(
+                    "thresh: {name}: no record {} (JSONL line number, WET record number or WARC-Record-ID)",
+                    args.record.as_deref().unwrap_or_default()
+                );
+                failed = true;
+            }
+            Ok(_) => {}
+        }
     }
-    .and_then(|()| out.flush())
-    .context("cannot write to standard output")?;
-    Ok(ExitCode::SUCCESS)
+    out.flush().context("cannot write to standard output")?;
+    Ok(if failed { ExitCode::from(EXIT_INPUT_FAILED) } else { ExitCode::SUCCESS })
 }
 
 fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {

@@ -12,15 +12,23 @@ use crate::read::jsonl::{CopyError, JsonlLine, LineReader, Record};
 use crate::read::plan::{Format, Job};
 use crate::read::wet::WarcReader;
 
-/// One document: a name for reports, its URL when known, and its text.
+/// One document: a name for reports, which record of its file it is, its URL when known, and
+/// its text.
 #[derive(Debug, Clone, Copy)]
 pub struct DocumentRef<'a> {
     /// `file`, `file:line` (JSONL) or `file: record-id` (WET).
     pub name: &'a str,
+    /// Which record: the line number of a JSONL record, the number (from 1) of a WET
+    /// conversion record among them; `None` for a text file.
+    pub record: Option<usize>,
+    /// A WET record's `WARC-Record-ID`.
+    pub record_id: Option<&'a str>,
     /// The page URL, when the input carries one.
     pub url: Option<&'a str>,
     /// The text.
     pub text: &'a str,
+    /// Malformed byte sequences replaced by U+FFFD while decoding it.
+    pub replacements: usize,
 }
 
 /// How documents are read: the fields of JSONL records, the decoding of text files, and the
@@ -46,11 +54,24 @@ pub struct ReadOptions {
 pub fn for_each_document(
     job: &Job,
     options: &ReadOptions,
+    each: impl FnMut(DocumentRef<'_>),
+) -> io::Result<usize> {
+    let file = std::fs::File::open(&job.input)?;
+    for_each_document_in(Box::new(file), &job.input.display().to_string(), job.format, options, each)
+}
+
+/// Like [`for_each_document`], for any input (standard input too), named `name` in reports;
+/// `format` is the input's format as its name says (see [`ReadOptions::detect_format`]).
+pub fn for_each_document_in(
+    input: Box<dyn io::Read + Send + '_>,
+    name: &str,
+    format: Format,
+    options: &ReadOptions,
     mut each: impl FnMut(DocumentRef<'_>),
 ) -> io::Result<usize> {
-    let path = job.input.display().to_string();
-    let (reader, _) = open_decompressed(std::fs::File::open(&job.input)?)?;
-    let (format, reader) = match job.format {
+    let path = name;
+    let (reader, _) = open_decompressed(input)?;
+    let (format, reader) = match format {
         Format::Text if options.detect_format => crate::read::sniff::detect(reader)?,
         format => (format, reader),
     };
@@ -58,9 +79,16 @@ pub fn for_each_document(
     match format {
         Format::Text => {
             let bytes = read_document(reader, options.max_document_bytes)?;
-            let decoded = decode_owned(bytes, &path, options.decode)
+            let decoded = decode_owned(bytes, path, options.decode)
                 .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))?;
-            each(DocumentRef { name: &path, url: None, text: &decoded.text });
+            each(DocumentRef {
+                name: path,
+                record: None,
+                record_id: None,
+                url: None,
+                text: &decoded.text,
+                replacements: decoded.replacements,
+            });
         }
         Format::Jsonl => {
             let mut lines = LineReader::new(reader, options.max_document_bytes);
@@ -75,7 +103,7 @@ pub fn for_each_document(
                         continue;
                     }
                 };
-                let (line, _) = lossy_utf8(&raw);
+                let (line, replacements) = lossy_utf8(&raw);
                 let line = line.trim_end_matches(['\n', '\r']);
                 if line.trim().is_empty() {
                     continue;
@@ -83,7 +111,14 @@ pub fn for_each_document(
                 match Record::parse(line, &options.text_field, &options.url_field) {
                     Ok(record) => {
                         let name = format!("{path}:{number}");
-                        each(DocumentRef { name: &name, url: record.url.as_deref(), text: &record.text });
+                        each(DocumentRef {
+                            name: &name,
+                            record: Some(number),
+                            record_id: None,
+                            url: record.url.as_deref(),
+                            text: &record.text,
+                            replacements,
+                        });
                     }
                     Err(_) => skipped += 1,
                 }
@@ -91,13 +126,23 @@ pub fn for_each_document(
         }
         Format::Wet => {
             let mut records = WarcReader::new(reader).with_limit(options.max_document_bytes);
+            let mut number = 0;
             while let Some(record) = records.next_record()? {
                 if !record.header("WARC-Type").is_some_and(|t| t.eq_ignore_ascii_case("conversion")) {
                     continue;
                 }
-                let (text, _) = lossy_utf8(&record.body);
-                let name = format!("{path}: {}", record.header("WARC-Record-ID").unwrap_or("record"));
-                each(DocumentRef { name: &name, url: record.header("WARC-Target-URI"), text: &text });
+                number += 1;
+                let (text, replacements) = lossy_utf8(&record.body);
+                let id = record.header("WARC-Record-ID");
+                let name = format!("{path}: {}", id.unwrap_or("record"));
+                each(DocumentRef {
+                    name: &name,
+                    record: Some(number),
+                    record_id: id,
+                    url: record.header("WARC-Target-URI"),
+                    text: &text,
+                    replacements,
+                });
             }
         }
     }

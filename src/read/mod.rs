@@ -16,7 +16,6 @@ use crate::error::InputError;
 
 /// Where a document comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum Input {
     /// Standard input (`-` or no path).
     Stdin,
