@@ -1126,3 +1126,42 @@ fn the_summary_gives_the_explain_command_of_a_flagged_record() {
     assert_eq!(explained.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&explained.stdout).contains("drop ads/advertisement-marker"));
 }
+
+#[test]
+fn explain_colours_only_when_asked_or_on_a_terminal_and_aligns_its_columns() {
+    let plain = run(&["explain"], PAGE.as_bytes());
+    assert!(!stdout(&plain).contains('\x1b'), "a pipe gets no colour");
+    let coloured = run(&["explain", "--color", "always"], PAGE.as_bytes());
+    let text = stdout(&coloured);
+    assert!(text.contains("\x1b[31mdrop\x1b[0m") && text.contains("\x1b[32mkeep\x1b[0m"), "{text}");
+    let never = run(&["explain", "--color", "never"], PAGE.as_bytes());
+    assert_eq!(stdout(&never), stdout(&plain));
+    // Columns: every row's text starts at the same place.
+    let plain = stdout(&plain);
+    let rows: Vec<&str> =
+        plain.lines().filter(|l| !l.is_empty()).map(|l| l.split_once(" | ").unwrap().0).collect();
+    assert!(rows.windows(2).all(|w| w[0].len() == w[1].len()), "{rows:?}");
+}
+
+#[test]
+fn a_terminal_gets_colour_unless_no_color_is_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("page.txt");
+    std::fs::write(&page, PAGE).unwrap();
+    let on_terminal = |no_color: Option<&str>| {
+        let mut command = Command::new("script");
+        command.args([
+            "-qec",
+            &format!("{} explain {}", env!("CARGO_BIN_EXE_thresh"), page.display()),
+            "/dev/null",
+        ]);
+        command.env_remove("NO_COLOR");
+        if let Some(value) = no_color {
+            command.env("NO_COLOR", value);
+        }
+        String::from_utf8_lossy(&command.output().unwrap().stdout).into_owned()
+    };
+    assert!(on_terminal(None).contains("\x1b[31mdrop"), "{}", on_terminal(None));
+    assert!(!on_terminal(Some("1")).contains('\x1b'));
+    assert!(on_terminal(Some("")).contains("\x1b[31mdrop"), "an empty NO_COLOR does not count");
+}

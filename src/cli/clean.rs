@@ -22,6 +22,9 @@ const EXIT_INTERRUPTED: u8 = 130;
 
 static CANCEL: AtomicBool = AtomicBool::new(false);
 
+/// The progress bar, for the signal handler to clear it.
+static BAR: std::sync::OnceLock<ProgressBar> = std::sync::OnceLock::new();
+
 pub(crate) fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     // Everything that can be refused is refused before any work: a run of hours must not end
@@ -118,8 +121,15 @@ pub(crate) fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
     }
     ctrlc::set_handler(|| {
         if CANCEL.swap(true, Ordering::SeqCst) {
-            // A second signal: stop now. Unfinished outputs keep their temporary names.
+            // A second signal: stop now, leaving the terminal clean. Unfinished outputs keep
+            // their temporary names (--skip-existing removes them).
+            if let Some(bar) = BAR.get() {
+                bar.finish_and_clear();
+            }
             std::process::exit(EXIT_INTERRUPTED.into());
+        }
+        if let Some(bar) = BAR.get() {
+            bar.println("thresh: stopping after the documents in progress (Ctrl-C again to stop now)");
         }
     })
     .context("cannot install the Ctrl-C handler")?;
@@ -299,6 +309,7 @@ impl BarProgress {
                 .expect("valid template"),
             );
             bar.enable_steady_tick(Duration::from_millis(200));
+            let _ = BAR.set(bar.clone());
             bar
         });
         BarProgress { bar, quiet, documents: AtomicU64::new(0) }

@@ -32,7 +32,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Clean(args) => clean::clean(args),
-        Command::Explain(args) => explain(args),
+        Command::Explain(args) => explain(args, cli.color.for_stdout()),
         Command::Rules(command) => rules_cmd::run(command),
         Command::Eval(args) => eval(args),
         Command::Learn(args) => learn::learn(args),
@@ -130,7 +130,8 @@ pub(crate) fn decode_options(args: &InputArgs) -> anyhow::Result<DecodeOptions> 
     }
 }
 
-fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
+fn explain(args: ExplainArgs, color: bool) -> anyhow::Result<ExitCode> {
+    let style = thresh::write::ExplainStyle { color };
     let cleaner = Cleaner::new(build_rules(&args.rules)?);
     let format = args.documents.format.format();
     let options = ReadOptions {
@@ -203,9 +204,9 @@ fn explain(args: ExplainArgs) -> anyhow::Result<ExitCode> {
                     writeln!(out, "==> {} <==", doc.name)?;
                 }
                 if args.changes {
-                    thresh::write::write_changes(&mut out, &outcome, cleaner.rules())
+                    thresh::write::write_changes(&mut out, &outcome, cleaner.rules(), style)
                 } else {
-                    thresh::write::write_explanation(&mut out, &outcome, cleaner.rules())
+                    thresh::write::write_explanation(&mut out, &outcome, cleaner.rules(), style)
                 }
             })();
             shown += 1;

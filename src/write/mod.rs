@@ -14,37 +14,84 @@ pub fn write_clean(out: &mut impl Write, outcome: &Outcome) -> io::Result<()> {
     outcome.document.write_kept(out, |i| outcome.verdicts[i].is_keep())
 }
 
+/// How an explanation is laid out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExplainStyle {
+    /// Colour the verdicts (ANSI): drop red, a guard's keep yellow, other keeps green.
+    pub color: bool,
+}
+
+/// Reasons wider than this do not widen the column for every row.
+const MAX_REASON_WIDTH: usize = 72;
+
 /// Writes one row per line: number, verdict, the rule or guard that decided it, and the text.
-/// A blank row separates blocks, as in the input.
+/// A blank row separates blocks, as in the input. The reason column is as wide as the widest
+/// reason of the document (up to 72 characters), so the texts line up.
 ///
 /// ```text
-///     7 drop ads/advertisement-marker             | Advertisement
-///     9 keep guard/max-words (ads/...)            | The advertisement that ran ...
+///     7 drop ads/advertisement-marker     | Advertisement
+///     9 keep guard/max-words (ads/...)    | The advertisement that ran ...
 /// ```
-pub fn write_explanation(out: &mut impl Write, outcome: &Outcome, rules: &RuleSet) -> io::Result<()> {
-    let doc = &outcome.document;
-    let mut last_block = None;
-    for (index, verdict) in outcome.verdicts.iter().enumerate() {
-        let block = doc.lines()[index].block();
-        if last_block.is_some_and(|b| b != block) {
-            writeln!(out)?;
-        }
-        last_block = Some(block);
-        let (word, reason) = describe(verdict, rules, doc.line_text(index));
-        writeln!(out, "{:>5} {word} {reason:<40} | {}", index + 1, doc.line_text(index))?;
-    }
-    Ok(())
+pub fn write_explanation(
+    out: &mut impl Write,
+    outcome: &Outcome,
+    rules: &RuleSet,
+    style: ExplainStyle,
+) -> io::Result<()> {
+    write_rows(out, outcome, rules, style, Rows::EveryLine)
 }
 
 /// Like [`write_explanation`], but only for dropped lines and lines a guard kept.
-pub fn write_changes(out: &mut impl Write, outcome: &Outcome, rules: &RuleSet) -> io::Result<()> {
+pub fn write_changes(
+    out: &mut impl Write,
+    outcome: &Outcome,
+    rules: &RuleSet,
+    style: ExplainStyle,
+) -> io::Result<()> {
+    write_rows(out, outcome, rules, style, Rows::Changes)
+}
+
+/// Which lines an explanation shows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Rows {
+    /// Every line, blocks separated by a blank row as in the input.
+    EveryLine,
+    /// Dropped lines and lines a guard kept, one after another.
+    Changes,
+}
+
+fn write_rows(
+    out: &mut impl Write,
+    outcome: &Outcome,
+    rules: &RuleSet,
+    style: ExplainStyle,
+    rows: Rows,
+) -> io::Result<()> {
     let doc = &outcome.document;
-    for (index, verdict) in outcome.verdicts.iter().enumerate() {
-        if matches!(verdict, Verdict::Keep(KeepReason::NoMatch)) {
-            continue;
+    let shown =
+        |verdict: &Verdict| rows == Rows::EveryLine || !matches!(verdict, Verdict::Keep(KeepReason::NoMatch));
+    let listed: Vec<(usize, &'static str, String)> = (0..doc.len())
+        .filter(|&i| shown(&outcome.verdicts[i]))
+        .map(|i| {
+            let (word, reason) = describe(&outcome.verdicts[i], rules, doc.line_text(i));
+            (i, word, reason)
+        })
+        .collect();
+    let width = listed.iter().map(|(_, _, r)| r.chars().count()).max().unwrap_or(0).min(MAX_REASON_WIDTH);
+    let mut last_block = None;
+    for (index, word, reason) in listed {
+        let block = doc.lines()[index].block();
+        if rows == Rows::EveryLine && last_block.is_some_and(|b| b != block) {
+            writeln!(out)?;
         }
-        let (word, reason) = describe(verdict, rules, doc.line_text(index));
-        writeln!(out, "{:>5} {word} {reason:<40} | {}", index + 1, doc.line_text(index))?;
+        last_block = Some(block);
+        let word = match (style.color, word, &outcome.verdicts[index]) {
+            (false, word, _) => word.to_string(),
+            (true, word, Verdict::Drop(_)) => format!("\x1b[31m{word}\x1b[0m"),
+            (true, word, Verdict::Keep(KeepReason::Vetoed { .. })) => format!("\x1b[33m{word}\x1b[0m"),
+            (true, word, Verdict::Keep(_)) => format!("\x1b[32m{word}\x1b[0m"),
+        };
+        writeln!(out, "{:>5} {word} {reason:<width$} | {}", index + 1, doc.line_text(index))?;
     }
     Ok(())
 }
