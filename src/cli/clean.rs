@@ -206,6 +206,7 @@ fn finish(stats: &Stats, args: &CleanArgs, summary: bool, started: Instant) -> a
         }
     }
     if stats.interrupted {
+        // Only runs into -o install the handler; a run to stdout dies by the signal itself.
         eprintln!("thresh: interrupted; finished files are complete, unfinished ones were discarded; rerun with --skip-existing to resume");
         return Ok(ExitCode::from(EXIT_INTERRUPTED));
     }
