@@ -43,8 +43,12 @@ impl Veto {
 pub enum Evidence {
     /// The whole line equals a phrase.
     WholeLine,
-    /// A phrase or regex matched this byte span of the line.
+    /// A regex matched this byte span of the line.
     Span(Span),
+    /// A contains-phrase matched this byte span of the line's *folded* form. Mapping it back
+    /// to the line takes a folding of the line with offsets, so it is done only when the span
+    /// is shown (`explain`: `text::fold::unfold_span`), not for every hit of a corpus run.
+    FoldedSpan(Span),
     /// The line repeats line `first` (0-based).
     Repeat {
         /// The earlier line it repeats.

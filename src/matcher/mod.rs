@@ -31,7 +31,7 @@ mod regexes;
 mod repeats;
 
 pub use build::RuleSetBuilder;
-use phrases::{on_word_boundary, original_span, PhraseAutomaton};
+use phrases::{on_word_boundary, PhraseAutomaton};
 use regexes::{LazyRegex, RegexEvidence, RegexGroup};
 use repeats::RepeatFinder;
 
@@ -189,7 +189,7 @@ impl RuleSet {
                 }
             }
             if let Some(phrases) = &self.phrases {
-                self.find_phrase_hits(phrases.for_text(chunk.text.len()), doc, chunk, &mut hits);
+                self.find_phrase_hits(phrases.for_text(chunk.text.len()), chunk, &mut hits);
             }
             self.add_signed_site_packs(chunk, &mut active_packs);
         }
@@ -231,13 +231,7 @@ impl RuleSet {
         hits
     }
 
-    fn find_phrase_hits(
-        &self,
-        phrases: &AhoCorasick,
-        doc: &Document,
-        folded: &FoldedLines,
-        hits: &mut Vec<Hit>,
-    ) {
+    fn find_phrase_hits(&self, phrases: &AhoCorasick, folded: &FoldedLines, hits: &mut Vec<Hit>) {
         let text = folded.text.as_str();
         let mut k = 0;
         for m in phrases.find_overlapping_iter(text) {
@@ -250,9 +244,9 @@ impl RuleSet {
             let line = folded.first + k;
             let line_start = folded.starts[k];
             let folded_span = (m.start() - line_start)..(m.end() - line_start);
-            let span = original_span(doc.line_text(line), folded_span);
             let rule = self.phrase_rules[m.pattern().as_usize()];
-            hits.push(Hit { rule, line: line as u32, evidence: Evidence::Span(span.into()), veto: None });
+            let evidence = Evidence::FoldedSpan(folded_span.into());
+            hits.push(Hit { rule, line: line as u32, evidence, veto: None });
         }
     }
 
@@ -360,7 +354,7 @@ impl RuleSet {
             return Some(Veto::MinWords);
         }
         let max_words = guards.max_words.or(match hit.evidence {
-            Evidence::Span(_) => Some(DEFAULT_PHRASE_MAX_WORDS),
+            Evidence::Span(_) | Evidence::FoldedSpan(_) => Some(DEFAULT_PHRASE_MAX_WORDS),
             _ => None,
         });
         if max_words.is_some_and(|max| words > max) {
@@ -426,7 +420,7 @@ impl RuleSet {
             }));
         }
         if let Some(phrases) = &self.phrases {
-            self.find_phrase_hits(phrases.for_text(folded.text.len()), &doc, &folded, &mut hits);
+            self.find_phrase_hits(phrases.for_text(folded.text.len()), &folded, &mut hits);
         }
         for group in [&self.line_regexes, &self.repeat_regexes] {
             self.find_regex_hits(group, &doc, 0..doc.len(), &mut hits);
@@ -493,7 +487,9 @@ mod tests {
         let d = doc("Read our Cookie  Policy here\nThe cookie policyholder\n");
         let hits = s.find_hits(&d, Default::default());
         assert_eq!(live(&hits), vec![(0, 0)]);
-        assert_eq!(hits[0].evidence, Evidence::Span((9..23).into()));
+        // The span in the folded line, mapped back to the line when shown.
+        assert_eq!(hits[0].evidence, Evidence::FoldedSpan((9..22).into()));
+        assert_eq!(crate::text::fold::unfold_span(d.line_text(0), 9..22), 9..23);
         assert_eq!(&d.line_text(0)[9..23], "Cookie  Policy");
     }
 

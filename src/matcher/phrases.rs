@@ -1,13 +1,12 @@
 //! Contains-phrases: every rule's phrases in one aho-corasick automaton over the folded text,
 //! hits on word boundaries, and their spans mapped back to the original line.
 
-use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 
-use crate::text::fold::{fold_with_offsets, is_word_char};
+use crate::text::fold::is_word_char;
 
 /// The contains-phrases of all rules, as one automaton. It starts as a contiguous NFA, quick
 /// to build, which is all a page cleaned from stdin needs. Once a run has searched (or is
@@ -60,14 +59,4 @@ pub(super) fn on_word_boundary(text: &str, start: usize, end: usize) -> bool {
         !first.is_some_and(is_word_char) || !text[..start].chars().next_back().is_some_and(is_word_char);
     let after_ok = !last.is_some_and(is_word_char) || !text[end..].chars().next().is_some_and(is_word_char);
     before_ok && after_ok
-}
-
-/// Maps a span of the folded line back to the original line.
-pub(super) fn original_span(line: &str, folded_span: Range<usize>) -> Range<usize> {
-    let (_, offsets) = fold_with_offsets(line);
-    let start = offsets.get(folded_span.start).copied().unwrap_or(line.len());
-    let end = offsets.get(folded_span.end).copied().unwrap_or(line.len());
-    // The end offset points at the start of the next folded char; step back over spaces.
-    let end = line[..end.max(start)].trim_end().len().max(start);
-    start..end
 }

@@ -131,6 +131,16 @@ pub fn fold_with_offsets(text: &str) -> (String, Vec<usize>) {
     (out, offsets)
 }
 
+/// Maps a byte span of the folded form of `line` back to the span of `line` it came from.
+pub fn unfold_span(line: &str, folded_span: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let (_, offsets) = fold_with_offsets(line);
+    let start = offsets.get(folded_span.start).copied().unwrap_or(line.len());
+    let end = offsets.get(folded_span.end).copied().unwrap_or(line.len());
+    // The end offset points at the start of the next folded char; step back over spaces.
+    let end = line[..end.max(start)].trim_end().len().max(start);
+    start..end
+}
+
 fn push_folded_char(ch: char, out: &mut String) {
     match ch {
         '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' | '`' => out.push('\''),

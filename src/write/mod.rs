@@ -122,13 +122,17 @@ pub fn describe(verdict: &Verdict, rules: &RuleSet, line: &str) -> (&'static str
 }
 
 fn evidence_note(evidence: &Evidence, line: &str) -> String {
+    let quoted = |span: std::ops::Range<usize>| {
+        if span.start == span.end || span == (0..line.len()) {
+            return String::new();
+        }
+        line.get(span).map(|text| format!(" {text:?}")).unwrap_or_default()
+    };
     match evidence {
         Evidence::WholeLine => String::new(),
-        Evidence::Span(span) if span.start == span.end || span.range() == (0..line.len()) => String::new(),
-        Evidence::Span(span) => match line.get(span.range()) {
-            Some(text) => format!(" {text:?}"),
-            None => String::new(),
-        },
+        Evidence::Span(span) => quoted(span.range()),
+        // Mapped back only now, when it is shown.
+        Evidence::FoldedSpan(span) => quoted(crate::text::fold::unfold_span(line, span.range())),
         Evidence::Repeat { first } => format!(" (repeats line {})", first + 1),
     }
 }
