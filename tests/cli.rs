@@ -1165,3 +1165,25 @@ fn a_terminal_gets_colour_unless_no_color_is_set() {
     assert!(!on_terminal(Some("1")).contains('\x1b'));
     assert!(on_terminal(Some("")).contains("\x1b[31mdrop"), "an empty NO_COLOR does not count");
 }
+
+#[cfg(unix)]
+#[test]
+fn sigterm_while_writing_to_stdout_ends_at_once_without_a_resume_hint() {
+    use std::os::unix::process::ExitStatusExt;
+    let mut child = thresh()
+        .arg("clean")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(PAGE.as_bytes()).unwrap(); // and the pipe stays open: thresh waits for more
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let killed = Command::new("kill").arg("-TERM").arg(child.id().to_string()).status().unwrap();
+    assert!(killed.success());
+    let output = child.wait_with_output().unwrap();
+    drop(stdin);
+    assert_eq!(output.status.signal(), Some(15), "ended by the signal, as cat would be");
+    assert!(!stderr(&output).contains("--skip-existing"), "{}", stderr(&output));
+}
