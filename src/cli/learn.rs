@@ -5,13 +5,13 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use thresh::learn::{render_pack, slug, LearnOptions, Learner};
-use thresh::read::documents::{for_each_document, ReadOptions};
+use thresh::read::documents::for_each_document;
 use thresh::read::plan;
 use thresh::write::atomic::AtomicFile;
 use thresh::Cleaner;
 
 use super::args::LearnArgs;
-use super::{decode_options, rule_builder, EXIT_INPUT_FAILED, EXIT_USAGE};
+use super::{read_options, rule_builder, EXIT_INPUT_FAILED, EXIT_USAGE};
 
 pub(crate) fn learn(args: LearnArgs) -> anyhow::Result<ExitCode> {
     if !(0.0..=1.0).contains(&args.min_share) {
@@ -27,13 +27,7 @@ pub(crate) fn learn(args: LearnArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::from(EXIT_USAGE));
     }
     let format = args.documents.format.format();
-    let options = ReadOptions {
-        text_field: args.documents.text_field.clone(),
-        url_field: args.documents.url_field.clone(),
-        decode: decode_options(&args.input)?,
-        max_document_bytes: args.max_document_size,
-        detect_format: format.is_none(),
-    };
+    let options = read_options(&args.documents, &args.input, args.max_document_size)?;
     let planned = plan::plan(&args.paths, &args.walk.options(format))?;
     for (path, why) in &planned.passed_over {
         eprintln!("thresh: {}: {why}", path.display());

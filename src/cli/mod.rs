@@ -19,7 +19,7 @@ use thresh::read::plan;
 use thresh::read::Input;
 use thresh::{Cleaner, DecodeOptions, DocumentContext, RuleErrors, RuleSet, RuleSetBuilder};
 
-use args::{Cli, Command, EvalArgs, ExplainArgs, InputArgs, RuleArgs};
+use args::{Cli, Command, DocumentArgs, EvalArgs, ExplainArgs, InputArgs, RuleArgs};
 
 /// Some input failed; the run went on.
 const EXIT_INPUT_FAILED: u8 = 1;
@@ -130,17 +130,26 @@ pub(crate) fn decode_options(args: &InputArgs) -> anyhow::Result<DecodeOptions> 
     }
 }
 
+/// How `explain` and `learn` read documents, from their flags (as `clean` reads them).
+pub(crate) fn read_options(
+    documents: &DocumentArgs,
+    input: &InputArgs,
+    max_document_bytes: u64,
+) -> anyhow::Result<ReadOptions> {
+    Ok(ReadOptions {
+        text_field: documents.text_field.clone(),
+        url_field: documents.url_field.clone(),
+        decode: decode_options(input)?,
+        max_document_bytes,
+        detect_format: documents.format.format().is_none(),
+    })
+}
+
 fn explain(args: ExplainArgs, color: bool) -> anyhow::Result<ExitCode> {
     let style = thresh::write::ExplainStyle { color };
     let cleaner = Cleaner::new(build_rules(&args.rules)?);
     let format = args.documents.format.format();
-    let options = ReadOptions {
-        text_field: args.documents.text_field.clone(),
-        url_field: args.documents.url_field.clone(),
-        decode: decode_options(&args.input)?,
-        max_document_bytes: args.max_document_size,
-        detect_format: format.is_none(),
-    };
+    let options = read_options(&args.documents, &args.input, args.max_document_size)?;
     let inputs: Vec<Input> = if args.paths.is_empty() {
         vec![Input::Stdin]
     } else {
