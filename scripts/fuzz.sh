@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-300}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(decode clean rule_file records)
+[ ${#targets[@]} -gt 0 ] || targets=(decode clean rule_file records sniff)
 
 seed() {
     local dir=fuzz/corpus/$1

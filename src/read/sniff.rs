@@ -123,4 +123,22 @@ mod tests {
         reader.read_to_end(&mut all).unwrap();
         assert_eq!(all, input);
     }
+
+    proptest::proptest! {
+        /// Whatever the bytes and the reader's buffer, detection gives back every byte and
+        /// decides as it would on the whole input (the fuzz target `sniff` asks the same).
+        #[test]
+        fn detection_is_a_pure_peek(
+            bytes in proptest::collection::vec(proptest::sample::select(b" \t\n{}\":,xWARC/1.\\".to_vec()), 0..80),
+            capacity in 1usize..16,
+        ) {
+            let reader: Box<dyn BufRead + Send> =
+                Box::new(std::io::BufReader::with_capacity(capacity, Cursor::new(bytes.clone())));
+            let (format, mut reader) = detect(reader).unwrap();
+            let mut all = Vec::new();
+            reader.read_to_end(&mut all).unwrap();
+            proptest::prop_assert_eq!(&all, &bytes);
+            proptest::prop_assert_eq!(format, format_of(&bytes, true));
+        }
+    }
 }
