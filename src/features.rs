@@ -80,11 +80,6 @@ impl FoldedLines {
         *self = FoldedLines::default();
     }
 
-    /// True when no line is held.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// The folded form of the `index`-th line held.
     pub fn line(&self, index: usize) -> &str {
         &self.text[self.starts[index]..self.starts[index + 1] - 1]

@@ -3,7 +3,7 @@
 //!
 //! The pipeline has one module per stage, each owning one step:
 //! [`read`] (path or stdin → bytes) → [`decode`](mod@decode) (bytes → UTF-8) → [`normalize`]
-//! (canonical line ends and spaces) → [`segment`] (lines and blocks) → [`features`] (folded
+//! (canonical line ends and spaces) → [`segment`] (lines and blocks) → `features` (folded
 //! lines) → [`matcher`] (compiled rules → hits) → [`decide`] (hits → a verdict with its reason
 //! per line) → [`heuristics`] (the judgement of what no rule names) → [`write`](mod@write) (text
 //! or explanation). The [`engine`] alone runs the middle stages and owns their rounds
@@ -25,7 +25,7 @@ pub mod decode;
 pub mod engine;
 pub mod error;
 pub mod eval;
-pub mod features;
+pub(crate) mod features;
 pub mod heuristics;
 pub mod language;
 pub mod learn;

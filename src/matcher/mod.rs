@@ -6,7 +6,7 @@
 //!
 //! - whole-line phrases are one hash lookup of the line key (see [`crate::text::fold`]);
 //! - contains-phrases of all rules are ONE aho-corasick automaton run over the folded document
-//!   (16 MiB of it at a time, see [`FoldedLines`]),
+//!   (16 MiB of it at a time: `features::FoldedLines`),
 //!   with *overlapping* search so every rule that fires is seen (leftmost search would let one
 //!   phrase hide another); hits must sit on word boundaries;
 //! - regexes that depend on where a line starts or ends (`^`, `$`) are ONE `RegexSet` per
@@ -139,8 +139,8 @@ impl RuleSet {
     }
 
     /// Like [`RuleSet::find_hits`], leaving in `chunk` the folded lines of the document,
-    /// unless that is huge (more than one chunk, see [`FoldedLines`]): then none.
-    pub fn find_hits_folding(
+    /// unless that is huge (more than one chunk): then none.
+    pub(crate) fn find_hits_folding(
         &self,
         doc: &Document,
         context: DocumentContext<'_>,
