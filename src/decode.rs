@@ -252,6 +252,40 @@ mod tests {
     }
 
     #[test]
+    fn legacy_multibyte_encodings_are_not_taken_for_utf8_with_stray_bytes() {
+        let samples = [
+            (
+                encoding_rs::GBK,
+                "中华人民共和国国务院今天发布了关于加强城市规划管理的通知，要求各地认真贯彻执行。",
+            ),
+            (
+                encoding_rs::SHIFT_JIS,
+                "東京都は今日、新しい交通計画を発表しました。市民の皆さんの協力をお願いします。",
+            ),
+            (
+                encoding_rs::EUC_KR,
+                "서울시는 오늘 새로운 교통 계획을 발표했습니다. 시민 여러분의 협조를 부탁드립니다.",
+            ),
+            (encoding_rs::BIG5, "臺北市政府今天公布新的交通計畫，請市民朋友們多多配合。"),
+            (
+                encoding_rs::WINDOWS_1251,
+                "Правительство сегодня объявило о новых мерах поддержки малого бизнеса.",
+            ),
+            (encoding_rs::KOI8_R, "Правительство сегодня объявило о новых мерах поддержки малого бизнеса."),
+            (
+                encoding_rs::WINDOWS_1252,
+                "Le café était fermé ; les élèves ont déjeuné à côté, près de l'église.",
+            ),
+        ];
+        for (encoding, text) in samples {
+            let (bytes, _, _) = encoding.encode(text);
+            assert!(!mostly_utf8(&bytes), "{} text taken for UTF-8", encoding.name());
+            let decoded = decode(&bytes, "x", DecodeOptions::default()).unwrap();
+            assert_eq!(decoded.replacements, 0, "{}: {}", encoding.name(), decoded.text);
+        }
+    }
+
+    #[test]
     fn mostly_utf8_needs_more_valid_characters_than_stray_bytes() {
         assert!(mostly_utf8("a’b".as_bytes().iter().chain(b"\x92").copied().collect::<Vec<_>>().as_slice()));
         // Legacy text: many invalid sequences, no valid multi-byte character.
