@@ -24,7 +24,16 @@ pub fn fold_into(text: &str, out: &mut String) {
     let mut i = 0;
     while i < bytes.len() {
         let (ch, len) = if bytes[i].is_ascii() {
-            let run = plain_ascii_run(&bytes[i..]);
+            let mut run = plain_ascii_run(&bytes[i..]);
+            // Words joined by single spaces fold as they are: one copy for all of them rather
+            // than one per word (prose with a curly quote or an accent takes this path).
+            while run > 0 && bytes.get(i + run) == Some(&b' ') {
+                let next = plain_ascii_run(&bytes[i + run + 1..]);
+                if next == 0 {
+                    break;
+                }
+                run += 1 + next;
+            }
             if run > 0 {
                 if space_pending {
                     out.push(' ');
