@@ -466,6 +466,18 @@ impl StopwordTally {
     }
 }
 
+/// Which ASCII bytes are word bytes, as in [`words`]: letters, digits and the apostrophe.
+const ASCII_WORD_BYTES: [bool; 128] = {
+    let mut table = [false; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'\'';
+        b += 1;
+    }
+    table
+};
+
 /// The word bytes of eight ASCII bytes (see [`swar`]): letters, digits and the apostrophe, as
 /// in [`words`]; high bit of each byte.
 fn ascii_word_bytes(x: u64) -> u64 {
@@ -512,11 +524,32 @@ impl WordCounts {
         let mut tally = StopwordTally { lanes: 0, words_in_lanes: 0 };
         let tables = Stoplists::get();
         let text = folded.as_bytes();
-        for word in words(folded) {
-            // A slice of `folded`: its offset there.
-            let from = word.as_ptr() as usize - text.as_ptr() as usize;
+        // The words of `words`, found on bytes: an ASCII byte is a word byte by a table, and
+        // only the other characters are decoded (most of a line in a Latin script is ASCII).
+        let mut word_start = None;
+        let mut i = 0;
+        while i < text.len() {
+            let (is_word, len) = match text[i] {
+                b if b.is_ascii() => (ASCII_WORD_BYTES[usize::from(b)], 1),
+                _ => {
+                    let ch = folded[i..].chars().next().expect("i is on a character boundary");
+                    (fold::is_alphanumeric(ch) || ch == '\'', ch.len_utf8())
+                }
+            };
+            match (is_word, word_start) {
+                (true, None) => word_start = Some(i),
+                (false, Some(from)) => {
+                    counts.words += 1;
+                    tally.add(tables.memberships_at(text, from, i), &mut counts);
+                    word_start = None;
+                }
+                _ => {}
+            }
+            i += len;
+        }
+        if let Some(from) = word_start {
             counts.words += 1;
-            tally.add(tables.memberships_at(text, from, from + word.len()), &mut counts);
+            tally.add(tables.memberships_at(text, from, text.len()), &mut counts);
         }
         tally.flush(&mut counts);
         counts
@@ -698,6 +731,23 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// The byte-level split of a folded line finds the words `words` finds, with the same
+        /// stopwords, in any script.
+        #[test]
+        fn counts_are_those_of_the_words(
+            line in "((the|und|ЧТО|été|l'|d’|x2|Ünï|中文|[a-zé'ß]{1,9}|[ЁёА-я]{1,7})[ .,;\\-–|«»]{1,2}){0,30}"
+        ) {
+            let folded = fold::fold(&line);
+            let mut expected = WordCounts::default();
+            for word in words(&folded) {
+                expected.words += 1;
+                for (index, (language, _, _)) in LISTS.iter().enumerate() {
+                    expected.stopwords[index] += u32::from(language.stopwords().contains(word));
+                }
+            }
+            proptest::prop_assert_eq!(WordCounts::of(&folded), expected);
+        }
+
         /// Counting a line's words without folding it gives the counts of its folded form,
         /// stopwords of every case, length and language included.
         #[test]
