@@ -568,7 +568,7 @@ impl WordCounts {
     /// The common case, split on bytes without decoding characters: eight bytes at a time
     /// become eight bits (word byte or not), and words are read off the edges of the bits,
     /// with no branch per byte; `memberships` looks each word up.
-    fn of_ascii(text: &[u8], memberships: fn(&Stoplists, &[u8], usize, usize) -> u8) -> Self {
+    fn of_ascii(text: &[u8], memberships: impl Fn(&Stoplists, &[u8], usize, usize) -> u8) -> Self {
         let mut counts = WordCounts::default();
         let mut tally = StopwordTally { lanes: 0, words_in_lanes: 0 };
         let tables = Stoplists::get();
