@@ -57,22 +57,11 @@ impl Batch<'_> {
             for ((number, raw), result) in batch.iter().zip(results) {
                 match result {
                     LineResult::Cleaned { line, text_len, out_len, outcome, replacements } => {
-                        if self.options.drop_empty && out_len == 0 {
-                            tally.stats.documents_dropped_empty += 1;
-                        } else {
-                            out.write_all(line.as_bytes())
-                                .and_then(|()| out.write_all(terminator(raw)))
-                                .map_err(JobError::Output)?;
-                        }
-                        tally.add_document(text_len, &outcome, out_len, || {
-                            Flagged::record(path, number.to_string(), format!("{path}:{number}"))
-                        });
-                        if replacements > 0 {
-                            self.progress.note(&format!(
-                                "{path}:{number}: {replacements} malformed byte sequence(s) replaced with U+FFFD"
-                            ));
-                        }
-                        tally.add_replacements(replacements);
+                        let cleaned =
+                            CleanedRecord { line: &line, terminator: terminator(raw), text_len, out_len };
+                        let flagged =
+                            || Flagged::record(path, number.to_string(), format!("{path}:{number}"));
+                        self.write_cleaned(cleaned, &outcome, replacements, flagged, out, tally)?;
                         fields.with_text += 1;
                     }
                     LineResult::Blank => out.write_all(raw).map_err(JobError::Output)?,
@@ -116,6 +105,37 @@ impl Batch<'_> {
             }
             self.progress.documents(batch.len() as u64);
         }
+    }
+
+    /// Writes a cleaned record (JSONL or WET) unless `--drop-empty` leaves it out, tallies it,
+    /// and reports bytes its decoding replaced; `flagged` names it (made only when needed:
+    /// most records are neither flagged nor repaired).
+    fn write_cleaned<W: Write + ?Sized>(
+        &self,
+        cleaned: CleanedRecord<'_>,
+        outcome: &Outcome,
+        replacements: usize,
+        flagged: impl Fn() -> Flagged,
+        out: &mut W,
+        tally: &mut Tally,
+    ) -> Result<(), JobError> {
+        let CleanedRecord { line, terminator, text_len, out_len } = cleaned;
+        if self.options.drop_empty && out_len == 0 {
+            tally.stats.documents_dropped_empty += 1;
+        } else {
+            out.write_all(line.as_bytes())
+                .and_then(|()| out.write_all(terminator))
+                .map_err(JobError::Output)?;
+        }
+        if replacements > 0 {
+            self.progress.note(&format!(
+                "{}: {replacements} malformed byte sequence(s) replaced with U+FFFD",
+                flagged().name
+            ));
+        }
+        tally.add_document(text_len, outcome, out_len, flagged);
+        tally.add_replacements(replacements);
+        Ok(())
     }
 
     /// Applies the `--on-error` policy to a record that could not be cleaned: `raw` (with its
@@ -203,11 +223,7 @@ impl Batch<'_> {
                         finished = true;
                         break;
                     }
-                    Some(record)
-                        if record
-                            .header("WARC-Type")
-                            .is_some_and(|t| t.eq_ignore_ascii_case("conversion")) =>
-                    {
+                    Some(record) if record.is_conversion() => {
                         batch_bytes += record.body.len();
                         batch.push(record);
                     }
@@ -268,22 +284,9 @@ impl Batch<'_> {
             for (id, result) in results {
                 match result {
                     Ok(WetCleaned { line, text_len, out_len, outcome, replacements }) => {
-                        if self.options.drop_empty && out_len == 0 {
-                            tally.stats.documents_dropped_empty += 1;
-                        } else {
-                            out.write_all(line.as_bytes())
-                                .and_then(|()| out.write_all(b"\n"))
-                                .map_err(JobError::Output)?;
-                        }
-                        tally.add_document(text_len, &outcome, out_len, || {
-                            Flagged::record(path, id.clone(), format!("{path}: {id}"))
-                        });
-                        if replacements > 0 {
-                            self.progress.note(&format!(
-                                "{path}: {id}: {replacements} malformed byte sequence(s) replaced with U+FFFD"
-                            ));
-                        }
-                        tally.add_replacements(replacements);
+                        let cleaned = CleanedRecord { line: &line, terminator: b"\n", text_len, out_len };
+                        let flagged = || Flagged::record(path, id.clone(), format!("{path}: {id}"));
+                        self.write_cleaned(cleaned, &outcome, replacements, flagged, out, tally)?;
                     }
                     Err(WetFailed { mut uncleaned, message }) => {
                         tally.stats.documents_failed += 1;
@@ -299,6 +302,14 @@ impl Batch<'_> {
             }
         }
     }
+}
+
+/// A cleaned record's output line, as [`Batch::write_cleaned`] takes it.
+struct CleanedRecord<'a> {
+    line: &'a str,
+    terminator: &'a [u8],
+    text_len: usize,
+    out_len: usize,
 }
 
 enum LineResult {

@@ -100,7 +100,7 @@ impl Stats {
 
 /// A flagged document: its name in reports, and how to explain it.
 pub(super) struct Flagged {
-    name: String,
+    pub(super) name: String,
     path: String,
     /// The `--record` of a JSONL or WET record.
     record: Option<String>,
