@@ -50,14 +50,9 @@ fn clashes_with_bundled(path: &Path) -> Vec<RuleDiagnostic> {
     pack.rules
         .iter()
         .filter_map(|rule| {
-            let other = bundled.iter().find(|b| b.name != pack.name && b.rules.iter().any(|r| r.id == rule.id))?;
-            Some(RuleDiagnostic {
-                location: rule.location.clone(),
-                message: format!(
-                    "duplicate rule id `{}`: already defined in pack `{}` ({}); pick another id, or name your pack `{}` to replace that pack",
-                    rule.id, other.name, other.origin.display(), other.name
-                ),
-            })
+            let first =
+                bundled.iter().find(|b| b.name != pack.name && b.rules.iter().any(|r| r.id == rule.id))?;
+            Some(rule.duplicate_of(first))
         })
         .collect()
 }

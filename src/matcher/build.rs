@@ -74,14 +74,8 @@ impl RuleSetBuilder {
         let mut first_seen: HashMap<&str, &RulePack> = HashMap::new();
         for pack in &self.packs {
             for rule in &pack.rules {
-                if let Some(other) = first_seen.get(rule.id.as_str()) {
-                    diagnostics.push(RuleDiagnostic {
-                        location: rule.location.clone(),
-                        message: format!(
-                            "duplicate rule id `{}`: already defined in pack `{}` ({}); pick another id, or name your pack `{}` to replace that pack",
-                            rule.id, other.name, other.origin.display(), other.name
-                        ),
-                    });
+                if let Some(first) = first_seen.get(rule.id.as_str()) {
+                    diagnostics.push(rule.duplicate_of(first));
                     continue;
                 }
                 first_seen.insert(&rule.id, pack);

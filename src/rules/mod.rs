@@ -160,6 +160,23 @@ impl Role {
     }
 }
 
+impl Rule {
+    /// The problem of this rule when `first`, another pack, already defines its id: how
+    /// building a rule set and `rules check` report it alike.
+    pub fn duplicate_of(&self, first: &RulePack) -> RuleDiagnostic {
+        RuleDiagnostic {
+            location: self.location.clone(),
+            message: format!(
+                "duplicate rule id `{}`: already defined in pack `{}` ({}); pick another id, or name your pack `{}` to replace that pack",
+                self.id,
+                first.name,
+                first.origin.display(),
+                first.name
+            ),
+        }
+    }
+}
+
 /// What a rule looks for. A line matches when any of the listed patterns matches.
 #[derive(Debug, Clone, Default)]
 pub struct Matcher {
