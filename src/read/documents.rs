@@ -128,7 +128,7 @@ pub fn for_each_document_in(
             let mut records = WarcReader::new(reader).with_limit(options.max_document_bytes);
             let mut number = 0;
             while let Some(record) = records.next_record()? {
-                if !record.header("WARC-Type").is_some_and(|t| t.eq_ignore_ascii_case("conversion")) {
+                if !record.is_conversion() {
                     continue;
                 }
                 number += 1;

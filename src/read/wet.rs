@@ -17,6 +17,11 @@ impl WarcRecord {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
+
+    /// True for a `conversion` record, the extracted text of a page: the documents of a WET file.
+    pub fn is_conversion(&self) -> bool {
+        self.header("WARC-Type").is_some_and(|t| t.eq_ignore_ascii_case("conversion"))
+    }
 }
 
 /// Reads WARC records one by one from a (decompressed) stream.
