@@ -316,11 +316,8 @@ impl<'a> Batch<'a> {
         tally: &mut Tally,
     ) -> Result<(), JobError> {
         // A file named like text may hold records (standard input always is "named" so).
-        let (format, reader) = match job.format {
-            Format::Text if self.options.detect_format => crate::read::sniff::detect(reader)
-                .map_err(|e| JobError::Input(format!("cannot read: {e}")))?,
-            format => (format, reader),
-        };
+        let (format, reader) = crate::read::sniff::resolve(job.format, self.options.detect_format, reader)
+            .map_err(|e| JobError::Input(format!("cannot read: {e}")))?;
         match format {
             Format::Text => self.text(job, reader, out, tally),
             Format::Jsonl => self.jsonl(&job.input.display().to_string(), reader, out, tally),

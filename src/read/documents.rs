@@ -71,10 +71,7 @@ pub fn for_each_document_in(
 ) -> io::Result<usize> {
     let path = name;
     let (reader, _) = open_decompressed(input)?;
-    let (format, reader) = match format {
-        Format::Text if options.detect_format => crate::read::sniff::detect(reader)?,
-        format => (format, reader),
-    };
+    let (format, reader) = crate::read::sniff::resolve(format, options.detect_format, reader)?;
     let mut skipped = 0;
     match format {
         Format::Text => {

@@ -87,6 +87,19 @@ pub fn detect<'a>(
     Ok((format, Box::new(Cursor::new(head).chain(reader))))
 }
 
+/// The format of an input its name says is `named`: for a name that says text, and when asked
+/// to (`detect_format`, off when the user gave `--format`), the format its content shows.
+pub fn resolve<'a>(
+    named: Format,
+    detect_format: bool,
+    reader: Box<dyn BufRead + Send + 'a>,
+) -> io::Result<(Format, Box<dyn BufRead + Send + 'a>)> {
+    match named {
+        Format::Text if detect_format => detect(reader),
+        format => Ok((format, reader)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
