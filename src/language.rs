@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 
 use crate::segment::Document;
 use crate::text::fold;
+use crate::text::simd::Block64;
 use crate::text::swar;
 
 /// A language with a bundled stoplist.
@@ -478,12 +479,10 @@ const ASCII_WORD_BYTES: [bool; 128] = {
     table
 };
 
-/// The word bytes of eight ASCII bytes (see [`swar`]): letters, digits and the apostrophe, as
-/// in [`words`]; high bit of each byte.
-fn ascii_word_bytes(x: u64) -> u64 {
-    swar::in_range(swar::fold_case(x), b'a', b'z' + 1)
-        | swar::in_range(x, b'0', b'9' + 1)
-        | swar::equal(x, b'\'')
+/// The word bytes of a block (see [`Block64`]): ASCII letters, digits and the apostrophe, as
+/// in [`words`]; bit `i` for byte `i`.
+fn ascii_word_bytes(block: &Block64) -> u64 {
+    block.letters() | block.in_range(b'0', b'9') | block.eq(b'\'')
 }
 
 /// Lines of a document that language detection looks at, made by [`Language::sample`]; two
@@ -579,7 +578,7 @@ impl WordCounts {
         let (mut start, mut in_word) = (0, false);
         for (block_index, block) in text.chunks(64).enumerate() {
             let base = block_index * 64;
-            let word_bytes = swar::mask_of(block, ascii_word_bytes);
+            let word_bytes = ascii_word_bytes(&Block64::load(block));
             // Bit i: byte i differs from the byte before it, a word starts or ends there.
             let mut edges = word_bytes ^ (word_bytes << 1 | u64::from(in_word));
             while edges != 0 {
@@ -811,7 +810,7 @@ mod tests {
     }
 
     #[test]
-    fn word_bytes_are_judged_eight_at_a_time_as_one_by_one() {
+    fn word_bytes_are_judged_by_block_as_one_by_one() {
         let one_by_one = |b: u8| b.is_ascii_alphanumeric() || b == b'\'';
         for first in 0..128u8 {
             for second in 0..128u8 {
@@ -821,7 +820,7 @@ mod tests {
                         .iter()
                         .enumerate()
                         .fold(0u8, |bits, (i, &b)| bits | u8::from(one_by_one(b)) << i);
-                    assert_eq!(swar::mask_of(&chunk, ascii_word_bytes), u64::from(expected), "{chunk:?}");
+                    assert_eq!(ascii_word_bytes(&Block64::load(&chunk)), u64::from(expected), "{chunk:?}");
                 }
             }
         }

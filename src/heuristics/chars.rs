@@ -1,10 +1,11 @@
 //! What one pass over a line's characters tells: length (a wide CJK character counting three),
 //! letters by script, digits and symbols, case, punctuation, and tokens (which of them are
 //! separators or capitalised). ASCII runs are counted 64 bytes at a time as bit masks (see
-//! [`crate::text::swar`]); other characters from tables made once, or their Unicode properties.
+//! [`crate::text::simd`]); other characters from tables made once, or their Unicode properties.
 
 use crate::language::{self, Script};
 use crate::text::fold;
+use crate::text::simd::Block64;
 use crate::text::swar;
 
 /// Sentence-final marks of the scripts thresh meets (Latin, CJK, Devanagari, Arabic, Armenian,
@@ -188,35 +189,15 @@ pub(super) struct AsciiMasks {
 
 impl AsciiMasks {
     pub(super) fn of(block: &[u8]) -> Self {
-        use swar::{equal, gather, in_range};
-        debug_assert!(block.len() <= 64);
-        let mut m = AsciiMasks { space: 0, separator: 0, digit: 0, letter: 0, upper: 0, punctuation: 0 };
-        // A short last chunk is padded with zero bytes, which are in no class.
-        for (k, chunk) in block.chunks(8).enumerate() {
-            let x = swar::load(chunk);
-            let add = |mask: &mut u64, bytes: u64| *mask |= u64::from(gather(bytes)) << (8 * k);
-            add(&mut m.space, swar::ascii_space(x));
-            add(&mut m.digit, in_range(x, b'0', b'9' + 1));
-            add(&mut m.letter, in_range(swar::fold_case(x), b'a', b'z' + 1));
-            add(&mut m.upper, in_range(x, b'A', b'Z' + 1));
-            // Separators and punctuation all lie in three ranges, which most chunks of prose
-            // do not touch: one test of the ranges spares eleven of single bytes.
-            if in_range(x, b'!', b'/' + 1) | in_range(x, b':', b'?' + 1) | equal(x, b'|') == 0 {
-                continue;
-            }
-            add(
-                &mut m.separator,
-                equal(x, b'|') | equal(x, b'>') | equal(x, b'/') | equal(x, b'-') | equal(x, b'*'),
-            );
-            let punctuation = equal(x, b',')
-                | equal(x, b'.')
-                | equal(x, b'!')
-                | equal(x, b'?')
-                | equal(x, b':')
-                | equal(x, b';');
-            add(&mut m.punctuation, punctuation);
+        let b = Block64::load(block);
+        AsciiMasks {
+            space: b.spaces(),
+            separator: b.any_of([b'|', b'>', b'/', b'-', b'*']),
+            digit: b.in_range(b'0', b'9'),
+            letter: b.letters(),
+            upper: b.in_range(b'A', b'Z'),
+            punctuation: b.any_of([b',', b'.', b'!', b'?', b':', b';']),
         }
-        m
     }
 }
 
@@ -300,7 +281,7 @@ impl Counter {
     }
 
     /// What [`Counter::add`] counts for each byte of an ASCII run, where every letter is
-    /// Latin and nothing is wide: 64 bytes at a time as bit masks (see [`swar`]), read with
+    /// Latin and nothing is wide: 64 bytes at a time as bit masks (see [`Block64`]), read with
     /// popcounts instead of a branch or a lookup per byte.
     pub(super) fn add_ascii(&mut self, bytes: &[u8]) {
         for block in bytes.chunks(64) {

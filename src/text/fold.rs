@@ -6,6 +6,7 @@
 //! and symbols around it: `— Advertisement —`, `Related:` and `advertisement` all have the keys
 //! `advertisement` and `related`.
 
+use super::simd::Block64;
 use super::swar;
 
 /// Appends the folded form of `text` to `out`.
@@ -91,15 +92,15 @@ fn plain_ascii_run(bytes: &[u8]) -> usize {
 }
 
 /// True for ASCII text that folding only lowercases: words separated by single spaces, no
-/// other white space, no backtick. Eight bytes at a time (see [`swar`]).
+/// other white space, no backtick. 64 bytes at a time (see [`Block64`]).
 fn is_single_spaced(text: &[u8]) -> bool {
     let mut previous_space = 1; // A leading space must go.
-    for chunk in text.chunks(8) {
-        let x = swar::load(chunk);
-        if swar::in_range(x, b'\t', b'\t' + 5) | swar::equal(x, b'`') != 0 {
+    for chunk in text.chunks(64) {
+        let block = Block64::load(chunk);
+        if block.in_range(b'\t', b'\r') | block.eq(b'`') != 0 {
             return false;
         }
-        let spaces = u64::from(swar::gather(swar::equal(x, b' ')));
+        let spaces = block.eq(b' ');
         if spaces & (spaces << 1 | previous_space) != 0 {
             return false;
         }
@@ -203,24 +204,17 @@ pub fn word_count(text: &str) -> usize {
 }
 
 /// Number of words in text whose only white space is ASCII, as in normalised text (see
-/// [`crate::normalize`]): counted on bytes, in a loop the compiler vectorises.
+/// [`crate::normalize`]): counted on bytes, 64 at a time (see [`Block64`]).
 pub fn ascii_space_word_count(text: &str) -> usize {
-    let space = is_ascii_space;
-    // A word starts at a byte that is not space after one that is (or at the start). Counted
-    // 64 bytes at a time into a byte-sized sum (at most 32 starts), which the compiler
-    // vectorises.
+    // A word starts at a byte that is not space after one that is (or at the start).
     let mut words = 0;
-    let mut previous_space = true;
-    let mut chunks = text.as_bytes().chunks_exact(64);
-    for chunk in &mut chunks {
-        let pairs = chunk[..63].iter().zip(&chunk[1..]);
-        let inner = pairs.fold(0u8, |sum, (&before, &at)| sum + u8::from(space(before) & !space(at)));
-        words += usize::from(inner + u8::from(previous_space & !space(chunk[0])));
-        previous_space = space(chunk[63]);
-    }
-    for &b in chunks.remainder() {
-        words += usize::from(previous_space & !space(b));
-        previous_space = space(b);
+    let mut previous_space = 1;
+    for chunk in text.as_bytes().chunks(64) {
+        let block = Block64::load(chunk);
+        let spaces = block.spaces();
+        let starts = block.all() & !spaces & (spaces << 1 | previous_space);
+        words += starts.count_ones() as usize;
+        previous_space = spaces >> (chunk.len() - 1) & 1;
     }
     words
 }

@@ -1,5 +1,6 @@
 //! Text primitives every stage uses, and a leaf: folding (the case- and space-insensitive form
-//! rules match), line keys, word counts, and byte classes eight bytes at a time (SWAR).
+//! rules match), line keys, word counts, and byte classes of many bytes at once (SSE2, or SWAR).
 
 pub mod fold;
+pub(crate) mod simd;
 pub(crate) mod swar;
