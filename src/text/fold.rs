@@ -204,7 +204,7 @@ pub fn word_count(text: &str) -> usize {
 }
 
 /// Number of words in text whose only white space is ASCII, as in normalised text (see
-/// [`crate::normalize`]): counted on bytes, 64 at a time (see [`Block64`]).
+/// [`crate::normalize`]): counted on bytes, 64 at a time.
 pub fn ascii_space_word_count(text: &str) -> usize {
     // A word starts at a byte that is not space after one that is (or at the start).
     let mut words = 0;
