@@ -73,7 +73,12 @@ mod sse2 {
         _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8, _mm_setzero_si128,
     };
 
-    pub(crate) struct Lanes([__m128i; 4]);
+    /// The block's 16-byte lanes; only the first `used` hold bytes of the block (a short
+    /// line, the common case, needs one or two).
+    pub(crate) struct Lanes {
+        lanes: [__m128i; 4],
+        used: usize,
+    }
 
     // SAFETY (every `unsafe` below): SSE2 is part of the x86-64 baseline, so its intrinsics
     // exist on every x86-64 CPU; only the loads read memory, and they stay inside an array.
@@ -88,17 +93,21 @@ mod sse2 {
                     &padded
                 }
             };
-            // SAFETY: each load reads 16 bytes at offset 16k of a 64-byte array; `loadu`
-            // takes any alignment.
             let lane = |k: usize| unsafe { _mm_loadu_si128(block.as_ptr().add(16 * k).cast::<__m128i>()) };
-            Lanes([lane(0), lane(1), lane(2), lane(3)])
+            Lanes { lanes: [lane(0), lane(1), lane(2), lane(3)], used: bytes.len().div_ceil(16) }
         }
 
-        /// The high bits of `test` of each lane, gathered into one mask.
+        /// The high bits of `test` of each lane in use, gathered into one mask.
         #[inline]
         fn mask(&self, test: impl Fn(__m128i) -> __m128i) -> u64 {
-            let bits = |k: usize| u64::from(unsafe { _mm_movemask_epi8(test(self.0[k])) } as u16);
-            bits(0) | bits(1) << 16 | bits(2) << 32 | bits(3) << 48
+            let bits = |k: usize| u64::from(unsafe { _mm_movemask_epi8(test(self.lanes[k])) } as u16) << (16 * k);
+            match self.used {
+                0 => 0,
+                1 => bits(0),
+                2 => bits(0) | bits(1),
+                3 => bits(0) | bits(1) | bits(2),
+                _ => bits(0) | bits(1) | bits(2) | bits(3),
+            }
         }
 
         #[inline]
