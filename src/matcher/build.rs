@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use rustc_hash::FxHashMap;
 
-use super::phrases::PhraseAutomaton;
+use super::phrases::PhraseIndex;
 use super::regexes::{compile_alone, LazyRegex, RegexEvidence, RegexGroup};
 use super::{LoadedRule, RuleSet, SiteGate};
 use crate::error::{RuleDiagnostic, RuleErrors, SourceLocation};
@@ -191,8 +191,12 @@ pub(super) fn compile(
             }
         }
         for phrase in &rule.matcher.contains {
-            phrase_patterns.push(crate::text::fold::fold(phrase));
-            phrase_rules.push(index);
+            // As for whole lines: the parser refuses blank phrases; packs built in code skip them.
+            let folded = crate::text::fold::fold(phrase);
+            if !folded.is_empty() {
+                phrase_patterns.push(folded);
+                phrase_rules.push(index);
+            }
         }
         for pattern in &rule.matcher.regexes {
             regex_patterns.push(pattern.clone());
@@ -202,14 +206,7 @@ pub(super) fn compile(
             repeat_rules.push(index);
         }
     }
-    let phrases = if phrase_patterns.is_empty() {
-        None
-    } else {
-        Some(
-            PhraseAutomaton::new(phrase_patterns)
-                .map_err(|e| single_error(&rules, format!("cannot build the phrase automaton: {e}")))?,
-        )
-    };
+    let phrases = (!phrase_patterns.is_empty()).then(|| PhraseIndex::new(phrase_patterns));
     let (repeat_patterns, line_patterns): (Vec<usize>, Vec<usize>) = (0..regex_patterns.len())
         .partition(|&p| rules[regex_rules[p] as usize].rule.action == Action::DropRepeat);
     let group = |patterns: Vec<usize>, evidence| {

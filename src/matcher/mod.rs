@@ -5,10 +5,10 @@
 //! regex is compiled when a set first says it matched; its set compiled, so it does too.)
 //!
 //! - whole-line phrases are one hash lookup of the line key (see [`crate::text::fold`]);
-//! - contains-phrases of all rules are ONE aho-corasick automaton run over the folded document
-//!   (16 MiB of it at a time: `features::FoldedLines`),
-//!   with *overlapping* search so every rule that fires is seen (leftmost search would let one
-//!   phrase hide another); hits must sit on word boundaries;
+//! - contains-phrases of all rules are ONE index of how they start, tried where they can start
+//!   in the folded document (16 MiB of it at a time: `features::FoldedLines`); every
+//!   occurrence is found, overlapping or not, so every rule that fires is seen; hits must sit
+//!   on word boundaries (see `phrases`);
 //! - regexes that depend on where a line starts or ends (`^`, `$`) are ONE `RegexSet` per
 //!   line, asked first only whether anything matches (most lines: no); those that do not are
 //!   each searched once over the whole document (their literal prefilters skip most of it),
@@ -22,7 +22,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use aho_corasick::AhoCorasick;
 use rustc_hash::FxHashMap;
 
 mod build;
@@ -31,7 +30,7 @@ mod regexes;
 mod repeats;
 
 pub use build::RuleSetBuilder;
-use phrases::{on_word_boundary, PhraseAutomaton};
+use phrases::{on_word_boundary, PhraseIndex, PhraseMatch};
 use regexes::{LazyRegex, RegexEvidence, RegexGroup};
 use repeats::RepeatFinder;
 
@@ -75,7 +74,7 @@ pub struct RuleSet {
     gated: Vec<bool>,
     /// Line key → rules; FxHash because every line of every document is looked up.
     whole_lines: FxHashMap<String, Vec<RuleIndex>>,
-    phrases: Option<PhraseAutomaton>,
+    phrases: Option<PhraseIndex>,
     phrase_rules: Vec<RuleIndex>,
     /// The regexes tried on every line, and those of repeat rules, tried on repeated lines.
     line_regexes: RegexGroup,
@@ -189,7 +188,7 @@ impl RuleSet {
                 }
             }
             if let Some(phrases) = &self.phrases {
-                self.find_phrase_hits(phrases.for_text(chunk.text.len()), chunk, &mut hits);
+                self.find_phrase_hits(phrases, chunk, &mut hits);
             }
             self.add_signed_site_packs(chunk, &mut active_packs);
         }
@@ -231,20 +230,22 @@ impl RuleSet {
         hits
     }
 
-    fn find_phrase_hits(&self, phrases: &AhoCorasick, folded: &FoldedLines, hits: &mut Vec<Hit>) {
+    fn find_phrase_hits(&self, phrases: &PhraseIndex, folded: &FoldedLines, hits: &mut Vec<Hit>) {
         let text = folded.text.as_str();
+        let mut matches = Vec::new();
+        phrases.find_all(text, &mut matches);
         let mut k = 0;
-        for m in phrases.find_overlapping_iter(text) {
-            while folded.starts.get(k + 1).is_some_and(|&s| s <= m.start()) {
+        for PhraseMatch { start, end, phrase } in matches {
+            while folded.starts.get(k + 1).is_some_and(|&s| s <= start) {
                 k += 1;
             }
-            if !on_word_boundary(text, m.start(), m.end()) {
+            if !on_word_boundary(text, start, end) {
                 continue;
             }
             let line = folded.first + k;
             let line_start = folded.starts[k];
-            let folded_span = (m.start() - line_start)..(m.end() - line_start);
-            let rule = self.phrase_rules[m.pattern().as_usize()];
+            let folded_span = (start - line_start)..(end - line_start);
+            let rule = self.phrase_rules[phrase];
             let evidence = Evidence::FoldedSpan(folded_span.into());
             hits.push(Hit { rule, line: line as u32, evidence, veto: None });
         }
@@ -420,7 +421,7 @@ impl RuleSet {
             }));
         }
         if let Some(phrases) = &self.phrases {
-            self.find_phrase_hits(phrases.for_text(folded.text.len()), &folded, &mut hits);
+            self.find_phrase_hits(phrases, &folded, &mut hits);
         }
         for group in [&self.line_regexes, &self.repeat_regexes] {
             self.find_regex_hits(group, &doc, 0..doc.len(), &mut hits);
@@ -448,7 +449,6 @@ mod tests {
     use super::*;
     use crate::normalize::normalize;
     use crate::rules;
-    use aho_corasick::AhoCorasickKind;
     use regex::Regex;
     use std::path::Path;
 
@@ -544,23 +544,6 @@ mod tests {
         let hits = s.find_hits(&d, Default::default());
         assert_eq!(live(&hits), vec![(0, 0), (2, 0)]);
         assert_eq!(hits[1].evidence, Evidence::Span((0..11).into()));
-    }
-
-    #[test]
-    fn the_phrase_automaton_becomes_a_dfa_once_a_run_has_searched_enough() {
-        let phrases =
-            PhraseAutomaton::new(vec!["share".into(), "share this".into(), "this article".into()]).unwrap();
-        let text = "please share this article\nshare\n";
-        let matches = |ac: &AhoCorasick| -> Vec<(usize, usize, usize)> {
-            ac.find_overlapping_iter(text).map(|m| (m.pattern().as_usize(), m.start(), m.end())).collect()
-        };
-        let by_nfa = matches(phrases.for_text(text.len()));
-        assert!(phrases.dfa.get().is_none());
-        assert_eq!(by_nfa, [(0, 7, 12), (1, 7, 17), (2, 13, 25), (0, 26, 31)]);
-        phrases.for_text(PhraseAutomaton::DFA_AFTER_BYTES);
-        let dfa = phrases.for_text(text.len());
-        assert_eq!(dfa.kind(), AhoCorasickKind::DFA);
-        assert_eq!(matches(dfa), by_nfa);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! baseline, so no detection at run time): a class of 16 bytes costs a compare or two and one
 //! `movemask`, about a quarter of the [`swar`](super::swar) arithmetic it replaces. Elsewhere
 //! the same answers come from SWAR. Both are exact for any bytes, not only ASCII: a byte at or
-//! above 0x80 is in no class.
+//! above 0x80 is in no class but [`Block64::lead_bytes`].
 
 /// Up to 64 bytes, ready to be asked for byte classes. Bytes past the block are in no class.
 pub(crate) struct Block64 {
@@ -54,6 +54,13 @@ impl Block64 {
         self.lanes.letters() & self.valid
     }
 
+    /// Lead bytes of multi-byte characters (0xC0 and up): where each non-ASCII character
+    /// starts.
+    #[inline]
+    pub(crate) fn lead_bytes(&self) -> u64 {
+        self.lanes.lead_bytes() & self.valid
+    }
+
     /// ASCII white space as [`super::swar::is_ascii_space`] sees it: space and `\t` to `\r`.
     #[inline]
     pub(crate) fn spaces(&self) -> u64 {
@@ -100,7 +107,8 @@ mod sse2 {
         /// The high bits of `test` of each lane in use, gathered into one mask.
         #[inline]
         fn mask(&self, test: impl Fn(__m128i) -> __m128i) -> u64 {
-            let bits = |k: usize| u64::from(unsafe { _mm_movemask_epi8(test(self.lanes[k])) } as u16) << (16 * k);
+            let bits =
+                |k: usize| u64::from(unsafe { _mm_movemask_epi8(test(self.lanes[k])) } as u16) << (16 * k);
             match self.used {
                 0 => 0,
                 1 => bits(0),
@@ -124,6 +132,13 @@ mod sse2 {
         pub(crate) fn in_range(&self, lo: u8, hi: u8) -> u64 {
             let (below, above) = unsafe { (_mm_set1_epi8(lo as i8 - 1), _mm_set1_epi8(hi as i8 + 1)) };
             self.mask(|v| unsafe { _mm_and_si128(_mm_cmpgt_epi8(v, below), _mm_cmplt_epi8(v, above)) })
+        }
+
+        /// 0xC0 and up are the signed bytes from -64 to -1.
+        #[inline]
+        pub(crate) fn lead_bytes(&self) -> u64 {
+            let (below, zero) = unsafe { (_mm_set1_epi8(-65), _mm_setzero_si128()) };
+            self.mask(|v| unsafe { _mm_and_si128(_mm_cmpgt_epi8(v, below), _mm_cmplt_epi8(v, zero)) })
         }
 
         #[inline]
@@ -173,6 +188,14 @@ mod portable {
             self.ascii_mask(|x| in_range(x, lo, hi + 1))
         }
 
+        pub(crate) fn lead_bytes(&self) -> u64 {
+            // Bits 7 and 6 both set.
+            self.0
+                .iter()
+                .enumerate()
+                .fold(0, |mask, (k, &x)| mask | u64::from(gather(x & x << 1 & HIGH)) << (8 * k))
+        }
+
         pub(crate) fn letters(&self) -> u64 {
             self.ascii_mask(|x| in_range(fold_case(x), b'a', b'z' + 1))
         }
@@ -193,7 +216,7 @@ mod tests {
         let b = Block64::load(block);
         let portable = portable::Lanes::load(block);
         let valid = b.valid;
-        let cases: [(u64, u64, u64); 5] = [
+        let cases: [(u64, u64, u64); 6] = [
             (b.eq(b'|'), portable.any_of([b'|']) & valid, by_definition(block, |c| c == b'|')),
             (
                 b.any_of([b',', b'.', b'!']),
@@ -211,6 +234,7 @@ mod tests {
                 (portable.any_of([b' ']) | portable.in_range(b'\t', b'\r')) & valid,
                 by_definition(block, crate::text::swar::is_ascii_space),
             ),
+            (b.lead_bytes(), portable.lead_bytes() & valid, by_definition(block, |c| c >= 0xC0)),
         ];
         for (k, (fast, swar, expected)) in cases.into_iter().enumerate() {
             assert_eq!(fast, expected, "class {k} of {block:?}");
