@@ -43,8 +43,13 @@ impl Veto {
 pub enum Evidence {
     /// The whole line equals a phrase.
     WholeLine,
-    /// A regex matched this byte span of the line.
-    Span(Span),
+    /// Regex `index` of the rule set matched the line. Where it matched is found only when
+    /// the span is shown (`explain`: `RuleSet::regex_span`): the regex sets say which regexes
+    /// matched, so a corpus run never compiles a rule's regex on its own.
+    Regex {
+        /// The regex, among all rules' regexes of the set.
+        index: u32,
+    },
     /// A contains-phrase matched this byte span of the line's *folded* form. Mapping it back
     /// to the line takes a folding of the line with offsets, so it is done only when the span
     /// is shown (`explain`: `text::fold::unfold_span`), not for every hit of a corpus run.

@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use rustc_hash::FxHashMap;
 
 use super::phrases::PhraseIndex;
-use super::regexes::{compile_alone, LazyRegex, RegexEvidence, RegexGroup};
+use super::regexes::{compile_alone, LazyRegex, RegexGroup};
 use super::{LoadedRule, RuleSet, SiteGate};
 use crate::error::{RuleDiagnostic, RuleErrors, SourceLocation};
 use crate::rules::HeuristicsConfig;
@@ -209,8 +209,8 @@ pub(super) fn compile(
     let phrases = (!phrase_patterns.is_empty()).then(|| PhraseIndex::new(phrase_patterns));
     let (repeat_patterns, line_patterns): (Vec<usize>, Vec<usize>) = (0..regex_patterns.len())
         .partition(|&p| rules[regex_rules[p] as usize].rule.action == Action::DropRepeat);
-    let group = |patterns: Vec<usize>, evidence| {
-        RegexGroup::new(&regex_patterns, patterns.clone(), evidence).map_err(|e| {
+    let group = |patterns: Vec<usize>| {
+        RegexGroup::new(&regex_patterns, patterns.clone()).map_err(|e| {
             // Name the rules whose regex fails on its own (packs built in code are not checked
             // when read); if none does, the set as a whole is too big.
             let bad: Vec<RuleDiagnostic> = patterns
@@ -231,8 +231,8 @@ pub(super) fn compile(
             }
         })
     };
-    let line_regexes = group(line_patterns, RegexEvidence::Span)?;
-    let repeat_regexes = group(repeat_patterns, RegexEvidence::Replaced)?;
+    let line_regexes = group(line_patterns)?;
+    let repeat_regexes = group(repeat_patterns)?;
     let regexes =
         regex_patterns.into_iter().map(|pattern| LazyRegex { pattern, compiled: OnceLock::new() }).collect();
     let mut signatures = Vec::new();

@@ -2,7 +2,8 @@
 //!
 //! Build once, match many: [`RuleSetBuilder`] validates and compiles every active rule up front
 //! into an immutable, `Send + Sync` [`RuleSet`]; nothing fails at match time. (A rule's own
-//! regex is compiled when a set first says it matched; its set compiled, so it does too.)
+//! regex is compiled only when needed on its own: to ask a line that a scanned match touched,
+//! or to find the span `explain` shows; its set compiled, so it does too.)
 //!
 //! - whole-line phrases are one hash lookup of the line key (see [`crate::text::fold`]);
 //! - contains-phrases of all rules are ONE index of how they start, tried where they can start
@@ -31,7 +32,7 @@ mod repeats;
 
 pub use build::RuleSetBuilder;
 use phrases::{on_word_boundary, PhraseIndex, PhraseMatch};
-use regexes::{LazyRegex, RegexEvidence, RegexGroup};
+use regexes::{LazyRegex, RegexGroup};
 use repeats::RepeatFinder;
 
 use crate::features::FoldedLines;
@@ -130,6 +131,12 @@ impl RuleSet {
     /// What each rule's drops mean to the judgement, by rule index.
     pub fn drop_roles(&self) -> &[DropRole] {
         &self.roles
+    }
+
+    /// Where regex `index` (of an [`Evidence::Regex`]) matches `line`; empty when it matches
+    /// the empty string there, or not at all. Compiles the regex on its own the first time.
+    pub fn regex_span(&self, index: u32, line: &str) -> std::ops::Range<usize> {
+        self.regexes[index as usize].get().find(line).map_or(0..0, |m| m.range())
     }
 
     /// Finds every hit of every active rule in `doc`, sorted by line.
@@ -281,14 +288,10 @@ impl RuleSet {
                 matched.sort_unstable();
             }
             for &pattern in &matched {
-                let span = match group.evidence {
-                    RegexEvidence::Span => self.regexes[pattern].get().find(text).map_or(0..0, |m| m.range()),
-                    RegexEvidence::Replaced => 0..0,
-                };
                 hits.push(Hit {
                     rule: self.regex_rules[pattern],
                     line: line as u32,
-                    evidence: Evidence::Span(span.into()),
+                    evidence: Evidence::Regex { index: pattern as u32 },
                     veto: None,
                 });
             }
@@ -355,7 +358,7 @@ impl RuleSet {
             return Some(Veto::MinWords);
         }
         let max_words = guards.max_words.or(match hit.evidence {
-            Evidence::Span(_) | Evidence::FoldedSpan(_) => Some(DEFAULT_PHRASE_MAX_WORDS),
+            Evidence::Regex { .. } | Evidence::FoldedSpan(_) => Some(DEFAULT_PHRASE_MAX_WORDS),
             _ => None,
         });
         if max_words.is_some_and(|max| words > max) {
@@ -474,6 +477,12 @@ mod tests {
         hits.iter().filter(|h| h.veto.is_none()).map(|h| (h.line, h.rule)).collect()
     }
 
+    /// The span of a regex hit, as `explain` finds it.
+    fn span(s: &RuleSet, d: &Document, hit: &Hit) -> std::ops::Range<usize> {
+        let Evidence::Regex { index } = hit.evidence else { panic!("not a regex hit: {hit:?}") };
+        s.regex_span(index, d.line_text(hit.line as usize))
+    }
+
     #[test]
     fn whole_line_phrases_fold_case_space_and_punctuation() {
         let s = set("[[rule]]\nid = \"ad\"\nline = [\"Advertisement\"]\n");
@@ -543,7 +552,8 @@ mod tests {
         let d = doc("3 comments\n\nbody text\n\n12 comments\n");
         let hits = s.find_hits(&d, Default::default());
         assert_eq!(live(&hits), vec![(0, 0), (2, 0)]);
-        assert_eq!(hits[1].evidence, Evidence::Span((0..11).into()));
+        assert_eq!(hits[1].evidence, Evidence::Regex { index: 0 });
+        assert_eq!(span(&s, &d, &hits[1]), 0..11);
     }
 
     #[test]
@@ -559,14 +569,16 @@ mod tests {
         assert_eq!(s.line_regexes.scanned, [0]);
         assert_eq!(s.line_regexes.patterns, [1]);
         // In the text, "a\nb" matches across the line end; the first line alone does not.
-        let hits = s.find_hits(&doc("foo a\nb bar a b\n"), Default::default());
-        let found: Vec<_> = hits.iter().map(|h| (h.line, h.rule, h.evidence)).collect();
-        assert_eq!(found, [(1, 0, Evidence::Span((6..9).into())), (1, 1, Evidence::Span((0..1).into()))]);
+        let d = doc("foo a\nb bar a b\n");
+        let hits = s.find_hits(&d, Default::default());
+        let found: Vec<_> = hits.iter().map(|h| (h.line, h.rule, span(&s, &d, h))).collect();
+        assert_eq!(found, [(1, 0, 6..9), (1, 1, 0..1)]);
         // A regex that matches the empty string matches every line (asked line by line).
         let s = set("[[rule]]\nid = \"empty\"\nregex = 'z*'\nmax_words = 9\n");
-        let hits = s.find_hits(&doc("a\n\nb\n"), Default::default());
-        let found: Vec<_> = hits.iter().map(|h| (h.line, h.evidence)).collect();
-        assert_eq!(found, [(0, Evidence::Span((0..0).into())), (1, Evidence::Span((0..0).into()))]);
+        let d = doc("a\n\nb\n");
+        let hits = s.find_hits(&d, Default::default());
+        let found: Vec<_> = hits.iter().map(|h| (h.line, span(&s, &d, h))).collect();
+        assert_eq!(found, [(0, 0..0), (1, 0..0)]);
     }
 
     proptest::proptest! {
@@ -588,26 +600,30 @@ mod tests {
                 .collect();
             let s = set(&toml);
             let d = doc(&text);
-            let expected: Vec<(u32, RuleIndex, Evidence)> = (0..d.len())
+            let expected: Vec<(u32, RuleIndex, std::ops::Range<usize>)> = (0..d.len())
                 .flat_map(|line| {
                     let line_text = d.line_text(line).to_string();
                     rules.iter().enumerate().filter_map(move |(rule, patterns)| {
                         let m = patterns.iter().find_map(|p| Regex::new(p).unwrap().find(&line_text))?;
-                        Some((line as u32, rule as RuleIndex, Evidence::Span(m.range().into())))
+                        Some((line as u32, rule as RuleIndex, m.range()))
                     })
                 })
                 .collect();
-            let found: Vec<_> = s.find_hits(&d, Default::default()).iter().map(|h| (h.line, h.rule, h.evidence)).collect();
+            let found: Vec<_> =
+                s.find_hits(&d, Default::default()).iter().map(|h| (h.line, h.rule, span(&s, &d, h))).collect();
             proptest::prop_assert_eq!(found, expected);
         }
     }
 
     #[test]
-    fn a_rule_regex_is_compiled_only_once_its_set_matched() {
+    fn a_rule_regex_is_compiled_only_when_its_span_is_asked() {
         let s = set("[[rule]]\nid = \"r\"\nregex = 'comments?$'\n[[rule]]\nid = \"q\"\nregex = '^Share'\n");
         assert!(s.regexes.iter().all(|r| r.compiled.get().is_none()));
-        let hits = s.find_hits(&doc("Body text.\n\nNo comments\n"), Default::default());
-        assert_eq!(hits[0].evidence, Evidence::Span((3..11).into()));
+        let d = doc("Body text.\n\nNo comments\n");
+        let hits = s.find_hits(&d, Default::default());
+        assert_eq!(hits[0].evidence, Evidence::Regex { index: 0 });
+        assert!(s.regexes.iter().all(|r| r.compiled.get().is_none()), "the set says which matched");
+        assert_eq!(span(&s, &d, &hits[0]), 3..11);
         let compiled: Vec<bool> = s.regexes.iter().map(|r| r.compiled.get().is_some()).collect();
         assert_eq!(compiled, [true, false]);
     }

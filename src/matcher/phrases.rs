@@ -3,7 +3,7 @@
 //!
 //! A phrase that starts with a word character can only match where a word starts (see
 //! [`on_word_boundary`]), about one byte in six of prose; the word starts come from byte
-//! classes 64 bytes at a time ([`Block64`]), and at each one the next four bytes are turned
+//! classes 64 bytes at a time ([`Block64`]), and at each one the next eight bytes are turned
 //! away by one bit of a filter unless some phrase starts with them. So the text is not walked
 //! byte by byte as an automaton walks it: an overlapping aho-corasick DFA over the same
 //! phrases cost about 19 instructions a byte on web text, and 50 M instructions to build.
@@ -29,14 +29,51 @@ pub(super) struct PhraseMatch {
 #[derive(Debug)]
 pub(super) struct PhraseIndex {
     phrases: Vec<Box<[u8]>>,
-    /// Phrases of at least [`PREFIX`] bytes that start with a word character, by those bytes.
-    by_prefix: FxHashMap<u32, Bucket>,
-    /// One bit per hash of a key of `by_prefix`: most word starts are turned away by it.
-    prefix_filter: Box<[u64]>,
-    /// Shorter phrases that start with a word character, by first byte.
-    short: FxHashMap<u8, Bucket>,
+    /// Phrases that start with a word character, by their first 8 bytes (most phrases), 4
+    /// bytes (shorter ones) or 1 byte (shorter still): the longer the key, the fewer word
+    /// starts get past its filter. Empty tiers are not asked.
+    tiers: [Tier; 3],
     /// Phrases that start with a character that is not a word character, by first byte.
     anywhere: FxHashMap<u8, Bucket>,
+}
+
+/// The phrases whose first `width` bytes are a key, and a filter of the keys.
+#[derive(Debug)]
+struct Tier {
+    width: usize,
+    buckets: FxHashMap<u64, Bucket>,
+    /// One bit per hash of a key: most word starts are turned away by one load.
+    filter: Box<[u64]>,
+}
+
+impl Tier {
+    const FILTER_BITS: u32 = 16;
+
+    fn new(width: usize) -> Self {
+        Tier { width, buckets: FxHashMap::default(), filter: vec![0; (1 << Self::FILTER_BITS) / 64].into() }
+    }
+
+    fn add(&mut self, phrase: &[u8], index: u32) {
+        let key = key_at(phrase, 0, self.width);
+        self.buckets.entry(key).or_default().phrases.push(index);
+        let bit = Self::filter_bit(key);
+        self.filter[bit / 64] |= 1 << (bit % 64);
+    }
+
+    /// The bucket of phrases that may start at `bytes[at..]`.
+    #[inline]
+    fn candidates(&self, bytes: &[u8], at: usize) -> Option<&Bucket> {
+        let key = key_at(bytes, at, self.width);
+        let bit = Self::filter_bit(key);
+        if self.filter[bit / 64] & 1 << (bit % 64) == 0 {
+            return None;
+        }
+        self.buckets.get(&key)
+    }
+
+    fn filter_bit(key: u64) -> usize {
+        (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - Self::FILTER_BITS)) as usize
+    }
 }
 
 /// Phrases that start alike. A few are compared one by one; many (a generated rule file of
@@ -90,18 +127,15 @@ impl Bucket {
     }
 }
 
-/// Bytes of a phrase's start that `by_prefix` keys on.
-const PREFIX: usize = 4;
-const FILTER_BITS: u32 = 16;
-
 impl PhraseIndex {
+    /// Key widths of the tiers, longest first.
+    const WIDTHS: [usize; 3] = [8, 4, 1];
+
     /// Indexes `phrases` (folded, none empty).
     pub(super) fn new(phrases: Vec<String>) -> Self {
         let mut index = PhraseIndex {
             phrases: Vec::with_capacity(phrases.len()),
-            by_prefix: FxHashMap::default(),
-            prefix_filter: vec![0; (1 << FILTER_BITS) / 64].into_boxed_slice(),
-            short: FxHashMap::default(),
+            tiers: Self::WIDTHS.map(Tier::new),
             anywhere: FxHashMap::default(),
         };
         for (k, phrase) in phrases.into_iter().enumerate() {
@@ -110,20 +144,16 @@ impl PhraseIndex {
             let k = k as u32;
             if !is_word_char(first_char) {
                 index.anywhere.entry(bytes[0]).or_default().phrases.push(k);
-            } else if bytes.len() < PREFIX {
-                index.short.entry(bytes[0]).or_default().phrases.push(k);
             } else {
-                let key = prefix_at(bytes, 0);
-                index.by_prefix.entry(key).or_default().phrases.push(k);
-                let bit = filter_bit(key);
-                index.prefix_filter[bit / 64] |= 1 << (bit % 64);
+                let tier =
+                    index.tiers.iter_mut().find(|t| bytes.len() >= t.width).expect("a tier of width 1");
+                tier.add(bytes, k);
             }
             index.phrases.push(phrase.into_bytes().into_boxed_slice());
         }
         let phrases = &index.phrases;
-        for bucket in
-            index.by_prefix.values_mut().chain(index.short.values_mut()).chain(index.anywhere.values_mut())
-        {
+        let tiers = index.tiers.iter_mut().flat_map(|t| t.buckets.values_mut());
+        for bucket in tiers.chain(index.anywhere.values_mut()) {
             bucket.seal(phrases);
         }
         index
@@ -139,7 +169,8 @@ impl PhraseIndex {
                 matches.push(PhraseMatch { end: start + len, start, phrase: phrase as usize });
             });
         };
-        if !self.by_prefix.is_empty() || !self.short.is_empty() {
+        let tiers: Vec<&Tier> = self.tiers.iter().filter(|t| !t.buckets.is_empty()).collect();
+        if !tiers.is_empty() {
             let mut word_before = 0;
             for (block_index, chunk) in bytes.chunks(64).enumerate() {
                 let block = Block64::load(chunk);
@@ -152,15 +183,10 @@ impl PhraseIndex {
                 while starts != 0 {
                     let start = block_index * 64 + starts.trailing_zeros() as usize;
                     starts &= starts - 1;
-                    let key = prefix_at(bytes, start);
-                    let bit = filter_bit(key);
-                    if self.prefix_filter[bit / 64] & 1 << (bit % 64) != 0 {
-                        if let Some(bucket) = self.by_prefix.get(&key) {
+                    for tier in &tiers {
+                        if let Some(bucket) = tier.candidates(bytes, start) {
                             try_phrases(start, bucket);
                         }
-                    }
-                    if let Some(bucket) = self.short.get(&bytes[start]) {
-                        try_phrases(start, bucket);
                     }
                 }
             }
@@ -174,16 +200,16 @@ impl PhraseIndex {
     }
 }
 
-/// The [`PREFIX`] bytes at `at`, zero past the end (no phrase holds a zero byte).
-fn prefix_at(bytes: &[u8], at: usize) -> u32 {
-    match bytes.get(at..at + PREFIX) {
-        Some(four) => u32::from_le_bytes(four.try_into().expect("four bytes")),
-        None => bytes[at..].iter().rev().fold(0, |key, &b| key << 8 | u32::from(b)),
+/// The `width` (at most 8) bytes at `at` as a key, zero past the end (no phrase holds a zero
+/// byte, so a key cut short by the end matches none).
+#[inline]
+fn key_at(bytes: &[u8], at: usize, width: usize) -> u64 {
+    match bytes.get(at..at + 8) {
+        Some(eight) => {
+            u64::from_le_bytes(eight.try_into().expect("eight bytes")) & (u64::MAX >> (64 - 8 * width))
+        }
+        None => bytes[at..].iter().take(width).rev().fold(0, |key, &b| key << 8 | u64::from(b)),
     }
-}
-
-fn filter_bit(key: u32) -> usize {
-    (key.wrapping_mul(0x9E37_79B1) >> (32 - FILTER_BITS)) as usize
 }
 
 pub(super) fn on_word_boundary(text: &str, start: usize, end: usize) -> bool {

@@ -1,6 +1,7 @@
 //! Rule regexes: those that depend on where a line starts or ends, in one `RegexSet` per
 //! group asked of each line; those that do not, searched over the whole document at once; and
-//! each rule's own regex, compiled on first use to find a span.
+//! each rule's own regex, compiled on first use: to ask a line a scanned match touched, or to
+//! find the span `explain` shows.
 
 use std::sync::OnceLock;
 
@@ -19,32 +20,16 @@ pub(super) struct RegexGroup {
     /// the lines its matches touch are asked. In a set, they made it read every byte of
     /// every line.
     pub(super) scanned: Vec<usize>,
-    /// Whether a hit's evidence is the span the regex matched.
-    pub(super) evidence: RegexEvidence,
-}
-
-/// What a regex hit records as its evidence.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum RegexEvidence {
-    /// The matched span (`explain` shows it).
-    Span,
-    /// Nothing: the hit's evidence is replaced later (a repeat rule's hit becomes
-    /// [`Evidence::Repeat`]), so finding the span would be wasted work.
-    Replaced,
 }
 
 impl RegexGroup {
-    pub(super) fn new(
-        all: &[String],
-        patterns: Vec<usize>,
-        evidence: RegexEvidence,
-    ) -> Result<Self, regex::Error> {
+    pub(super) fn new(all: &[String], patterns: Vec<usize>) -> Result<Self, regex::Error> {
         let (scanned, patterns): (Vec<usize>, Vec<usize>) =
             patterns.into_iter().partition(|&p| scans_the_document(&all[p]));
         let set = RegexSetBuilder::new(patterns.iter().map(|&p| &all[p]))
             .size_limit(REGEX_SET_SIZE_LIMIT)
             .build()?;
-        Ok(RegexGroup { set, patterns, scanned, evidence })
+        Ok(RegexGroup { set, patterns, scanned })
     }
 
     pub(super) fn is_empty(&self) -> bool {

@@ -101,7 +101,7 @@ pub fn describe(verdict: &Verdict, rules: &RuleSet, line: &str) -> (&'static str
     match verdict {
         Verdict::Keep(KeepReason::NoMatch) => ("keep", "-".to_string()),
         Verdict::Keep(KeepReason::Exception { rule, evidence }) => {
-            ("keep", format!("{}{}", rules.rule(*rule).id, evidence_note(evidence, line)))
+            ("keep", format!("{}{}", rules.rule(*rule).id, evidence_note(evidence, line, rules)))
         }
         Verdict::Keep(KeepReason::Vetoed { rule, veto }) => {
             ("keep", format!("{} ({})", veto.id(), rules.rule(*rule).id))
@@ -109,7 +109,7 @@ pub fn describe(verdict: &Verdict, rules: &RuleSet, line: &str) -> (&'static str
         Verdict::Drop(reason) => {
             let id = &rules.rule(reason.rule).id;
             let note = match &reason.cause {
-                DropCause::Matched(evidence) => evidence_note(evidence, line),
+                DropCause::Matched(evidence) => evidence_note(evidence, line, rules),
                 DropCause::InBlock { marker } => format!(" (block of line {})", marker + 1),
                 DropCause::InWindow { marker } => format!(" (window of line {})", marker + 1),
                 DropCause::AfterMarker { marker } => format!(" (after line {})", marker + 1),
@@ -121,7 +121,7 @@ pub fn describe(verdict: &Verdict, rules: &RuleSet, line: &str) -> (&'static str
     }
 }
 
-fn evidence_note(evidence: &Evidence, line: &str) -> String {
+fn evidence_note(evidence: &Evidence, line: &str, rules: &RuleSet) -> String {
     let quoted = |span: std::ops::Range<usize>| {
         if span.start == span.end || span == (0..line.len()) {
             return String::new();
@@ -130,8 +130,8 @@ fn evidence_note(evidence: &Evidence, line: &str) -> String {
     };
     match evidence {
         Evidence::WholeLine => String::new(),
-        Evidence::Span(span) => quoted(span.range()),
-        // Mapped back only now, when it is shown.
+        // Found, or mapped back, only now, when it is shown.
+        Evidence::Regex { index } => quoted(rules.regex_span(*index, line)),
         Evidence::FoldedSpan(span) => quoted(crate::text::fold::unfold_span(line, span.range())),
         Evidence::Repeat { first } => format!(" (repeats line {})", first + 1),
     }
