@@ -10,6 +10,8 @@
 //! character and removed one takes at least as many bytes as what replaces it), so each line
 //! moves down over bytes already read, and a huge document is never held twice.
 
+use crate::text::simd::Block64;
+
 /// Returns the normalised form of `text`; non-empty output always ends with `\n`.
 pub fn normalize(text: &str) -> String {
     normalize_owned(text.to_owned())
@@ -111,10 +113,21 @@ pub fn normalize_owned(text: String) -> String {
     String::from_utf8(bytes).expect("whole characters were moved")
 }
 
-/// True when `\n` is the only kind of line end in `text`.
+/// True when `\n` is the only kind of line end in `text`: one pass over it, 64 bytes at a time,
+/// stopping only at the bytes that may start another kind (see [`line_end_at`]).
 fn has_only_newlines(text: &str) -> bool {
-    memchr::memchr3(b'\r', 0x0b, 0x0c, text.as_bytes()).is_none()
-        && !["\u{85}", "\u{2028}", "\u{2029}"].iter().any(|end| text.contains(end))
+    let bytes = text.as_bytes();
+    bytes.chunks(64).enumerate().all(|(k, chunk)| {
+        let mut candidates = Block64::load(chunk).any_of([b'\r', 0x0B, 0x0C, 0xC2, 0xE2]);
+        while candidates != 0 {
+            let i = k * 64 + candidates.trailing_zeros() as usize;
+            candidates &= candidates - 1;
+            if line_end_at(bytes, i).is_some() {
+                return false;
+            }
+        }
+        true
+    })
 }
 
 /// The first line end at or after `from`: `\n`, `\r\n`, a lone `\r`, vertical tab, form feed,
@@ -157,40 +170,51 @@ fn line_end_at(bytes: &[u8], i: usize) -> Option<LineEnd> {
 }
 
 /// True when [`map_char`] leaves every character of `line` (UTF-8, without line ends) as it
-/// is; decided on bytes: only the UTF-8 forms of the few characters it changes are looked for.
+/// is; decided on bytes: only the UTF-8 forms of the few characters it changes are looked for,
+/// 64 bytes at a time (see [`Block64`]).
 fn maps_to_itself(line: &[u8]) -> bool {
-    // Printable ASCII and tabs, most lines, checked 32 bytes at a time without branches (the
-    // compiler vectorises the inner fold).
-    let printable = |b: u8| (0x20..0x7F).contains(&b) | (b == b'\t');
-    if line.chunks(32).all(|chunk| chunk.iter().fold(true, |all, &b| all & printable(b))) {
-        return true;
-    }
-    for (i, &b) in line.iter().enumerate() {
-        let next = |k: usize| line.get(i + k).copied();
-        let changed = match b {
-            b'\t' | 0x20..=0x7E => false,
-            0x00..=0x1F | 0x7F => true,
-            // C1 controls, no-break space, soft hyphen.
-            0xC2 => matches!(next(1), Some(0x80..=0xA0 | 0xAD)),
-            // Ogham space mark.
-            0xE1 => next(1) == Some(0x9A) && next(2) == Some(0x80),
-            // Typographic spaces, zero-width space, narrow no-break space, word joiner and
-            // invisible operators.
-            0xE2 => matches!(
-                (next(1), next(2)),
-                (Some(0x80), Some(0x80..=0x8B | 0xAF)) | (Some(0x81), Some(0x9F..=0xA4))
-            ),
-            // Ideographic space.
-            0xE3 => next(1) == Some(0x80) && next(2) == Some(0x80),
-            // Byte order mark.
-            0xEF => next(1) == Some(0xBB) && next(2) == Some(0xBF),
-            _ => false,
-        };
-        if changed {
+    for (k, chunk) in line.chunks(64).enumerate() {
+        let block = Block64::load(chunk);
+        // Printable ASCII and tabs are most lines; of the rest, the controls change, and so
+        // may a character whose first byte is one of these.
+        let plain = block.in_range(0x20, 0x7E) | block.eq(b'\t');
+        let others = block.all() & !plain;
+        if others & !block.non_ascii() != 0 {
             return false;
+        }
+        let mut suspects = others & block.any_of([0xC2, 0xE1, 0xE2, 0xE3, 0xEF]);
+        while suspects != 0 {
+            let i = k * 64 + suspects.trailing_zeros() as usize;
+            suspects &= suspects - 1;
+            if changes_at(line, i) {
+                return false;
+            }
         }
     }
     true
+}
+
+/// True when the character whose first byte is `line[i]` (0xC2, 0xE1, 0xE2, 0xE3 or 0xEF) is
+/// one [`map_char`] changes.
+fn changes_at(line: &[u8], i: usize) -> bool {
+    let next = |k: usize| line.get(i + k).copied();
+    match line[i] {
+        // C1 controls, no-break space, soft hyphen.
+        0xC2 => matches!(next(1), Some(0x80..=0xA0 | 0xAD)),
+        // Ogham space mark.
+        0xE1 => next(1) == Some(0x9A) && next(2) == Some(0x80),
+        // Typographic spaces, zero-width space, narrow no-break space, word joiner and
+        // invisible operators.
+        0xE2 => matches!(
+            (next(1), next(2)),
+            (Some(0x80), Some(0x80..=0x8B | 0xAF)) | (Some(0x81), Some(0x9F..=0xA4))
+        ),
+        // Ideographic space.
+        0xE3 => next(1) == Some(0x80) && next(2) == Some(0x80),
+        // Byte order mark.
+        0xEF => next(1) == Some(0xBB) && next(2) == Some(0xBF),
+        _ => false,
+    }
 }
 
 fn map_char(ch: char) -> Option<char> {

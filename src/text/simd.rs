@@ -5,7 +5,8 @@
 //! baseline, so no detection at run time): a class of 16 bytes costs a compare or two and one
 //! `movemask`, about a quarter of the [`swar`](super::swar) arithmetic it replaces. Elsewhere
 //! the same answers come from SWAR. Both are exact for any bytes, not only ASCII: a byte at or
-//! above 0x80 is in no class but [`Block64::lead_bytes`].
+//! above 0x80 is in no ASCII class, only in [`Block64::non_ascii`], [`Block64::lead_bytes`]
+//! and the byte tests ([`Block64::any_of`]).
 
 /// Up to 64 bytes, ready to be asked for byte classes. Bytes past the block are in no class.
 pub(crate) struct Block64 {
@@ -28,17 +29,22 @@ impl Block64 {
         self.valid
     }
 
-    /// Bytes equal to `byte` (ASCII).
+    /// Bytes equal to `byte`.
     #[inline]
     pub(crate) fn eq(&self, byte: u8) -> u64 {
         self.any_of([byte])
     }
 
-    /// Bytes equal to any of `bytes` (ASCII).
+    /// Bytes equal to any of `bytes`.
     #[inline]
     pub(crate) fn any_of<const N: usize>(&self, bytes: [u8; N]) -> u64 {
-        debug_assert!(bytes.iter().all(|&b| b != 0 && b < 0x80));
         self.lanes.any_of(bytes) & self.valid
+    }
+
+    /// Bytes at or above 0x80: the bytes of non-ASCII characters.
+    #[inline]
+    pub(crate) fn non_ascii(&self) -> u64 {
+        self.lanes.non_ascii() & self.valid
     }
 
     /// Bytes in `lo..=hi`, with `0 < lo <= hi < 0x7F`.
@@ -134,6 +140,11 @@ mod sse2 {
             self.mask(|v| unsafe { _mm_and_si128(_mm_cmpgt_epi8(v, below), _mm_cmplt_epi8(v, above)) })
         }
 
+        #[inline]
+        pub(crate) fn non_ascii(&self) -> u64 {
+            self.mask(|v| v)
+        }
+
         /// 0xC0 and up are the signed bytes from -64 to -1.
         #[inline]
         pub(crate) fn lead_bytes(&self) -> u64 {
@@ -158,7 +169,7 @@ mod sse2 {
 /// hold the SSE2 lanes to.
 #[cfg(any(test, not(target_arch = "x86_64")))]
 mod portable {
-    use crate::text::swar::{equal, fold_case, gather, in_range, load, HIGH};
+    use crate::text::swar::{fold_case, gather, in_range, load, HIGH, ONES};
 
     pub(crate) struct Lanes([u64; 8]);
 
@@ -180,8 +191,14 @@ mod portable {
                 .fold(0, |mask, (k, &x)| mask | u64::from(gather(test(x & !HIGH) & !x & HIGH)) << (8 * k))
         }
 
+        /// Exact for any bytes: a byte of `x ^ b` is zero only where `x` holds `b`.
         pub(crate) fn any_of<const N: usize>(&self, bytes: [u8; N]) -> u64 {
-            self.ascii_mask(|x| bytes.iter().fold(0, |any, &b| any | equal(x, b)))
+            self.high_bits(|x| {
+                bytes.iter().fold(0, |any, &b| {
+                    let y = x ^ (ONES * u64::from(b));
+                    any | !(((y & !HIGH) + !HIGH) | y) & HIGH
+                })
+            })
         }
 
         pub(crate) fn in_range(&self, lo: u8, hi: u8) -> u64 {
@@ -190,10 +207,16 @@ mod portable {
 
         pub(crate) fn lead_bytes(&self) -> u64 {
             // Bits 7 and 6 both set.
-            self.0
-                .iter()
-                .enumerate()
-                .fold(0, |mask, (k, &x)| mask | u64::from(gather(x & x << 1 & HIGH)) << (8 * k))
+            self.high_bits(|x| x & x << 1 & HIGH)
+        }
+
+        pub(crate) fn non_ascii(&self) -> u64 {
+            self.high_bits(|x| x & HIGH)
+        }
+
+        /// The high bits `test` sets in each word, gathered into one mask.
+        fn high_bits(&self, test: impl Fn(u64) -> u64) -> u64 {
+            self.0.iter().enumerate().fold(0, |mask, (k, &x)| mask | u64::from(gather(test(x))) << (8 * k))
         }
 
         pub(crate) fn letters(&self) -> u64 {
@@ -216,7 +239,13 @@ mod tests {
         let b = Block64::load(block);
         let portable = portable::Lanes::load(block);
         let valid = b.valid;
-        let cases: [(u64, u64, u64); 6] = [
+        let cases: [(u64, u64, u64); 8] = [
+            (b.non_ascii(), portable.non_ascii() & valid, by_definition(block, |c| c >= 0x80)),
+            (
+                b.any_of([0xC2, 0xE2, b'\t']),
+                portable.any_of([0xC2, 0xE2, b'\t']) & valid,
+                by_definition(block, |c| matches!(c, 0xC2 | 0xE2 | b'\t')),
+            ),
             (b.eq(b'|'), portable.any_of([b'|']) & valid, by_definition(block, |c| c == b'|')),
             (
                 b.any_of([b',', b'.', b'!']),
