@@ -178,12 +178,13 @@ impl PhraseIndex {
                 // A word character after a byte that is not an ASCII word byte. A character
                 // after a non-ASCII one is taken too: whether that one is a letter is left to
                 // `on_word_boundary`, as is the end of the match.
-                let mut starts = (word | block.lead_bytes()) & !(word << 1 | word_before);
+                let starts = (word | block.lead_bytes()) & !(word << 1 | word_before);
                 word_before = word >> (chunk.len() - 1) & 1;
-                while starts != 0 {
-                    let start = block_index * 64 + starts.trailing_zeros() as usize;
-                    starts &= starts - 1;
-                    for tier in &tiers {
+                for tier in &tiers {
+                    let mut starts = starts;
+                    while starts != 0 {
+                        let start = block_index * 64 + starts.trailing_zeros() as usize;
+                        starts &= starts - 1;
                         if let Some(bucket) = tier.candidates(bytes, start) {
                             try_phrases(start, bucket);
                         }
