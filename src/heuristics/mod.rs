@@ -28,7 +28,6 @@
 //! with no good line at all is left to the rules (there is no article to anchor on); the pass
 //! repeats on the kept lines until nothing changes, so cleaning is idempotent.
 
-mod chars;
 mod context;
 mod shape;
 mod stretches;
@@ -39,7 +38,8 @@ use shape::{shape, Class, Mark, Shape};
 use stretches::{dropped_before, main_stretches, marked_by};
 use teasers::unrelated_teasers;
 
-use crate::language::{self, Language, WordCounts};
+use crate::features::LineFeatures;
+use crate::language::{self, Language};
 pub use crate::rules::HeuristicsConfig;
 use crate::segment::Document;
 use crate::types::{DropCause, DropReason, KeepReason, Verdict};
@@ -165,15 +165,11 @@ impl<'a> Judgement<'a> {
             let counts = counted.next_if(|(line, _)| *line == i).and_then(|(_, counts)| counts.take());
             shapes[i].get_or_insert_with(|| {
                 let line = doc.line_text(i);
-                // One pass over the words counts the stopwords of every bundled language: from
-                // the folded line when it is held, else (a huge document) from the line itself
-                // when folding would only lower its case, else folded again.
-                let counts = counts.unwrap_or_else(|| match folded.held(i) {
-                    Some(folded_line) => WordCounts::of(folded_line),
-                    None => WordCounts::of_unfolded(line)
-                        .unwrap_or_else(|| WordCounts::of(folded.folded_line(doc, i, scratch))),
-                });
-                shape(line, &counts, detected, &cfg)
+                // One pass over the words counts the stopwords of every bundled language (of
+                // the folded line: held, unless the document is huge, or else folded again).
+                let features =
+                    LineFeatures::of(line, counts, folded.held(i), || folded.folded_line(doc, i, scratch));
+                shape(line, &features, detected, &cfg)
             });
         }
         let mut classes = RoundShapes::new(shapes, alive);

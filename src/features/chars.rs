@@ -10,41 +10,41 @@ use crate::text::swar;
 
 /// Sentence-final marks of the scripts thresh meets (Latin, CJK, Devanagari, Arabic, Armenian,
 /// Ethiopic); `:` and `;` end a line that goes on.
-pub(super) const TERMINAL_MARKS: [char; 16] =
+pub(crate) const TERMINAL_MARKS: [char; 16] =
     ['.', '!', '?', '…', ':', ';', '。', '！', '？', '．', '।', '॥', '؟', '۔', '։', '።'];
 
 /// Ideographs, kana and hangul: a word takes one to three of them, not five or six letters, so
 /// each counts as several characters of length.
-pub(super) fn is_wide_script(c: char) -> bool {
+pub(crate) fn is_wide_script(c: char) -> bool {
     matches!(c as u32, 0x1100..=0x11FF | 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
 }
 
 /// What one pass over a line's characters tells.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub(super) struct CharCounts {
+pub(crate) struct CharCounts {
     /// Length, a wide (CJK) character counting three.
-    pub(super) width: usize,
-    pub(super) non_space: usize,
-    pub(super) digits: usize,
+    pub(crate) width: usize,
+    pub(crate) non_space: usize,
+    pub(crate) digits: usize,
     /// Digits, punctuation and symbols.
-    pub(super) digits_and_symbols: usize,
-    pub(super) upper: bool,
-    pub(super) lower: bool,
+    pub(crate) digits_and_symbols: usize,
+    pub(crate) upper: bool,
+    pub(crate) lower: bool,
     /// Has a comma or a sentence mark.
-    pub(super) punctuated: bool,
+    pub(crate) punctuated: bool,
     /// Letters, and those of each script with a bundled stoplist.
-    pub(super) letters: usize,
-    pub(super) latin: usize,
-    pub(super) cyrillic: usize,
+    pub(crate) letters: usize,
+    pub(crate) latin: usize,
+    pub(crate) cyrillic: usize,
     /// White-space separated tokens; of them, the separators (`|`, `»`, `-`) and those
     /// starting with a capital.
-    pub(super) tokens: usize,
-    pub(super) separators: usize,
-    pub(super) capitalised: usize,
+    pub(crate) tokens: usize,
+    pub(crate) separators: usize,
+    pub(crate) capitalised: usize,
 }
 
 /// A comma or a sentence mark.
-pub(super) const fn is_punctuation(c: char) -> bool {
+pub(crate) const fn is_punctuation(c: char) -> bool {
     if matches!(c, ',' | '،' | '，' | '、') {
         return true;
     }
@@ -59,30 +59,30 @@ pub(super) const fn is_punctuation(c: char) -> bool {
 }
 
 /// Tokens made only of these separate menu items: `Home | News » Sport`.
-pub(super) const fn is_separator(c: char) -> bool {
+pub(crate) const fn is_separator(c: char) -> bool {
     matches!(c, '|' | '•' | '·' | '»' | '›' | '>' | '/' | '–' | '-' | '*' | '◦' | '▪')
 }
 
 /// What one character is, as [`CharCounts`] needs it.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub(super) struct CharKind {
-    pub(super) space: bool,
-    pub(super) separator: bool,
-    pub(super) digit: bool,
+pub(crate) struct CharKind {
+    pub(crate) space: bool,
+    pub(crate) separator: bool,
+    pub(crate) digit: bool,
     /// Letter or other alphanumeric that is not a digit (a letter-like numeral counts here).
-    pub(super) letter: bool,
+    pub(crate) letter: bool,
     /// Among the letters: alphabetic, and in which script.
-    pub(super) alphabetic: bool,
-    pub(super) script: Option<Script>,
-    pub(super) upper: bool,
-    pub(super) lower: bool,
+    pub(crate) alphabetic: bool,
+    pub(crate) script: Option<Script>,
+    pub(crate) upper: bool,
+    pub(crate) lower: bool,
     /// A comma or a sentence mark.
-    pub(super) punctuation: bool,
+    pub(crate) punctuation: bool,
     /// Counts three for length.
-    pub(super) wide: bool,
+    pub(crate) wide: bool,
 }
 
-pub(super) const ASCII_KINDS: [CharKind; 128] = {
+pub(crate) const ASCII_KINDS: [CharKind; 128] = {
     let mut kinds = [CharKind::of_ascii_byte(0); 128];
     let mut b = 1;
     while b < 128 {
@@ -94,11 +94,11 @@ pub(super) const ASCII_KINDS: [CharKind; 128] = {
 
 impl CharKind {
     /// For an ASCII byte, the common case: looked up in a table made at compile time.
-    pub(super) fn of_ascii(b: u8) -> Self {
+    pub(crate) fn of_ascii(b: u8) -> Self {
         ASCII_KINDS[usize::from(b & 0x7F)]
     }
 
-    pub(super) const fn of_ascii_byte(b: u8) -> Self {
+    pub(crate) const fn of_ascii_byte(b: u8) -> Self {
         let (upper, lower) = (b.is_ascii_uppercase(), b.is_ascii_lowercase());
         CharKind {
             space: fold::is_ascii_space(b),
@@ -116,7 +116,7 @@ impl CharKind {
 
     /// For any character: ASCII and the common ranges from tables, others by their Unicode
     /// properties.
-    pub(super) fn of_char(ch: char) -> Self {
+    pub(crate) fn of_char(ch: char) -> Self {
         if ch.is_ascii() {
             return Self::of_ascii(ch as u8);
         }
@@ -125,7 +125,7 @@ impl CharKind {
 
     /// Looked up in Unicode's tables, some of them a binary search each: several hundred
     /// instructions per character.
-    pub(super) fn by_properties(ch: char) -> Self {
+    pub(crate) fn by_properties(ch: char) -> Self {
         let (digit, alphanumeric) = (ch.is_numeric(), ch.is_alphanumeric());
         CharKind {
             space: ch.is_whitespace(),
@@ -146,25 +146,25 @@ impl CharKind {
 /// properties: every two-byte UTF-8 character (Latin letters with accents, Greek, Cyrillic,
 /// Hebrew, Arabic) and the General Punctuation block (curly quotes, dashes, ellipsis). A page
 /// in Russian is nearly all such characters.
-pub(super) struct CommonKinds {
-    pub(super) two_byte: Box<[CharKind]>,
-    pub(super) punctuation: Box<[CharKind]>,
+pub(crate) struct CommonKinds {
+    pub(crate) two_byte: Box<[CharKind]>,
+    pub(crate) punctuation: Box<[CharKind]>,
 }
 
-pub(super) const TWO_BYTE: std::ops::Range<u32> = 0x80..0x800;
-pub(super) const GENERAL_PUNCTUATION: std::ops::Range<u32> = 0x2000..0x2070;
+pub(crate) const TWO_BYTE: std::ops::Range<u32> = 0x80..0x800;
+pub(crate) const GENERAL_PUNCTUATION: std::ops::Range<u32> = 0x2000..0x2070;
 
-pub(super) static COMMON_KINDS: std::sync::OnceLock<CommonKinds> = std::sync::OnceLock::new();
+pub(crate) static COMMON_KINDS: std::sync::OnceLock<CommonKinds> = std::sync::OnceLock::new();
 
 impl CommonKinds {
-    pub(super) fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let kinds = |range: std::ops::Range<u32>| {
             range.map(|c| CharKind::by_properties(char::from_u32(c).expect("no surrogates here"))).collect()
         };
         CommonKinds { two_byte: kinds(TWO_BYTE), punctuation: kinds(GENERAL_PUNCTUATION) }
     }
 
-    pub(super) fn get(&self, ch: char) -> Option<CharKind> {
+    pub(crate) fn get(&self, ch: char) -> Option<CharKind> {
         let c = u32::from(ch);
         if TWO_BYTE.contains(&c) {
             Some(self.two_byte[(c - TWO_BYTE.start) as usize])
@@ -178,17 +178,17 @@ impl CommonKinds {
 
 /// The classes [`CharCounts`] needs of an ASCII block of at most 64 bytes, bit `i` for byte
 /// `i`. They agree with [`CharKind::of_ascii_byte`], which a test checks byte by byte.
-pub(super) struct AsciiMasks {
-    pub(super) space: u64,
-    pub(super) separator: u64,
-    pub(super) digit: u64,
-    pub(super) letter: u64,
-    pub(super) upper: u64,
-    pub(super) punctuation: u64,
+pub(crate) struct AsciiMasks {
+    pub(crate) space: u64,
+    pub(crate) separator: u64,
+    pub(crate) digit: u64,
+    pub(crate) letter: u64,
+    pub(crate) upper: u64,
+    pub(crate) punctuation: u64,
 }
 
 impl AsciiMasks {
-    pub(super) fn of(block: &[u8]) -> Self {
+    pub(crate) fn of(block: &[u8]) -> Self {
         let b = Block64::load(block);
         AsciiMasks {
             space: b.spaces(),
@@ -202,7 +202,7 @@ impl AsciiMasks {
 }
 
 impl CharCounts {
-    pub(super) fn of(text: &str) -> Self {
+    pub(crate) fn of(text: &str) -> Self {
         let mut counter = Counter::default();
         if text.is_ascii() {
             counter.add_ascii(text.as_bytes());
@@ -226,7 +226,7 @@ impl CharCounts {
     /// True when most letters are in `script`: only then does a stoplist of that script say
     /// anything about the line (an Arabic quote in an English article has no English function
     /// words, and is not a menu for that).
-    pub(super) fn mostly_in(&self, script: Script) -> bool {
+    pub(crate) fn mostly_in(&self, script: Script) -> bool {
         let in_script = match script {
             Script::Latin => self.latin,
             Script::Cyrillic => self.cyrillic,
@@ -237,14 +237,14 @@ impl CharCounts {
 
 /// [`CharCounts`] in the making: one character at a time, and whether it is inside a token.
 #[derive(Default)]
-pub(super) struct Counter {
-    pub(super) counts: CharCounts,
-    pub(super) in_token: bool,
-    pub(super) token_is_separator: bool,
+pub(crate) struct Counter {
+    pub(crate) counts: CharCounts,
+    pub(crate) in_token: bool,
+    pub(crate) token_is_separator: bool,
 }
 
 impl Counter {
-    pub(super) fn add(&mut self, kind: CharKind) {
+    pub(crate) fn add(&mut self, kind: CharKind) {
         let c = &mut self.counts;
         c.width += if kind.wide { 3 } else { 1 };
         if kind.space {
@@ -283,13 +283,13 @@ impl Counter {
     /// What [`Counter::add`] counts for each byte of an ASCII run, where every letter is
     /// Latin and nothing is wide: 64 bytes at a time as bit masks (see [`Block64`]), read with
     /// popcounts instead of a branch or a lookup per byte.
-    pub(super) fn add_ascii(&mut self, bytes: &[u8]) {
+    pub(crate) fn add_ascii(&mut self, bytes: &[u8]) {
         for block in bytes.chunks(64) {
             self.add_ascii_block(block.len(), &AsciiMasks::of(block));
         }
     }
 
-    pub(super) fn add_ascii_block(&mut self, len: usize, m: &AsciiMasks) {
+    pub(crate) fn add_ascii_block(&mut self, len: usize, m: &AsciiMasks) {
         let non_space = !m.space & swar::valid_bits(len);
         let token_before = u64::from(self.in_token);
         let separator_token_before = self.in_token && self.token_is_separator;
@@ -326,7 +326,7 @@ impl Counter {
         c.capitalised += (starts & m.upper).count_ones() as usize;
     }
 
-    pub(super) fn finish(mut self) -> CharCounts {
+    pub(crate) fn finish(mut self) -> CharCounts {
         self.counts.separators += usize::from(self.in_token && self.token_is_separator);
         self.counts
     }
@@ -335,7 +335,6 @@ impl Counter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::heuristics::shape::Shape;
 
     /// The counts as their definitions say, one Unicode property at a time.
     fn counts_by_definition(text: &str) -> CharCounts {
@@ -359,13 +358,6 @@ mod tests {
             separators: tokens.iter().filter(|t| t.chars().all(is_separator)).count(),
             capitalised: tokens.iter().filter(|t| t.chars().next().is_some_and(char::is_uppercase)).count(),
         }
-    }
-
-    #[test]
-    fn shapes_stay_small() {
-        // One per line of a document, in the cache a round reads them from: a 200 MB document
-        // has 3.6 million lines.
-        assert_eq!(std::mem::size_of::<Option<Shape>>(), 8);
     }
 
     #[test]

@@ -1,8 +1,45 @@
-//! Stage 5a, features: per-line facts computed once per document for the stages after it.
-//! Today: the folded lines the matcher searches and the heuristics read, a chunk at a time.
+//! Stage 5a, features: per-line facts for the stages after it: the folded lines the matcher
+//! searches and the heuristics read, a chunk at a time; and each line's feature row
+//! ([`LineFeatures`]: its characters and its words), which the judgement reads.
 
+pub(crate) mod chars;
+
+use chars::CharCounts;
+
+use crate::language::WordCounts;
 use crate::segment::Document;
 use crate::text::fold::fold_into;
+
+/// A line's feature row: what a pass over its characters and one over its words tell. The
+/// judgement shapes a line from it (`heuristics::shape`). A new feature goes here, computed in
+/// [`LineFeatures::of`], where one pass serves the characters and the words of most lines.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct LineFeatures {
+    /// Of the line, trimmed.
+    pub(crate) chars: CharCounts,
+    /// Of the line's folded form.
+    pub(crate) words: WordCounts,
+}
+
+impl LineFeatures {
+    /// The row of `line`. `known_words` are its word counts when already counted (the
+    /// language sample counts some lines); else they are counted on `folded`, its folded form,
+    /// when held; else on the line itself if folding would only lower its case; else
+    /// `fold_again` folds the line.
+    #[inline]
+    pub(crate) fn of<'f>(
+        line: &str,
+        known_words: Option<WordCounts>,
+        folded: Option<&str>,
+        fold_again: impl FnOnce() -> &'f str,
+    ) -> Self {
+        let words = known_words.unwrap_or_else(|| match folded {
+            Some(folded) => WordCounts::of(folded),
+            None => WordCounts::of_unfolded(line).unwrap_or_else(|| WordCounts::of(fold_again())),
+        });
+        LineFeatures { chars: CharCounts::of(line.trim()), words }
+    }
+}
 
 /// Consecutive lines of a document folded into one buffer, so that the matcher searches them
 /// all at once. The matcher folds a huge document a chunk at a time (see
