@@ -12,11 +12,18 @@ use super::swar;
 /// Appends the folded form of `text` to `out`.
 pub fn fold_into(text: &str, out: &mut String) {
     let start_len = out.len();
-    if text.is_ascii() && is_single_spaced(text.as_bytes()) {
-        // The common case: lowercase is the only change left to make.
-        out.push_str(text);
-        out[start_len..].make_ascii_lowercase();
-        return;
+    if is_single_spaced(text.as_bytes()) {
+        if text.is_ascii() {
+            // The common case: lowercase is the only change left to make.
+            out.push_str(text);
+            out[start_len..].make_ascii_lowercase();
+            return;
+        }
+        // Prose with a curly quote, a dash or an accent: its spaces need no work either.
+        if fold_single_spaced(text, out) {
+            return;
+        }
+        out.truncate(start_len);
     }
     // One pass over the bytes: runs of plain ASCII are copied whole and lowercased in place;
     // only the other characters are decoded, one at a time.
@@ -91,22 +98,51 @@ fn plain_ascii_run(bytes: &[u8]) -> usize {
     run
 }
 
-/// True for ASCII text that folding only lowercases: words separated by single spaces, no
-/// other white space, no backtick. 64 bytes at a time (see [`Block64`]).
+/// Appends the folded form of single-spaced text (see [`is_single_spaced`]): the ASCII between
+/// other characters lowercased in one copy each, and each other character folded. False, with
+/// part of it appended, if one of them is white space, whose spacing folding must look at.
+fn fold_single_spaced(text: &str, out: &mut String) -> bool {
+    let push_ascii = |span: &str, out: &mut String| {
+        let from = out.len();
+        out.push_str(span);
+        out[from..].make_ascii_lowercase();
+    };
+    let mut copied = 0;
+    for (k, chunk) in text.as_bytes().chunks(64).enumerate() {
+        let mut leads = Block64::load(chunk).lead_bytes();
+        while leads != 0 {
+            let at = k * 64 + leads.trailing_zeros() as usize;
+            leads &= leads - 1;
+            push_ascii(&text[copied..at], out);
+            let ch = text[at..].chars().next().expect("a lead byte starts a character");
+            if ch.is_whitespace() {
+                return false;
+            }
+            push_folded_char(ch, out);
+            copied = at + ch.len_utf8();
+        }
+    }
+    push_ascii(&text[copied..], out);
+    true
+}
+
+/// True for text whose ASCII folding only lowercases: words separated by single spaces, no
+/// space at either end, no other ASCII white space, no backtick. 64 bytes at a time (see
+/// [`Block64`]).
 fn is_single_spaced(text: &[u8]) -> bool {
-    let mut previous_space = 1; // A leading space must go.
+    let mut space_before = 1; // A leading space must go.
     for chunk in text.chunks(64) {
         let block = Block64::load(chunk);
         if block.in_range(b'\t', b'\r') | block.eq(b'`') != 0 {
             return false;
         }
         let spaces = block.eq(b' ');
-        if spaces & (spaces << 1 | previous_space) != 0 {
+        if spaces & (spaces << 1 | space_before) != 0 {
             return false;
         }
-        previous_space = spaces >> (chunk.len() - 1) & 1;
+        space_before = spaces >> (chunk.len() - 1) & 1;
     }
-    previous_space == 0 || text.is_empty()
+    space_before == 0 || text.is_empty()
 }
 
 /// The folded form of `text`.
@@ -325,18 +361,23 @@ mod tests {
             proptest::prop_assert_eq!(fold(&text), fold_by_character(&text));
         }
 
+        /// Prose with curly quotes, dashes, accents and Unicode spaces among single spaces.
+        #[test]
+        fn folding_spaced_prose_matches_its_definition(text in "[aZ .’“é\u{3000}\u{a0}—`\t]{0,80}") {
+            proptest::prop_assert_eq!(fold(&text), fold_by_character(&text));
+        }
+
         #[test]
         fn byte_steps_agree_with_byte_tests(text in "[aZ.`\x00 \t\x0b\x7féß’]{0,40}") {
             let bytes = text.as_bytes();
             let run = bytes.iter().take_while(|&&b| is_plain_ascii(b)).count();
             proptest::prop_assert_eq!(plain_ascii_run(bytes), run);
-            if text.is_ascii() {
-                let single_spaced = !text.starts_with(' ')
-                    && !text.ends_with(' ')
-                    && !text.contains("  ")
-                    && !bytes.iter().any(|&b| b == b'`' || (is_ascii_space(b) && b != b' '));
-                proptest::prop_assert_eq!(is_single_spaced(bytes), single_spaced);
-            }
+            // Other characters do not count: they are folded one by one.
+            let single_spaced = !text.starts_with(' ')
+                && !text.ends_with(' ')
+                && !text.contains("  ")
+                && !bytes.iter().any(|&b| b == b'`' || (is_ascii_space(b) && b != b' '));
+            proptest::prop_assert_eq!(is_single_spaced(bytes), single_spaced);
         }
     }
 
