@@ -467,17 +467,6 @@ impl StopwordTally {
     }
 }
 
-/// Which ASCII bytes are word bytes, as in [`words`]: letters, digits and the apostrophe.
-const ASCII_WORD_BYTES: [bool; 128] = {
-    let mut table = [false; 128];
-    let mut b = 0;
-    while b < 128 {
-        let c = b as u8;
-        table[b] = c.is_ascii_alphanumeric() || c == b'\'';
-        b += 1;
-    }
-    table
-};
 
 /// The word bytes of a block (see [`Block64`]): ASCII letters, digits and the apostrophe, as
 /// in [`words`]; bit `i` for byte `i`.
@@ -519,39 +508,28 @@ impl WordCounts {
         if folded.is_ascii() {
             return Self::of_ascii(folded.as_bytes(), Stoplists::memberships_at);
         }
-        let mut counts = WordCounts::default();
-        let mut tally = StopwordTally { lanes: 0, words_in_lanes: 0 };
-        let tables = Stoplists::get();
+        // The words of `words`, found 64 bytes at a time: ASCII word bytes from byte classes,
+        // and each other character decoded to ask whether it is a letter or a digit (its
+        // bytes then are word bytes, up to three of them in the next block).
         let text = folded.as_bytes();
-        // The words of `words`, found on bytes: an ASCII byte is a word byte by a table, and
-        // only the other characters are decoded (most of a line in a Latin script is ASCII).
-        let mut word_start = None;
-        let mut i = 0;
-        while i < text.len() {
-            let (is_word, len) = match text[i] {
-                b if b.is_ascii() => (ASCII_WORD_BYTES[usize::from(b)], 1),
-                _ => {
-                    let ch = folded[i..].chars().next().expect("i is on a character boundary");
-                    (fold::is_alphanumeric(ch) || ch == '\'', ch.len_utf8())
+        let mut carried = 0u64;
+        Self::of_blocks(text, Stoplists::memberships_at, |k, chunk| {
+            let block = Block64::load(chunk);
+            let mut word_bytes = ascii_word_bytes(&block) | carried;
+            carried = 0;
+            let mut leads = block.lead_bytes();
+            while leads != 0 {
+                let at = leads.trailing_zeros() as usize;
+                leads &= leads - 1;
+                let ch = folded[k * 64 + at..].chars().next().expect("a lead byte starts a character");
+                if fold::is_alphanumeric(ch) {
+                    let bytes = ((1u128 << ch.len_utf8()) - 1) << at;
+                    word_bytes |= bytes as u64;
+                    carried |= (bytes >> 64) as u64;
                 }
-            };
-            match (is_word, word_start) {
-                (true, None) => word_start = Some(i),
-                (false, Some(from)) => {
-                    counts.words += 1;
-                    tally.add(tables.memberships_at(text, from, i), &mut counts);
-                    word_start = None;
-                }
-                _ => {}
             }
-            i += len;
-        }
-        if let Some(from) = word_start {
-            counts.words += 1;
-            tally.add(tables.memberships_at(text, from, text.len()), &mut counts);
-        }
-        tally.flush(&mut counts);
-        counts
+            word_bytes
+        })
     }
 
     /// The counts of a line's folded form, read off the line itself when folding would only
@@ -564,10 +542,20 @@ impl WordCounts {
             .then(|| Self::of_ascii(text, Stoplists::memberships_of_ascii_at))
     }
 
-    /// The common case, split on bytes without decoding characters: eight bytes at a time
-    /// become eight bits (word byte or not), and words are read off the edges of the bits,
-    /// with no branch per byte; `memberships` looks each word up.
+    /// The common case, split on bytes without decoding characters: 64 bytes at a time
+    /// become 64 bits (word byte or not); `memberships` looks each word up.
     fn of_ascii(text: &[u8], memberships: impl Fn(&Stoplists, &[u8], usize, usize) -> u8) -> Self {
+        Self::of_blocks(text, memberships, |_, chunk| ascii_word_bytes(&Block64::load(chunk)))
+    }
+
+    /// The words of `text`, read off the edges of the bits that `word_bytes` gives for each
+    /// block of 64 bytes (its index, its bytes), with no branch per byte; `memberships` looks
+    /// each word up.
+    fn of_blocks(
+        text: &[u8],
+        memberships: impl Fn(&Stoplists, &[u8], usize, usize) -> u8,
+        mut word_bytes: impl FnMut(usize, &[u8]) -> u64,
+    ) -> Self {
         let mut counts = WordCounts::default();
         let mut tally = StopwordTally { lanes: 0, words_in_lanes: 0 };
         let tables = Stoplists::get();
@@ -578,7 +566,7 @@ impl WordCounts {
         let (mut start, mut in_word) = (0, false);
         for (block_index, block) in text.chunks(64).enumerate() {
             let base = block_index * 64;
-            let word_bytes = ascii_word_bytes(&Block64::load(block));
+            let word_bytes = word_bytes(block_index, block);
             // Bit i: byte i differs from the byte before it, a word starts or ends there.
             let mut edges = word_bytes ^ (word_bytes << 1 | u64::from(in_word));
             while edges != 0 {
@@ -734,7 +722,7 @@ mod tests {
         /// stopwords, in any script.
         #[test]
         fn counts_are_those_of_the_words(
-            line in "((the|und|ЧТО|été|l'|d’|x2|Ünï|中文|[a-zé'ß]{1,9}|[ЁёА-я]{1,7})[ .,;\\-–|«»]{1,2}){0,30}"
+            line in "((the|und|ЧТО|été|l'|d’|x2|Ünï|中文|𝐀𝐁c|[a-zé'ß]{1,9}|[ЁёА-я]{1,7})[ .,;\\-–|«»𝄞]{1,2}){0,30}"
         ) {
             let folded = fold::fold(&line);
             let mut expected = WordCounts::default();
