@@ -83,8 +83,11 @@ pub(crate) struct Judgement<'a> {
     rules: JudgementRules<'a>,
     doc: &'a Document,
     folded: &'a crate::features::FoldedLines,
-    /// The shape of each line judged so far, in `language`.
+    /// The shape of each line judged so far, in `shaped_in`.
     shapes: Vec<Option<Shape>>,
+    /// The language `shapes` were judged in: a shape depends only on its line and the
+    /// language, so they serve every round and phase judged in it.
+    shaped_in: Option<Option<Language>>,
     /// Detected once per phase, from the lines the rules keep: the longest of them are the
     /// article.
     language: Option<Option<Language>>,
@@ -116,6 +119,7 @@ impl<'a> Judgement<'a> {
             doc,
             folded,
             shapes: vec![None; doc.len()],
+            shaped_in: None,
             language: None,
             sampled: Vec::new(),
             alive: Vec::new(),
@@ -123,11 +127,10 @@ impl<'a> Judgement<'a> {
         })
     }
 
-    /// Starts a phase: the language is detected again from the lines kept now, and every
-    /// line shaped again in it.
+    /// Starts a phase: the language is detected again from the lines kept now (and the lines
+    /// shaped again if it is another).
     pub(crate) fn start_phase(&mut self) {
         self.language = None;
-        self.shapes.fill(None);
     }
 
     /// The language sample of the lines kept, remembering which lines it took.
@@ -156,6 +159,10 @@ impl<'a> Judgement<'a> {
                 *self.language.insert(language)
             }
         };
+        if self.shaped_in != Some(detected) {
+            self.shapes.fill(None);
+            self.shaped_in = Some(detected);
+        }
         let stopwords = detected.map(Language::stopwords);
         let Judgement { shapes, sampled, alive, scratch, .. } = self;
         let alive: &[u32] = alive;
@@ -217,8 +224,8 @@ impl<'a> Judgement<'a> {
     }
 
     /// After a settled round: if the lines kept now read as another language than the one
-    /// they were judged in, forgets their shapes so that the next round judges them in that
-    /// one (cleaning the output must find nothing more to do, and it would detect that one);
+    /// they were judged in, takes that one, so that the next round shapes and judges them in
+    /// it (cleaning the output must find nothing more to do, and it would detect that one);
     /// true when so.
     pub(crate) fn relabel(&mut self, verdicts: &[Verdict]) -> bool {
         let detected = self.language.flatten();
@@ -230,7 +237,6 @@ impl<'a> Judgement<'a> {
             return false;
         }
         self.language = Some(now);
-        self.shapes.fill(None);
         true
     }
 }
