@@ -467,7 +467,6 @@ impl StopwordTally {
     }
 }
 
-
 /// The word bytes of a block (see [`Block64`]): ASCII letters, digits and the apostrophe, as
 /// in [`words`]; bit `i` for byte `i`.
 fn ascii_word_bytes(block: &Block64) -> u64 {

@@ -64,6 +64,75 @@ impl<'de> serde::Deserialize<'de> for Fields<'de> {
     }
 }
 
+/// The value of a raw JSON value when it is a string; `None` for any other value.
+fn string_value(raw: &str) -> Option<String> {
+    unescape(raw).or_else(|| serde_json::from_str(raw).ok())
+}
+
+/// The value of the JSON string `raw` (quotes included), unescaped here for what most strings
+/// hold: runs with nothing to unescape are found 64 bytes at a time and copied whole, the
+/// short escapes and `\u` escapes (surrogate pairs too) decoded. `None` for anything else (a
+/// control character, a lone surrogate, a value that is no string), which is left to
+/// `serde_json`: what it accepts and how it fails stay as they were.
+fn unescape(raw: &str) -> Option<String> {
+    let body = raw.strip_prefix('"')?.strip_suffix('"')?;
+    let bytes = body.as_bytes();
+    let mut out = String::with_capacity(body.len());
+    let (mut run, mut at) = (0, 0);
+    while let Some(stop) = next_special(bytes, at) {
+        if bytes[stop] != b'\\' {
+            return None;
+        }
+        out.push_str(&body[run..stop]);
+        let escaped = *bytes.get(stop + 1)?;
+        at = stop + 2;
+        let ch = match escaped {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let first = hex4(body, at)?;
+                at += 4;
+                match first {
+                    0xD800..=0xDBFF if body.get(at..at + 2) == Some("\\u") => {
+                        let second = hex4(body, at + 2).filter(|s| (0xDC00..=0xDFFF).contains(s))?;
+                        at += 6;
+                        char::from_u32(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00))?
+                    }
+                    code => char::from_u32(code)?,
+                }
+            }
+            _ => return None,
+        };
+        out.push(ch);
+        run = at;
+    }
+    out.push_str(&body[run..]);
+    Some(out)
+}
+
+/// The four hex digits at `body[at..]` as a number.
+fn hex4(body: &str, at: usize) -> Option<u32> {
+    let digits = body.get(at..at + 4)?;
+    digits.bytes().all(|b| b.is_ascii_hexdigit()).then(|| u32::from_str_radix(digits, 16).ok())?
+}
+
+/// The first byte at or after `from` that a JSON string does not hold as it is: a quote, a
+/// backslash or a control character.
+fn next_special(bytes: &[u8], from: usize) -> Option<usize> {
+    let rest = bytes.get(from..)?;
+    rest.chunks(64).enumerate().find_map(|(k, chunk)| {
+        let block = crate::text::simd::Block64::load(chunk);
+        let special = block.any_of([b'"', b'\\', 0]) | block.in_range(0x01, 0x1F);
+        (special != 0).then(|| from + k * 64 + special.trailing_zeros() as usize)
+    })
+}
+
 /// Appends `text` as a JSON string, escaped byte for byte as `serde_json` escapes it (`"`,
 /// `\\`, and controls below 0x20: short forms for `\b \t \n \f \r`, `\u00xx` for the others);
 /// runs with nothing to escape, most of a text, are found eight bytes at a time and copied
@@ -118,11 +187,11 @@ impl<'a> Record<'a> {
         let mut url = None;
         for (key, raw) in &fields.0 {
             if text.is_none() && key == text_field {
-                let value: String = serde_json::from_str(raw.get())
-                    .map_err(|_| RecordError::NoText(text_field.to_string()))?;
+                let value =
+                    string_value(raw.get()).ok_or_else(|| RecordError::NoText(text_field.to_string()))?;
                 text = Some((value, span_of(line, raw)));
             } else if url.is_none() && key == url_field {
-                url = serde_json::from_str::<String>(raw.get()).ok();
+                url = string_value(raw.get());
             }
         }
         let (text, text_span) = text.ok_or_else(|| RecordError::NoText(text_field.to_string()))?;
@@ -272,6 +341,47 @@ pub enum CopyError {
 
 #[cfg(test)]
 mod tests {
+    /// `text` escaped as Python's `json.dumps` escapes it by default: every character beyond
+    /// ASCII as `\\u` escapes, a surrogate pair for those beyond the BMP.
+    fn ascii_json_string(text: &str) -> String {
+        let mut out = String::from("\"");
+        for ch in text.chars() {
+            match ch {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                c if c.is_ascii() && !c.is_ascii_control() => out.push(c),
+                c => {
+                    let mut units = [0u16; 2];
+                    for unit in c.encode_utf16(&mut units) {
+                        out.push_str(&format!("\\u{unit:04x}"));
+                    }
+                }
+            }
+        }
+        out.push('"');
+        out
+    }
+
+    proptest::proptest! {
+        /// Whatever serde_json writes, or Python with its default `ensure_ascii`, comes back
+        /// as serde_json reads it.
+        #[test]
+        fn strings_unescape_as_serde_json_reads_them(text in "[a-z\"\\\\/\n\t\u{1}\u{1f}é€😀\u{fffd}]{0,70}") {
+            for raw in [serde_json::to_string(&text).unwrap(), ascii_json_string(&text)] {
+                proptest::prop_assert_eq!(super::unescape(&raw), Some(text.clone()), "{}", raw);
+            }
+        }
+
+        /// On any other value, `unescape` either agrees with serde_json or leaves it to it.
+        #[test]
+        fn other_values_are_left_to_serde_json(raw in "\"([a-z\"é]|\\\\[\"\\\\/bfnrtux]|\\\\u[0-9a-fA-F+]{4}|\\\\ud83d|\\\\ude00|\u{1})*\"?") {
+            if let Some(value) = super::unescape(&raw) {
+                proptest::prop_assert_eq!(serde_json::from_str::<String>(&raw).ok(), Some(value));
+            }
+        }
+    }
+
     fn json_string(text: &str) -> String {
         let mut out = String::new();
         push_json_string(&mut out, text);
