@@ -78,59 +78,60 @@ fn unescape(raw: &str) -> Option<String> {
     let body = raw.strip_prefix('"')?.strip_suffix('"')?;
     let bytes = body.as_bytes();
     let mut out = String::with_capacity(body.len());
+    // Text up to `at` is read; from `run`, it is yet to be copied.
     let (mut run, mut at) = (0, 0);
-    while let Some(stop) = next_special(bytes, at) {
-        if bytes[stop] != b'\\' {
-            return None;
-        }
-        out.push_str(&body[run..stop]);
-        let escaped = *bytes.get(stop + 1)?;
-        at = stop + 2;
-        let ch = match escaped {
-            b'"' => '"',
-            b'\\' => '\\',
-            b'/' => '/',
-            b'b' => '\u{8}',
-            b'f' => '\u{c}',
-            b'n' => '\n',
-            b'r' => '\r',
-            b't' => '\t',
-            b'u' => {
-                let first = hex4(body, at)?;
-                at += 4;
-                match first {
-                    0xD800..=0xDBFF if body.get(at..at + 2) == Some("\\u") => {
-                        let second = hex4(body, at + 2).filter(|s| (0xDC00..=0xDFFF).contains(s))?;
-                        at += 6;
-                        char::from_u32(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00))?
-                    }
-                    code => char::from_u32(code)?,
-                }
+    for (k, chunk) in bytes.chunks(64).enumerate() {
+        let block = crate::text::simd::Block64::load(chunk);
+        let mut special = block.any_of([b'"', b'\\', 0]) | block.in_range(0x01, 0x1F);
+        while special != 0 {
+            let stop = k * 64 + special.trailing_zeros() as usize;
+            special &= special - 1;
+            if stop < at {
+                continue; // Inside the escape just read.
             }
-            _ => return None,
-        };
-        out.push(ch);
-        run = at;
+            if bytes[stop] != b'\\' {
+                return None;
+            }
+            out.push_str(&body[run..stop]);
+            let (ch, len) = unescape_at(body, stop)?;
+            out.push(ch);
+            at = stop + len;
+            run = at;
+        }
     }
     out.push_str(&body[run..]);
     Some(out)
+}
+
+/// The character escaped at `body[at..]` (a backslash) and the length of its escape.
+fn unescape_at(body: &str, at: usize) -> Option<(char, usize)> {
+    let ch = match *body.as_bytes().get(at + 1)? {
+        b'"' => '"',
+        b'\\' => '\\',
+        b'/' => '/',
+        b'b' => '\u{8}',
+        b'f' => '\u{c}',
+        b'n' => '\n',
+        b'r' => '\r',
+        b't' => '\t',
+        b'u' => {
+            let first = hex4(body, at + 2)?;
+            if (0xD800..=0xDBFF).contains(&first) && body.get(at + 6..at + 8) == Some("\\u") {
+                let second = hex4(body, at + 8).filter(|s| (0xDC00..=0xDFFF).contains(s))?;
+                let ch = char::from_u32(0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00))?;
+                return Some((ch, 12));
+            }
+            return Some((char::from_u32(first)?, 6));
+        }
+        _ => return None,
+    };
+    Some((ch, 2))
 }
 
 /// The four hex digits at `body[at..]` as a number.
 fn hex4(body: &str, at: usize) -> Option<u32> {
     let digits = body.get(at..at + 4)?;
     digits.bytes().all(|b| b.is_ascii_hexdigit()).then(|| u32::from_str_radix(digits, 16).ok())?
-}
-
-/// The first byte at or after `from` that a JSON string does not hold as it is: a quote, a
-/// backslash or a control character.
-fn next_special(bytes: &[u8], from: usize) -> Option<usize> {
-    let rest = bytes.get(from..)?;
-    rest.chunks(64).enumerate().find_map(|(k, chunk)| {
-        let block = crate::text::simd::Block64::load(chunk);
-        let special = block.any_of([b'"', b'\\', 0]) | block.in_range(0x01, 0x1F);
-        (special != 0).then(|| from + k * 64 + special.trailing_zeros() as usize)
-    })
 }
 
 /// Appends `text` as a JSON string, escaped byte for byte as `serde_json` escapes it (`"`,
