@@ -16,7 +16,7 @@ pub(super) enum Class {
 }
 
 /// One per line of a document: 8 bytes (the five marks share a byte).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Shape {
     /// Length in characters (see `shape`); `u32` as there is one shape per line.
     pub(super) chars: u32,
@@ -100,51 +100,65 @@ pub(super) fn shape(
                 .filter(|&l| Some(l) != language && counts.mostly_in(l.script()))
                 .any(|l| word_counts.ratio(l) >= cfg.stopwords_low / 2.0)
     };
+    // The rest of the shape, from the ratio of the line's function words.
+    let with_ratio = |ratio: Option<f64>| {
+        if separators >= 2
+            && capitalised * 2 >= tokens.saturating_sub(separators)
+            && ratio.is_none_or(|r| r < cfg.stopwords_low)
+        {
+            return bad(Heuristic::MenuLine);
+        }
+        // Alt text is lower case: only a script with case can show that.
+        if words >= 12 && !counts.punctuated && !counts.upper && counts.lower && ratio.is_none_or(|r| r < 0.15) {
+            return bad(Heuristic::KeywordStuffed);
+        }
+        let sentence = terminal && ratio.is_some_and(|r| r >= cfg.stopwords_high);
+        if chars < cfg.length_low {
+            return Shape {
+                chars: stored_chars,
+                class: Class::Short,
+                why: Heuristic::ShortInBoilerplate,
+                marks: marks_with(sentence),
+            };
+        }
+        let class = match ratio {
+            Some(r) if r >= cfg.stopwords_high && chars > cfg.length_high => Class::Good,
+            Some(r) if r >= cfg.stopwords_low => Class::NearGood,
+            // A sentence full of names still reads as a sentence.
+            Some(r) if (terminal || has_sentence_break(text)) && tokens >= 8 && r >= cfg.stopwords_low / 2.0 => {
+                Class::NearGood
+            }
+            // A title has few function words; its neighbours tell whether it heads the article.
+            Some(_) if heading => Class::Short,
+            Some(_) => Class::Bad,
+            // No stoplist for this language: judge by length and sentence shape alone.
+            None if terminal && chars > cfg.length_high => Class::Good,
+            None if terminal => Class::NearGood,
+            None => Class::Bad,
+        };
+        Shape { chars: stored_chars, class, why: Heuristic::NotProse, marks: marks_with(sentence) }
+    };
     if chars >= cfg.length_low && ratio.is_none_or(|r| r < cfg.stopwords_low) && another_could_matter() {
         // A long line in another bundled language (a quote, a bilingual page) is judged by its
         // own stoplist, so the verdict does not hang on which language the page was taken for.
+        let mut others = Language::all().filter(|&l| Some(l) != language && counts.mostly_in(l.script()));
+        let in_own = |own: Language| {
+            let own_ratio = word_counts.ratio(own);
+            Some(ratio.map_or(own_ratio, |r| r.max(own_ratio)))
+        };
+        // The detector answers one of `others` or none: when every answer gives the same
+        // shape, it need not be asked (it costs about as much as cleaning the page).
+        let unchanged = with_ratio(ratio);
+        if others.all(|own| with_ratio(in_own(own)) == unchanged) {
+            return unchanged;
+        }
         let own = Language::detect_lines(std::iter::once(text))
             .filter(|&own| Some(own) != language && counts.mostly_in(own.script()));
         if let Some(own) = own {
-            let own_ratio = word_counts.ratio(own);
-            ratio = Some(ratio.map_or(own_ratio, |r| r.max(own_ratio)));
+            ratio = in_own(own);
         }
     }
-    if separators >= 2
-        && capitalised * 2 >= tokens.saturating_sub(separators)
-        && ratio.is_none_or(|r| r < cfg.stopwords_low)
-    {
-        return bad(Heuristic::MenuLine);
-    }
-    // Alt text is lower case: only a script with case can show that.
-    if words >= 12 && !counts.punctuated && !counts.upper && counts.lower && ratio.is_none_or(|r| r < 0.15) {
-        return bad(Heuristic::KeywordStuffed);
-    }
-    let sentence = terminal && ratio.is_some_and(|r| r >= cfg.stopwords_high);
-    if chars < cfg.length_low {
-        return Shape {
-            chars: stored_chars,
-            class: Class::Short,
-            why: Heuristic::ShortInBoilerplate,
-            marks: marks_with(sentence),
-        };
-    }
-    let class = match ratio {
-        Some(r) if r >= cfg.stopwords_high && chars > cfg.length_high => Class::Good,
-        Some(r) if r >= cfg.stopwords_low => Class::NearGood,
-        // A sentence full of names still reads as a sentence.
-        Some(r) if (terminal || has_sentence_break(text)) && tokens >= 8 && r >= cfg.stopwords_low / 2.0 => {
-            Class::NearGood
-        }
-        // A title has few function words; its neighbours tell whether it heads the article.
-        Some(_) if heading => Class::Short,
-        Some(_) => Class::Bad,
-        // No stoplist for this language: judge by length and sentence shape alone.
-        None if terminal && chars > cfg.length_high => Class::Good,
-        None if terminal => Class::NearGood,
-        None => Class::Bad,
-    };
-    Shape { chars: stored_chars, class, why: Heuristic::NotProse, marks: marks_with(sentence) }
+    with_ratio(ratio)
 }
 
 /// True when a sentence ends inside the line (". " before a capital or digit).
