@@ -109,7 +109,12 @@ pub(super) fn shape(
             return bad(Heuristic::MenuLine);
         }
         // Alt text is lower case: only a script with case can show that.
-        if words >= 12 && !counts.punctuated && !counts.upper && counts.lower && ratio.is_none_or(|r| r < 0.15) {
+        if words >= 12
+            && !counts.punctuated
+            && !counts.upper
+            && counts.lower
+            && ratio.is_none_or(|r| r < 0.15)
+        {
             return bad(Heuristic::KeywordStuffed);
         }
         let sentence = terminal && ratio.is_some_and(|r| r >= cfg.stopwords_high);
@@ -125,7 +130,9 @@ pub(super) fn shape(
             Some(r) if r >= cfg.stopwords_high && chars > cfg.length_high => Class::Good,
             Some(r) if r >= cfg.stopwords_low => Class::NearGood,
             // A sentence full of names still reads as a sentence.
-            Some(r) if (terminal || has_sentence_break(text)) && tokens >= 8 && r >= cfg.stopwords_low / 2.0 => {
+            Some(r)
+                if (terminal || has_sentence_break(text)) && tokens >= 8 && r >= cfg.stopwords_low / 2.0 =>
+            {
                 Class::NearGood
             }
             // A title has few function words; its neighbours tell whether it heads the article.
