@@ -19,6 +19,34 @@ const BATCH_BYTES: usize = 4 << 20;
 /// …or this many records.
 const BATCH_RECORDS: usize = 2048;
 
+/// A batch of JSONL lines as read: whole lines with their numbers, and the line over the limit
+/// that ended the batch, if one did (its number and first bytes).
+struct ReadBatch {
+    records: Vec<(usize, Vec<u8>)>,
+    oversized: Option<(usize, Vec<u8>)>,
+}
+
+/// The next batch of lines; no lines and nothing oversized at the end of the input.
+fn read_batch<R: BufRead>(lines: &mut LineReader<R>) -> Result<ReadBatch, JobError> {
+    let mut batch = ReadBatch { records: Vec::new(), oversized: None };
+    let mut batch_bytes = 0;
+    while batch_bytes < BATCH_BYTES && batch.records.len() < BATCH_RECORDS {
+        match lines.next_line().map_err(|e| JobError::Input(e.to_string()))? {
+            None => break,
+            Some(JsonlLine::Whole { number, raw }) => {
+                batch_bytes += raw.len();
+                batch.records.push((number, raw));
+            }
+            // A line over the document limit ends the batch; only its first bytes are held.
+            Some(JsonlLine::Oversized { number, prefix }) => {
+                batch.oversized = Some((number, prefix));
+                break;
+            }
+        }
+    }
+    Ok(batch)
+}
+
 impl Batch<'_> {
     pub(super) fn jsonl<W: Write + ?Sized>(
         &self,
@@ -30,81 +58,101 @@ impl Batch<'_> {
         let mut lines = LineReader::new(reader, self.options.max_document_bytes);
         let mut fields = TextFieldCensus::default();
         loop {
-            if self.cancelled() {
-                return Err(JobError::Interrupted);
-            }
-            let mut batch: Vec<(usize, Vec<u8>)> = Vec::new();
-            let mut batch_bytes = 0;
-            // A line over the document limit ends the batch; only its first bytes are held.
-            let mut oversized = None;
-            while batch_bytes < BATCH_BYTES && batch.len() < BATCH_RECORDS {
-                match lines.next_line().map_err(|e| JobError::Input(e.to_string()))? {
-                    None => break,
-                    Some(JsonlLine::Whole { number, raw }) => {
-                        batch_bytes += raw.len();
-                        batch.push((number, raw));
+            // A thread reads batches ahead while this one cleans and writes them, so that no
+            // core waits on the other's reading. It stops at the end, or after a batch that a
+            // line over the limit ends: that line's rest is streamed from here, in order.
+            let (back, result) = std::thread::scope(|scope| {
+                let (batches, received) = std::sync::mpsc::sync_channel::<Result<ReadBatch, JobError>>(1);
+                let reader = scope.spawn(move || loop {
+                    let batch = read_batch(&mut lines);
+                    let last = !matches!(&batch, Ok(b) if b.oversized.is_none() && !b.records.is_empty());
+                    if batches.send(batch).is_err() || last {
+                        return lines;
                     }
-                    Some(JsonlLine::Oversized { number, prefix }) => {
-                        oversized = Some((number, prefix));
-                        break;
+                });
+                let result = (|| {
+                    for batch in received {
+                        if self.cancelled() {
+                            return Err(JobError::Interrupted);
+                        }
+                        let batch = batch?;
+                        if batch.records.is_empty() && batch.oversized.is_none() {
+                            return Ok(None);
+                        }
+                        self.write_batch(path, &batch.records, out, tally, &mut fields)?;
+                        self.progress.documents(batch.records.len() as u64);
+                        if batch.oversized.is_some() {
+                            return Ok(batch.oversized);
+                        }
                     }
-                }
-            }
-            if batch.is_empty() && oversized.is_none() {
+                    unreachable!("the reader ends with an empty batch, an oversized line or an error")
+                })();
+                (reader.join().expect("the reader thread does not panic"), result)
+            });
+            lines = back;
+            let Some((number, prefix)) = result? else {
                 return fields.check(&self.options.text_field);
-            }
-            let results: Vec<LineResult> = batch.par_iter().map(|(_, raw)| self.clean_line(raw)).collect();
-            for ((number, raw), result) in batch.iter().zip(results) {
-                match result {
-                    LineResult::Cleaned { line, text_len, out_len, outcome, replacements } => {
-                        let cleaned =
-                            CleanedRecord { line: &line, terminator: terminator(raw), text_len, out_len };
-                        let flagged =
-                            || Flagged::record(path, number.to_string(), format!("{path}:{number}"));
-                        self.write_cleaned(cleaned, &outcome, replacements, flagged, out, tally)?;
-                        fields.with_text += 1;
-                    }
-                    LineResult::Blank => out.write_all(raw).map_err(JobError::Output)?,
-                    LineResult::Unusable { message, kind } => {
-                        match kind {
-                            Unusable::Internal => tally.stats.documents_failed += 1,
-                            Unusable::Malformed => tally.stats.records_malformed += 1,
-                            Unusable::MissingField(names) => {
-                                tally.stats.records_malformed += 1;
-                                tally.stats.records_missing_text_field += 1;
-                                fields.without_text += 1;
-                                for name in names {
-                                    if fields.seen.len() < MAX_FIELD_NAMES && !fields.seen.contains(&name) {
-                                        fields.seen.push(name);
-                                    }
+            };
+            tally.stats.records_malformed += 1;
+            let message = too_large(self.options.max_document_bytes).to_string();
+            let keep = self.options.on_error == OnError::Keep;
+            // The rest of the line is streamed through (keep) or skipped, never held.
+            self.unusable_record(
+                &format!("{path}:{number}"),
+                &format!("line {number}"),
+                &message,
+                &prefix,
+                out,
+            )?;
+            let rest = lines.finish_line(keep.then_some(&mut *out));
+            rest.map_err(|e| match e {
+                CopyError::Read(e) => JobError::Input(format!("line {number}: cannot read: {e}")),
+                CopyError::Write(e) => JobError::Output(e),
+            })?;
+        }
+    }
+
+    /// Cleans a batch of records in parallel and writes them in order.
+    fn write_batch<W: Write + ?Sized>(
+        &self,
+        path: &str,
+        batch: &[(usize, Vec<u8>)],
+        out: &mut W,
+        tally: &mut Tally,
+        fields: &mut TextFieldCensus,
+    ) -> Result<(), JobError> {
+        let results: Vec<LineResult> = batch.par_iter().map(|(_, raw)| self.clean_line(raw)).collect();
+        for ((number, raw), result) in batch.iter().zip(results) {
+            match result {
+                LineResult::Cleaned { line, text_len, out_len, outcome, replacements } => {
+                    let cleaned =
+                        CleanedRecord { line: &line, terminator: terminator(raw), text_len, out_len };
+                    let flagged = || Flagged::record(path, number.to_string(), format!("{path}:{number}"));
+                    self.write_cleaned(cleaned, &outcome, replacements, flagged, out, tally)?;
+                    fields.with_text += 1;
+                }
+                LineResult::Blank => out.write_all(raw).map_err(JobError::Output)?,
+                LineResult::Unusable { message, kind } => {
+                    match kind {
+                        Unusable::Internal => tally.stats.documents_failed += 1,
+                        Unusable::Malformed => tally.stats.records_malformed += 1,
+                        Unusable::MissingField(names) => {
+                            tally.stats.records_malformed += 1;
+                            tally.stats.records_missing_text_field += 1;
+                            fields.without_text += 1;
+                            for name in names {
+                                if fields.seen.len() < MAX_FIELD_NAMES && !fields.seen.contains(&name) {
+                                    fields.seen.push(name);
                                 }
                             }
                         }
-                        let (location, record) = (format!("{path}:{number}"), format!("line {number}"));
-                        self.unusable_record(&location, &record, &message, raw, out)?;
                     }
+                    let (location, record) = (format!("{path}:{number}"), format!("line {number}"));
+                    self.unusable_record(&location, &record, &message, raw, out)?;
                 }
             }
-            if let Some((number, prefix)) = oversized {
-                tally.stats.records_malformed += 1;
-                let message = too_large(self.options.max_document_bytes).to_string();
-                let keep = self.options.on_error == OnError::Keep;
-                // The rest of the line is streamed through (keep) or skipped, never held.
-                self.unusable_record(
-                    &format!("{path}:{number}"),
-                    &format!("line {number}"),
-                    &message,
-                    &prefix,
-                    out,
-                )?;
-                let rest = lines.finish_line(keep.then_some(&mut *out));
-                rest.map_err(|e| match e {
-                    CopyError::Read(e) => JobError::Input(format!("line {number}: cannot read: {e}")),
-                    CopyError::Write(e) => JobError::Output(e),
-                })?;
-            }
-            self.progress.documents(batch.len() as u64);
         }
+        Ok(())
     }
 
     /// Writes a cleaned record (JSONL or WET) unless `--drop-empty` leaves it out, tallies it,
