@@ -12,7 +12,7 @@ use crate::engine::{Cleaner, Outcome};
 use crate::matcher::DocumentContext;
 use crate::read::compression::too_large;
 use crate::read::jsonl::{CopyError, JsonlLine, LineReader, Record, RecordError};
-use crate::read::wet::WarcReader;
+use crate::read::wet::{WarcReader, WarcRecord};
 
 /// A batch of records is cut at this many bytes…
 const BATCH_BYTES: usize = 4 << 20;
@@ -258,98 +258,123 @@ impl Batch<'_> {
         tally: &mut Tally,
     ) -> Result<(), JobError> {
         let mut records = WarcReader::new(reader).with_limit(self.options.max_document_bytes);
-        loop {
-            if self.cancelled() {
-                return Err(JobError::Interrupted);
-            }
-            let mut batch = Vec::new();
-            let mut batch_bytes = 0;
-            let mut finished = false;
-            while batch_bytes < BATCH_BYTES && batch.len() < BATCH_RECORDS {
-                match records.next_record().map_err(|e| JobError::Input(e.to_string()))? {
-                    None => {
-                        finished = true;
-                        break;
-                    }
-                    Some(record) if record.is_conversion() => {
-                        batch_bytes += record.body.len();
-                        batch.push(record);
-                    }
-                    Some(_) => {}
+        // As for JSONL, a thread reads batches ahead while this one cleans and writes them.
+        std::thread::scope(|scope| {
+            let (batches, received) =
+                std::sync::mpsc::sync_channel::<Result<(Vec<WarcRecord>, bool), JobError>>(1);
+            scope.spawn(move || loop {
+                let batch = read_wet_batch(&mut records);
+                let last = !matches!(&batch, Ok((_, false)));
+                if batches.send(batch).is_err() || last {
+                    return;
+                }
+            });
+            for batch in received {
+                if self.cancelled() {
+                    return Err(JobError::Interrupted);
+                }
+                let (batch, finished) = batch?;
+                self.write_wet_batch(path, &batch, out, tally)?;
+                self.progress.documents(batch.len() as u64);
+                if finished {
+                    return Ok(());
                 }
             }
-            let results: Vec<(String, Result<WetCleaned, WetFailed>)> = batch
-                .par_iter()
-                .map(|record| {
-                    // WET bodies are UTF-8 by the format; stray bytes are replaced and counted.
-                    let (text, replacements) = crate::decode::lossy_utf8(&record.body);
-                    let url = record.header("WARC-Target-URI");
-                    let id = record.header("WARC-Record-ID").or(url).unwrap_or("record").to_string();
-                    let to_line = |text: &str, annotation: Option<serde_json::Value>| {
-                        let doc = WetDocument {
-                            url,
-                            warc_record_id: record.header("WARC-Record-ID"),
-                            date: record.header("WARC-Date"),
-                            language: record.header("WARC-Identified-Content-Language"),
-                            text,
-                        };
-                        let mut line = serde_json::to_string(&doc).expect("documents always serialise");
-                        if let Some(annotation) = annotation {
-                            // The last field, under the name asked for.
-                            line.pop();
-                            line.push(',');
-                            line.push_str(
-                                &serde_json::to_string(&self.options.annotate_field).expect("a string"),
-                            );
-                            line.push(':');
-                            line.push_str(&annotation.to_string());
-                            line.push('}');
-                        }
-                        line
+            unreachable!("the reader ends with the last batch or an error")
+        })
+    }
+
+    /// Cleans a batch of WET records in parallel and writes them, as JSONL, in order.
+    fn write_wet_batch<W: Write + ?Sized>(
+        &self,
+        path: &str,
+        batch: &[WarcRecord],
+        out: &mut W,
+        tally: &mut Tally,
+    ) -> Result<(), JobError> {
+        let results: Vec<(String, Result<WetCleaned, WetFailed>)> = batch
+            .par_iter()
+            .map(|record| {
+                // WET bodies are UTF-8 by the format; stray bytes are replaced and counted.
+                let (text, replacements) = crate::decode::lossy_utf8(&record.body);
+                let url = record.header("WARC-Target-URI");
+                let id = record.header("WARC-Record-ID").or(url).unwrap_or("record").to_string();
+                let to_line = |text: &str, annotation: Option<serde_json::Value>| {
+                    let doc = WetDocument {
+                        url,
+                        warc_record_id: record.header("WARC-Record-ID"),
+                        date: record.header("WARC-Date"),
+                        language: record.header("WARC-Identified-Content-Language"),
+                        text,
                     };
-                    let result = match guarded(|| self.cleaner.run(&text, DocumentContext { url })) {
-                        Ok(outcome) => {
-                            let cleaned = outcome.field_text(&text);
-                            let annotation =
-                                self.options.annotate.then(|| annotation(self.cleaner, &outcome));
-                            let line = to_line(&cleaned, annotation);
-                            Ok(WetCleaned {
-                                line,
-                                text_len: text.len(),
-                                out_len: cleaned.len(),
-                                outcome,
-                                replacements,
-                            })
-                        }
-                        Err(panic) => Err(WetFailed {
-                            uncleaned: to_line(&text, None),
-                            message: internal_error(&panic),
-                        }),
-                    };
-                    (id, result)
-                })
-                .collect();
-            for (id, result) in results {
-                match result {
-                    Ok(WetCleaned { line, text_len, out_len, outcome, replacements }) => {
-                        let cleaned = CleanedRecord { line: &line, terminator: b"\n", text_len, out_len };
-                        let flagged = || Flagged::record(path, id.clone(), format!("{path}: {id}"));
-                        self.write_cleaned(cleaned, &outcome, replacements, flagged, out, tally)?;
+                    let mut line = serde_json::to_string(&doc).expect("documents always serialise");
+                    if let Some(annotation) = annotation {
+                        // The last field, under the name asked for.
+                        line.pop();
+                        line.push(',');
+                        line.push_str(
+                            &serde_json::to_string(&self.options.annotate_field).expect("a string"),
+                        );
+                        line.push(':');
+                        line.push_str(&annotation.to_string());
+                        line.push('}');
                     }
-                    Err(WetFailed { mut uncleaned, message }) => {
-                        tally.stats.documents_failed += 1;
-                        uncleaned.push('\n');
-                        let (location, record) = (format!("{path}: {id}"), format!("record {id}"));
-                        self.unusable_record(&location, &record, &message, uncleaned.as_bytes(), out)?;
+                    line
+                };
+                let result = match guarded(|| self.cleaner.run(&text, DocumentContext { url })) {
+                    Ok(outcome) => {
+                        let cleaned = outcome.field_text(&text);
+                        let annotation = self.options.annotate.then(|| annotation(self.cleaner, &outcome));
+                        let line = to_line(&cleaned, annotation);
+                        Ok(WetCleaned {
+                            line,
+                            text_len: text.len(),
+                            out_len: cleaned.len(),
+                            outcome,
+                            replacements,
+                        })
                     }
+                    Err(panic) => {
+                        Err(WetFailed { uncleaned: to_line(&text, None), message: internal_error(&panic) })
+                    }
+                };
+                (id, result)
+            })
+            .collect();
+        for (id, result) in results {
+            match result {
+                Ok(WetCleaned { line, text_len, out_len, outcome, replacements }) => {
+                    let cleaned = CleanedRecord { line: &line, terminator: b"\n", text_len, out_len };
+                    let flagged = || Flagged::record(path, id.clone(), format!("{path}: {id}"));
+                    self.write_cleaned(cleaned, &outcome, replacements, flagged, out, tally)?;
                 }
-            }
-            self.progress.documents(batch.len() as u64);
-            if finished {
-                return Ok(());
+                Err(WetFailed { mut uncleaned, message }) => {
+                    tally.stats.documents_failed += 1;
+                    uncleaned.push('\n');
+                    let (location, record) = (format!("{path}: {id}"), format!("record {id}"));
+                    self.unusable_record(&location, &record, &message, uncleaned.as_bytes(), out)?;
+                }
             }
         }
+        Ok(())
     }
+}
+
+/// The next batch of WET conversion records, and whether the input ended with it.
+fn read_wet_batch<R: BufRead>(records: &mut WarcReader<R>) -> Result<(Vec<WarcRecord>, bool), JobError> {
+    let mut batch = Vec::new();
+    let mut batch_bytes = 0;
+    while batch_bytes < BATCH_BYTES && batch.len() < BATCH_RECORDS {
+        match records.next_record().map_err(|e| JobError::Input(e.to_string()))? {
+            None => return Ok((batch, true)),
+            Some(record) if record.is_conversion() => {
+                batch_bytes += record.body.len();
+                batch.push(record);
+            }
+            Some(_) => {}
+        }
+    }
+    Ok((batch, false))
 }
 
 /// A cleaned record's output line, as [`Batch::write_cleaned`] takes it.
