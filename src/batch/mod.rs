@@ -4,7 +4,8 @@
 //!
 //! Files run in parallel (rayon). Inside a JSONL or WET shard, records are read in batches of
 //! bounded size, cleaned in parallel and written in their original order, so memory is bounded
-//! by the batch and the largest record, not by the shard.
+//! by two batches (one read ahead by a thread of its own while the other is cleaned) and the
+//! largest record, not by the shard.
 
 use std::io::{self, BufRead, Read, Write};
 use std::path::{Path, PathBuf};
