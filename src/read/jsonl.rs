@@ -260,6 +260,7 @@ pub struct LineReader<R> {
 
 /// One line of a JSONL input, with its number (from 1).
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum JsonlLine {
     /// The whole line, with its line end.
     Whole {
@@ -333,6 +334,7 @@ impl<R: BufRead> LineReader<R> {
 
 /// Why the rest of an oversized line could not be passed on.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum CopyError {
     /// Reading the input failed.
     Read(io::Error),
