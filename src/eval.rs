@@ -3,6 +3,9 @@
 //! compared as multisets (overlap = Σ min(count_out, count_gold)); macro = mean over
 //! documents, micro = pooled. Edge cases: empty output and empty gold score 1/1/1; empty output
 //! alone P=1, R=0, F1=0; empty gold alone P=0, R=1, F1=0.
+//!
+//! Lines are labelled by the gold the same way ([`line_labels`]): a [`LineReport`] tells what
+//! each rule and heuristic dropped of the article and of the rest.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -91,41 +94,194 @@ pub fn prf(overlap: usize, out: usize, gold: usize) -> Prf {
     }
 }
 
-/// Scores every `GOLD_DIR/<id>.txt` against `OUT_DIR/<id>.txt` (missing outputs count as empty).
-pub fn evaluate(gold_dir: &Path, out_dir: &Path) -> std::io::Result<Evaluation> {
+/// The ids of a directory of gold texts (`<id>.txt`), sorted.
+pub fn gold_ids(gold_dir: &Path) -> std::io::Result<Vec<String>> {
     let mut ids: Vec<String> = std::fs::read_dir(gold_dir)?
         .filter_map(|e| e.ok())
         .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_suffix(".txt")).map(str::to_string))
         .collect();
     ids.sort();
-    let read = |path: &Path| -> std::io::Result<Option<String>> {
-        match std::fs::read(path) {
-            Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(e),
-        }
-    };
-    let mut per_doc = Vec::with_capacity(ids.len());
-    let mut missing = 0;
-    for id in ids {
-        let gold = read(&gold_dir.join(format!("{id}.txt")))?.unwrap_or_default();
-        let out = match read(&out_dir.join(format!("{id}.txt")))? {
-            Some(text) => text,
-            None => {
-                missing += 1;
-                String::new()
-            }
-        };
-        let (overlap, out_tokens, gold_tokens) = overlap(&gold, &out);
-        let Prf { p, r, f1 } = prf(overlap, out_tokens, gold_tokens);
-        per_doc.push(DocScore { id, overlap, out_tokens, gold_tokens, p, r, f1 });
+    Ok(ids)
+}
+
+/// A text file as the scorer reads it (bytes that are not UTF-8 replaced); `None` when missing.
+pub fn read_text(path: &Path) -> std::io::Result<Option<String>> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(Some(String::from_utf8_lossy(&bytes).into_owned())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
     }
-    let n = per_doc.len().max(1) as f64;
-    let mean = |f: fn(&DocScore) -> f64| per_doc.iter().map(f).sum::<f64>() / n;
-    let macro_avg = Prf { p: mean(|d| d.p), r: mean(|d| d.r), f1: mean(|d| d.f1) };
-    let sum = |f: fn(&DocScore) -> usize| per_doc.iter().map(f).sum::<usize>();
-    let micro_avg = prf(sum(|d| d.overlap), sum(|d| d.out_tokens), sum(|d| d.gold_tokens));
-    Ok(Evaluation { docs: per_doc.len(), missing_outputs: missing, macro_avg, micro_avg, per_doc })
+}
+
+/// Scores every `GOLD_DIR/<id>.txt` against `OUT_DIR/<id>.txt` (missing outputs count as empty).
+pub fn evaluate(gold_dir: &Path, out_dir: &Path) -> std::io::Result<Evaluation> {
+    let mut per_doc = Vec::new();
+    let mut missing = 0;
+    for id in gold_ids(gold_dir)? {
+        let gold = read_text(&gold_dir.join(format!("{id}.txt")))?.unwrap_or_default();
+        let out = read_text(&out_dir.join(format!("{id}.txt")))?.unwrap_or_else(|| {
+            missing += 1;
+            String::new()
+        });
+        per_doc.push(DocScore::of(id, &gold, &out));
+    }
+    Ok(Evaluation::of(per_doc, missing))
+}
+
+impl DocScore {
+    /// The scores of output `out` against `gold`.
+    pub fn of(id: String, gold: &str, out: &str) -> Self {
+        let (overlap, out_tokens, gold_tokens) = overlap(gold, out);
+        let Prf { p, r, f1 } = prf(overlap, out_tokens, gold_tokens);
+        DocScore { id, overlap, out_tokens, gold_tokens, p, r, f1 }
+    }
+}
+
+impl Evaluation {
+    /// The totals of per-document scores (in id order), `missing_outputs` of them scored as
+    /// empty outputs.
+    pub fn of(per_doc: Vec<DocScore>, missing_outputs: usize) -> Self {
+        let n = per_doc.len().max(1) as f64;
+        let mean = |f: fn(&DocScore) -> f64| per_doc.iter().map(f).sum::<f64>() / n;
+        let macro_avg = Prf { p: mean(|d| d.p), r: mean(|d| d.r), f1: mean(|d| d.f1) };
+        let sum = |f: fn(&DocScore) -> usize| per_doc.iter().map(f).sum::<usize>();
+        let micro_avg = prf(sum(|d| d.overlap), sum(|d| d.out_tokens), sum(|d| d.gold_tokens));
+        Evaluation { docs: per_doc.len(), missing_outputs, macro_avg, micro_avg, per_doc }
+    }
+}
+
+/// What the gold says of one line of an input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineLabel {
+    /// Most of the line's tokens are in the gold text: the line is article text.
+    pub article: bool,
+    /// The line's tokens, as the scorer counts them.
+    pub tokens: usize,
+}
+
+/// Labels the lines of an input by its gold text: a line is article text when most of its
+/// tokens are among the gold's tokens not yet taken by earlier article lines (each gold token
+/// counts once, in line order, so a menu item that repeats a word of the article is not
+/// article text by that word). Cleaning that keeps exactly the article lines is the best a
+/// line cleaner can score.
+pub fn line_labels<'a>(gold: &str, lines: impl IntoIterator<Item = &'a str>) -> Vec<LineLabel> {
+    let mut left = tokens(gold);
+    lines
+        .into_iter()
+        .map(|line| {
+            let words: Vec<String> =
+                token_regex().find_iter(&line.to_lowercase()).map(|m| m.as_str().to_string()).collect();
+            let in_gold = words.iter().filter(|w| left.get(w.as_str()).is_some_and(|&n| n > 0)).count();
+            let article = in_gold * 2 > words.len();
+            if article {
+                for word in &words {
+                    if let Some(n) = left.get_mut(word.as_str()) {
+                        *n = n.saturating_sub(1);
+                    }
+                }
+            }
+            LineLabel { article, tokens: words.len() }
+        })
+        .collect()
+}
+
+/// Lines and tokens of one kind, as [`ReasonCounts`] adds them up.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    /// Lines.
+    pub lines: usize,
+    /// Their tokens.
+    pub tokens: usize,
+}
+
+impl Tally {
+    fn add(&mut self, label: LineLabel) {
+        self.lines += 1;
+        self.tokens += label.tokens;
+    }
+}
+
+/// What one reason (a rule or a heuristic, by id) did: the article lines and the other lines
+/// it dropped, by the gold's [`line_labels`].
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ReasonCounts {
+    /// The rule's id.
+    pub reason: String,
+    /// Article lines it dropped: content lost.
+    pub article: Tally,
+    /// Other lines it dropped: chrome removed.
+    pub other: Tally,
+}
+
+/// Where the lines of cleaned documents went, by the gold: what each reason dropped, and
+/// what was kept.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct LineReport {
+    /// Each reason that dropped a line, most article tokens first (then by id).
+    pub dropped: Vec<ReasonCounts>,
+    /// Article lines kept.
+    pub kept_article: Tally,
+    /// Other lines kept: chrome left.
+    pub kept_other: Tally,
+}
+
+impl LineReport {
+    /// Adds a document: its labels, and for each line the id of what dropped it (`None` when
+    /// kept).
+    pub fn add(&mut self, labels: &[LineLabel], dropped_by: impl IntoIterator<Item = Option<String>>) {
+        for (&label, reason) in labels.iter().zip(dropped_by) {
+            match reason {
+                None if label.article => self.kept_article.add(label),
+                None => self.kept_other.add(label),
+                Some(reason) => {
+                    let at = match self.dropped.iter().position(|c| c.reason == reason) {
+                        Some(at) => at,
+                        None => {
+                            self.dropped.push(ReasonCounts { reason, ..Default::default() });
+                            self.dropped.len() - 1
+                        }
+                    };
+                    let counts = &mut self.dropped[at];
+                    if label.article {
+                        counts.article.add(label);
+                    } else {
+                        counts.other.add(label);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds another report.
+    pub fn merge(&mut self, other: LineReport) {
+        for counts in other.dropped {
+            match self.dropped.iter_mut().find(|c| c.reason == counts.reason) {
+                Some(mine) => {
+                    for (a, b) in [(&mut mine.article, counts.article), (&mut mine.other, counts.other)] {
+                        a.lines += b.lines;
+                        a.tokens += b.tokens;
+                    }
+                }
+                None => self.dropped.push(counts),
+            }
+        }
+        for (a, b) in [(&mut self.kept_article, other.kept_article), (&mut self.kept_other, other.kept_other)]
+        {
+            a.lines += b.lines;
+            a.tokens += b.tokens;
+        }
+    }
+
+    /// Orders the reasons: most article tokens lost first, then most chrome removed, then id.
+    pub fn sort(&mut self) {
+        self.dropped.sort_by(|a, b| {
+            b.article
+                .tokens
+                .cmp(&a.article.tokens)
+                .then(b.other.tokens.cmp(&a.other.tokens))
+                .then(a.reason.cmp(&b.reason))
+        });
+    }
 }
 
 #[cfg(test)]
@@ -145,6 +301,56 @@ mod tests {
     #[test]
     fn unicode_words() {
         assert_eq!(overlap("Zürich — naïve_word 2024", "zürich naïve_word"), (2, 2, 3));
+    }
+
+    #[test]
+    fn lines_are_article_text_when_most_of_their_tokens_are_in_the_gold() {
+        let gold = "The council met on Monday. It approved the budget.";
+        let lines = [
+            "Home News",
+            "The council met on Monday.",
+            "Share on Monday",
+            "It approved the budget.",
+            "the the the",
+        ];
+        let labels = line_labels(gold, lines);
+        let article: Vec<bool> = labels.iter().map(|l| l.article).collect();
+        // "Share on Monday": "on" and "monday" were taken by the line before; "the the the":
+        // both of the gold's "the" were taken by article lines before it.
+        assert_eq!(article, [false, true, false, true, false]);
+        assert_eq!(labels.iter().map(|l| l.tokens).collect::<Vec<_>>(), [2, 5, 3, 4, 3]);
+        assert!(line_labels("", ["Anything"]).iter().all(|l| !l.article));
+        assert_eq!(line_labels("x", ["", "—"]), [LineLabel { article: false, tokens: 0 }; 2]);
+    }
+
+    #[test]
+    fn a_report_counts_what_each_reason_dropped() {
+        let labels = [
+            LineLabel { article: true, tokens: 5 },
+            LineLabel { article: false, tokens: 2 },
+            LineLabel { article: true, tokens: 3 },
+            LineLabel { article: false, tokens: 4 },
+        ];
+        let mut report = LineReport::default();
+        report.add(
+            &labels,
+            [None, Some("menu".to_string()), Some("short".to_string()), Some("menu".to_string())],
+        );
+        let mut other = LineReport::default();
+        other.add(&labels[..1], [Some("short".to_string())]);
+        report.merge(other);
+        report.sort();
+        let rows: Vec<(&str, Tally, Tally)> =
+            report.dropped.iter().map(|c| (c.reason.as_str(), c.article, c.other)).collect();
+        assert_eq!(
+            rows,
+            [
+                ("short", Tally { lines: 2, tokens: 8 }, Tally::default()),
+                ("menu", Tally::default(), Tally { lines: 2, tokens: 6 }),
+            ]
+        );
+        assert_eq!(report.kept_article, Tally { lines: 1, tokens: 5 });
+        assert_eq!(report.kept_other, Tally::default());
     }
 
     #[test]

@@ -461,6 +461,59 @@ fn eval_scores_outputs_against_gold() {
     assert!(stderr(&missing).contains("/nonexistent/gold: not a directory"), "{}", stderr(&missing));
 }
 
+#[test]
+fn eval_clean_scores_inputs_and_tells_what_each_rule_dropped_of_the_article() {
+    let dir = tempfile::tempdir().unwrap();
+    let (gold, inputs) = (dir.path().join("gold"), dir.path().join("inputs"));
+    std::fs::create_dir_all(&gold).unwrap();
+    std::fs::create_dir_all(&inputs).unwrap();
+    let article =
+        "The council met on Monday and approved the budget for the coming year after a long debate.\n\n\
+        Members said the new plan would fund repairs to the harbour wall and two more buses.\n";
+    // The gold holds the article (17 and 16 tokens) and the line "Advertisement", which the ad
+    // rule drops anyway: that drop is article text lost.
+    std::fs::write(gold.join("a.txt"), format!("{article}Advertisement\n")).unwrap();
+    std::fs::write(inputs.join("a.txt"), format!("{article}\nAdvertisement\n\nShare on Facebook\n")).unwrap();
+    std::fs::write(gold.join("b.txt"), "Nothing to read here").unwrap();
+    let (g, i) = (gold.to_str().unwrap(), inputs.to_str().unwrap());
+    let o = run(&["eval", g, "--clean", i], b"");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.starts_with("docs: 2  (missing outputs: 1)\n"), "{text}");
+    assert!(stderr(&o).contains("1 of 2 gold documents have no inputs in"), "{}", stderr(&o));
+    let row = |id: &str| {
+        text.lines().find(|l| l.starts_with(id)).unwrap_or_else(|| panic!("no {id} row:\n{text}")).to_string()
+    };
+    let ad = row("ads/advertisement-marker");
+    assert_eq!(ad.split_whitespace().skip(1).collect::<Vec<_>>(), ["1", "(1)", "0", "(0)"], "{text}");
+    let share = row("share/share-buttons");
+    assert_eq!(share.split_whitespace().skip(1).collect::<Vec<_>>(), ["0", "(0)", "1", "(3)"], "{text}");
+    assert_eq!(
+        row("kept").split_whitespace().skip(1).collect::<Vec<_>>(),
+        ["2", "(33)", "0", "(0)"],
+        "{text}"
+    );
+    // The article rows come first.
+    assert!(text.find("ads/advertisement-marker") < text.find("share/share-buttons"), "{text}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&run(&["eval", g, "--clean", i, "--json"], b"").stdout).unwrap();
+    assert_eq!(json["evaluation"]["docs"], 2);
+    assert_eq!(json["lines"]["dropped"][0]["reason"], "ads/advertisement-marker");
+    assert_eq!(json["lines"]["kept_article"]["tokens"], 33);
+    // Rule options apply; OUT_DIR and --clean are one or the other.
+    let without_ads = run(&["eval", g, "--clean", i, "--disable", "ads"], b"");
+    assert!(!stdout(&without_ads).contains("ads/advertisement-marker"), "{}", stdout(&without_ads));
+    let both = run(&["eval", g, i, "--clean", i], b"");
+    assert_eq!(both.status.code(), Some(2));
+    let neither = run(&["eval", g], b"");
+    assert_eq!(neither.status.code(), Some(2));
+    for alone in [&["--reasons", "3"][..], &["--disable", "ads"]] {
+        let o = run(&[&["eval", g, i][..], alone].concat(), b"");
+        assert_eq!(o.status.code(), Some(2), "{alone:?}");
+        assert!(stderr(&o).contains("apply only with --clean"), "{}", stderr(&o));
+    }
+}
+
 // --- Data safety (issue 18): nothing silently damaged. ---
 
 #[test]

@@ -97,6 +97,11 @@ pub enum Command {
     /// empty). Both texts are lower-cased and split into \w+ tokens, compared as multisets;
     /// macro averages the documents, micro pools their counts. Same definition as the thresh
     /// benchmark's score.py.
+    ///
+    /// With --clean INPUT_DIR instead of OUT_DIR, thresh cleans INPUT_DIR/ID.txt itself (with
+    /// the rules the options choose), scores that, and tells for each rule and heuristic how
+    /// many lines of article text and of the rest it dropped: a line is article text when most
+    /// of its tokens are in the gold (each gold token counted once, in line order).
     Eval(EvalArgs),
     /// Print a shell completion script for SHELL on standard output.
     ///
@@ -159,8 +164,19 @@ pub struct EvalArgs {
     #[arg(value_name = "GOLD_DIR")]
     pub gold: PathBuf,
     /// Directory of cleaned outputs (ID.txt).
-    #[arg(value_name = "OUT_DIR")]
-    pub out: PathBuf,
+    #[arg(value_name = "OUT_DIR", required_unless_present = "clean", conflicts_with = "clean")]
+    pub out: Option<PathBuf>,
+    /// Clean the inputs in DIR (ID.txt) here, score them and report what each rule and
+    /// heuristic dropped of the article and of the rest.
+    #[arg(long, value_name = "INPUT_DIR")]
+    pub clean: Option<PathBuf>,
+    /// How many rules and heuristics the --clean report lists (most article text lost first;
+    /// default 25).
+    #[arg(long, value_name = "N")]
+    pub reasons: Option<usize>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub rules: RuleArgs,
     /// Also list the documents with the lowest F1 (see --worst); with --json, every document.
     #[arg(long)]
     pub per_doc: bool,

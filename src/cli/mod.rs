@@ -249,26 +249,52 @@ fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
     if !args.gold.is_dir() {
         anyhow::bail!("{}: not a directory of gold texts", args.gold.display());
     }
-    if !args.out.is_dir() {
-        anyhow::bail!("{}: not a directory of cleaned outputs", args.out.display());
+    if args.clean.is_none() {
+        let r = &args.rules;
+        let rule_options =
+            !r.rule_files.is_empty() || r.no_default_rules || !r.enable.is_empty() || !r.disable.is_empty();
+        if rule_options || args.reasons.is_some() {
+            anyhow::bail!("--rules, --no-default-rules, --enable, --disable and --reasons apply only with --clean INPUT_DIR (OUT_DIR is already cleaned)");
+        }
     }
-    let mut evaluation = thresh::eval::evaluate(&args.gold, &args.out)
-        .with_context(|| format!("cannot score {} against {}", args.out.display(), args.gold.display()))?;
-    // Outputs that match no gold file are a wrong directory, not a score of zero.
+    let (dir, what) = match (&args.clean, &args.out) {
+        (Some(inputs), _) => (inputs, "inputs"),
+        (None, Some(out)) => (out, "output"),
+        (None, None) => unreachable!("clap requires OUT_DIR or --clean"),
+    };
+    if !dir.is_dir() {
+        anyhow::bail!(
+            "{}: not a directory of {}",
+            dir.display(),
+            if args.clean.is_some() { "inputs" } else { "cleaned outputs" }
+        );
+    }
+    let (mut evaluation, report) = match &args.clean {
+        Some(inputs) => {
+            let (evaluation, report) = eval_clean(&args, inputs)?;
+            (evaluation, Some(report))
+        }
+        None => {
+            let evaluation = thresh::eval::evaluate(&args.gold, dir)
+                .with_context(|| format!("cannot score {} against {}", dir.display(), args.gold.display()))?;
+            (evaluation, None)
+        }
+    };
+    // Files that match no gold file are a wrong directory, not a score of zero.
     if evaluation.docs > 0 && evaluation.missing_outputs == evaluation.docs {
         anyhow::bail!(
-            "{}: none of the {} gold documents of {} has an output here (ID.txt); is it the right directory?",
-            args.out.display(),
+            "{}: none of the {} gold documents of {} has an {what} here (ID.txt); is it the right directory?",
+            dir.display(),
             evaluation.docs,
             args.gold.display()
         );
     }
     if evaluation.missing_outputs > 0 {
         eprintln!(
-            "thresh: warning: {} of {} gold documents have no output in {} and count as empty",
+            "thresh: warning: {} of {} gold documents have no {what} in {} and count as empty outputs",
             evaluation.missing_outputs,
             evaluation.docs,
-            args.out.display()
+            dir.display()
         );
     }
     let stdout = io::stdout();
@@ -277,7 +303,13 @@ fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
         if !args.per_doc {
             evaluation.per_doc.clear();
         }
-        serde_json::to_writer_pretty(&mut out, &evaluation)?;
+        match &report {
+            Some(report) => {
+                let both = serde_json::json!({ "evaluation": evaluation, "lines": report });
+                serde_json::to_writer_pretty(&mut out, &both)?;
+            }
+            None => serde_json::to_writer_pretty(&mut out, &evaluation)?,
+        }
         writeln!(out)?;
     } else {
         let (m, u) = (evaluation.macro_avg, evaluation.micro_avg);
@@ -301,7 +333,79 @@ fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
                 )?;
             }
         }
+        if let Some(report) = &report {
+            write_line_report(&mut out, report, args.reasons.unwrap_or(25))?;
+        }
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `thresh eval --clean`: cleans each input that has a gold text, scores it, and labels its
+/// lines by the gold to tell what each rule and heuristic dropped.
+fn eval_clean(
+    args: &EvalArgs,
+    inputs: &std::path::Path,
+) -> anyhow::Result<(thresh::eval::Evaluation, thresh::eval::LineReport)> {
+    use rayon::prelude::*;
+    use thresh::eval::{gold_ids, line_labels, read_text, DocScore, Evaluation, LineReport};
+
+    let cleaner = Cleaner::new(build_rules(&args.rules)?);
+    let ids = gold_ids(&args.gold).with_context(|| format!("cannot read {}", args.gold.display()))?;
+    let scored: Vec<(DocScore, Option<LineReport>)> = ids
+        .into_par_iter()
+        .map(|id| -> anyhow::Result<_> {
+            let gold_path = args.gold.join(format!("{id}.txt"));
+            let gold = read_text(&gold_path)?.unwrap_or_default();
+            let input_path = inputs.join(format!("{id}.txt"));
+            let bytes = match std::fs::read(&input_path) {
+                Ok(bytes) => bytes,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    return Ok((DocScore::of(id, &gold, ""), None))
+                }
+                Err(e) => return Err(e).with_context(|| format!("cannot read {}", input_path.display())),
+            };
+            let text =
+                thresh::decode(&bytes, &input_path.display().to_string(), DecodeOptions::default())?.text;
+            let outcome = cleaner.run(&text, DocumentContext::default());
+            let doc = &outcome.document;
+            let labels = line_labels(&gold, (0..doc.len()).map(|i| doc.line_text(i)));
+            let dropped_by = outcome.verdicts.iter().map(|verdict| match verdict {
+                thresh::decide::Verdict::Drop(reason) => Some(cleaner.rules().rule(reason.rule).id.clone()),
+                _ => None,
+            });
+            let mut report = LineReport::default();
+            report.add(&labels, dropped_by);
+            Ok((DocScore::of(id, &gold, &outcome.text()), Some(report)))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let missing = scored.iter().filter(|(_, report)| report.is_none()).count();
+    let mut total = LineReport::default();
+    let mut per_doc = Vec::with_capacity(scored.len());
+    for (score, report) in scored {
+        per_doc.push(score);
+        if let Some(report) = report {
+            total.merge(report);
+        }
+    }
+    total.sort();
+    Ok((Evaluation::of(per_doc, missing), total))
+}
+
+fn write_line_report(
+    out: &mut impl Write,
+    report: &thresh::eval::LineReport,
+    limit: usize,
+) -> io::Result<()> {
+    let width = report.dropped.iter().take(limit).map(|c| c.reason.len()).max().unwrap_or(0).max(6);
+    writeln!(out, "\nlines dropped, by what dropped them (article: most tokens in the gold)")?;
+    writeln!(out, "{:width$}  {:>24}  {:>24}", "reason", "article lines (tokens)", "other lines (tokens)")?;
+    let cell = |t: thresh::eval::Tally| format!("{} ({})", t.lines, t.tokens);
+    for counts in report.dropped.iter().take(limit) {
+        writeln!(out, "{:width$}  {:>24}  {:>24}", counts.reason, cell(counts.article), cell(counts.other))?;
+    }
+    if report.dropped.len() > limit {
+        writeln!(out, "...and {} more (--reasons N)", report.dropped.len() - limit)?;
+    }
+    writeln!(out, "{:width$}  {:>24}  {:>24}", "kept", cell(report.kept_article), cell(report.kept_other))
 }
