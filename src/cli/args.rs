@@ -166,7 +166,7 @@ pub struct EvalArgs {
     /// Directory of cleaned outputs (ID.txt).
     #[arg(value_name = "OUT_DIR", required_unless_present = "clean", conflicts_with = "clean")]
     pub out: Option<PathBuf>,
-    /// Clean the inputs in DIR (ID.txt) here, score them and report what each rule and
+    /// Clean the inputs in INPUT_DIR (ID.txt) here, score them and report what each rule and
     /// heuristic dropped of the article and of the rest.
     #[arg(long, value_name = "INPUT_DIR")]
     pub clean: Option<PathBuf>,
