@@ -1,5 +1,5 @@
-//! Contains-phrases: every rule's phrases, found in the folded text where they can start, kept
-//! on word boundaries, with their spans mapped back to the original line.
+//! Contains-phrases: every rule's phrases, found in the folded text where they can start and
+//! kept on word boundaries; a hit's span is in the folded line (`explain` maps it back).
 //!
 //! A phrase that starts with a word character can only match where a word starts (see
 //! [`on_word_boundary`]), about one byte in six of prose; the word starts come from byte
