@@ -55,6 +55,9 @@ pub struct Evaluation {
     pub macro_avg: Prf,
     /// Scores of the pooled counts.
     pub micro_avg: Prf,
+    /// Documents that lost more than a fifth of their gold tokens (recall below 0.8): on clean
+    /// article text as input, the documents whose article was cut.
+    pub docs_losing_a_fifth: usize,
     /// Per-document scores, in id order.
     pub per_doc: Vec<DocScore>,
 }
@@ -146,7 +149,15 @@ impl Evaluation {
         let macro_avg = Prf { p: mean(|d| d.p), r: mean(|d| d.r), f1: mean(|d| d.f1) };
         let sum = |f: fn(&DocScore) -> usize| per_doc.iter().map(f).sum::<usize>();
         let micro_avg = prf(sum(|d| d.overlap), sum(|d| d.out_tokens), sum(|d| d.gold_tokens));
-        Evaluation { docs: per_doc.len(), missing_outputs, macro_avg, micro_avg, per_doc }
+        let docs_losing_a_fifth = per_doc.iter().filter(|d| d.r < 0.8).count();
+        Evaluation {
+            docs: per_doc.len(),
+            missing_outputs,
+            macro_avg,
+            micro_avg,
+            docs_losing_a_fifth,
+            per_doc,
+        }
     }
 }
 
@@ -368,5 +379,7 @@ mod tests {
         assert!((a.p - 2.0 / 3.0).abs() < 1e-12 && (a.r - 0.5).abs() < 1e-12);
         assert_eq!(e.per_doc[1].f1, 0.0);
         assert!((e.micro_avg.r - 2.0 / 6.0).abs() < 1e-12);
+        // a lost half of its tokens, b all of them.
+        assert_eq!(e.docs_losing_a_fifth, 2);
     }
 }

@@ -316,6 +316,11 @@ fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
         writeln!(out, "docs: {}  (missing outputs: {})", evaluation.docs, evaluation.missing_outputs)?;
         writeln!(out, "macro  P={:.4}  R={:.4}  F1={:.4}", m.p, m.r, m.f1)?;
         writeln!(out, "micro  P={:.4}  R={:.4}  F1={:.4}", u.p, u.r, u.f1)?;
+        writeln!(
+            out,
+            "documents losing more than a fifth of the gold (R < 0.8): {}",
+            evaluation.docs_losing_a_fifth
+        )?;
         if args.per_doc {
             let n = args.worst;
             let mut worst: Vec<_> = evaluation.per_doc.iter().collect();
