@@ -131,6 +131,58 @@ pub fn evaluate(gold_dir: &Path, out_dir: &Path) -> std::io::Result<Evaluation> 
     Ok(Evaluation::of(per_doc, missing))
 }
 
+/// Cleans every `INPUT_DIR/<id>.txt` that has a gold text `GOLD_DIR/<id>.txt` with `cleaner`,
+/// scores the output, and labels the input's lines by the gold ([`line_labels`]) to tell what
+/// each rule and heuristic dropped ([`LineReport`], sorted). A missing input counts as an empty
+/// output (in `missing_outputs`); an input that cannot be read or decoded is an error naming it.
+pub fn evaluate_cleaning(
+    cleaner: &crate::Cleaner,
+    gold_dir: &Path,
+    input_dir: &Path,
+) -> anyhow::Result<(Evaluation, LineReport)> {
+    use anyhow::Context;
+    use rayon::prelude::*;
+
+    let ids = gold_ids(gold_dir).with_context(|| format!("cannot read {}", gold_dir.display()))?;
+    let scored: Vec<(DocScore, Option<LineReport>)> = ids
+        .into_par_iter()
+        .map(|id| -> anyhow::Result<_> {
+            let gold = read_text(&gold_dir.join(format!("{id}.txt")))?.unwrap_or_default();
+            let input_path = input_dir.join(format!("{id}.txt"));
+            let bytes = match std::fs::read(&input_path) {
+                Ok(bytes) => bytes,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    return Ok((DocScore::of(id, &gold, ""), None))
+                }
+                Err(e) => return Err(e).with_context(|| format!("cannot read {}", input_path.display())),
+            };
+            let name = input_path.display().to_string();
+            let text = crate::decode(&bytes, &name, crate::DecodeOptions::default())?.text;
+            let outcome = cleaner.run(&text, crate::DocumentContext::default());
+            let doc = &outcome.document;
+            let labels = line_labels(&gold, (0..doc.len()).map(|i| doc.line_text(i)));
+            let dropped_by = outcome.verdicts.iter().map(|verdict| match verdict {
+                crate::types::Verdict::Drop(reason) => Some(cleaner.rules().rule(reason.rule).id.clone()),
+                _ => None,
+            });
+            let mut report = LineReport::default();
+            report.add(&labels, dropped_by);
+            Ok((DocScore::of(id, &gold, &outcome.text()), Some(report)))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let missing = scored.iter().filter(|(_, report)| report.is_none()).count();
+    let mut total = LineReport::default();
+    let mut per_doc = Vec::with_capacity(scored.len());
+    for (score, report) in scored {
+        per_doc.push(score);
+        if let Some(report) = report {
+            total.merge(report);
+        }
+    }
+    total.sort();
+    Ok((Evaluation::of(per_doc, missing), total))
+}
+
 impl DocScore {
     /// The scores of output `out` against `gold`.
     pub fn of(id: String, gold: &str, out: &str) -> Self {

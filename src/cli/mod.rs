@@ -271,7 +271,8 @@ fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
     }
     let (mut evaluation, report) = match &args.clean {
         Some(inputs) => {
-            let (evaluation, report) = eval_clean(&args, inputs)?;
+            let cleaner = Cleaner::new(build_rules(&args.rules)?);
+            let (evaluation, report) = thresh::eval::evaluate_cleaning(&cleaner, &args.gold, inputs)?;
             (evaluation, Some(report))
         }
         None => {
@@ -344,57 +345,6 @@ fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// `thresh eval --clean`: cleans each input that has a gold text, scores it, and labels its
-/// lines by the gold to tell what each rule and heuristic dropped.
-fn eval_clean(
-    args: &EvalArgs,
-    inputs: &std::path::Path,
-) -> anyhow::Result<(thresh::eval::Evaluation, thresh::eval::LineReport)> {
-    use rayon::prelude::*;
-    use thresh::eval::{gold_ids, line_labels, read_text, DocScore, Evaluation, LineReport};
-
-    let cleaner = Cleaner::new(build_rules(&args.rules)?);
-    let ids = gold_ids(&args.gold).with_context(|| format!("cannot read {}", args.gold.display()))?;
-    let scored: Vec<(DocScore, Option<LineReport>)> = ids
-        .into_par_iter()
-        .map(|id| -> anyhow::Result<_> {
-            let gold_path = args.gold.join(format!("{id}.txt"));
-            let gold = read_text(&gold_path)?.unwrap_or_default();
-            let input_path = inputs.join(format!("{id}.txt"));
-            let bytes = match std::fs::read(&input_path) {
-                Ok(bytes) => bytes,
-                Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                    return Ok((DocScore::of(id, &gold, ""), None))
-                }
-                Err(e) => return Err(e).with_context(|| format!("cannot read {}", input_path.display())),
-            };
-            let text =
-                thresh::decode(&bytes, &input_path.display().to_string(), DecodeOptions::default())?.text;
-            let outcome = cleaner.run(&text, DocumentContext::default());
-            let doc = &outcome.document;
-            let labels = line_labels(&gold, (0..doc.len()).map(|i| doc.line_text(i)));
-            let dropped_by = outcome.verdicts.iter().map(|verdict| match verdict {
-                thresh::decide::Verdict::Drop(reason) => Some(cleaner.rules().rule(reason.rule).id.clone()),
-                _ => None,
-            });
-            let mut report = LineReport::default();
-            report.add(&labels, dropped_by);
-            Ok((DocScore::of(id, &gold, &outcome.text()), Some(report)))
-        })
-        .collect::<anyhow::Result<_>>()?;
-    let missing = scored.iter().filter(|(_, report)| report.is_none()).count();
-    let mut total = LineReport::default();
-    let mut per_doc = Vec::with_capacity(scored.len());
-    for (score, report) in scored {
-        per_doc.push(score);
-        if let Some(report) = report {
-            total.merge(report);
-        }
-    }
-    total.sort();
-    Ok((Evaluation::of(per_doc, missing), total))
 }
 
 fn write_line_report(
