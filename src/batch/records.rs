@@ -58,36 +58,16 @@ impl Batch<'_> {
         let mut lines = LineReader::new(reader, self.options.max_document_bytes);
         let mut fields = TextFieldCensus::default();
         loop {
-            // A thread reads batches ahead while this one cleans and writes them, so that no
-            // core waits on the other's reading. It stops at the end, or after a batch that a
-            // line over the limit ends: that line's rest is streamed from here, in order.
-            let (back, result) = std::thread::scope(|scope| {
-                let (batches, received) = std::sync::mpsc::sync_channel::<Result<ReadBatch, JobError>>(1);
-                let reader = scope.spawn(move || loop {
-                    let batch = read_batch(&mut lines);
-                    let last = !matches!(&batch, Ok(b) if b.oversized.is_none() && !b.records.is_empty());
-                    if batches.send(batch).is_err() || last {
-                        return lines;
-                    }
-                });
-                let result = (|| {
-                    for batch in received {
-                        if self.cancelled() {
-                            return Err(JobError::Interrupted);
-                        }
-                        let batch = batch?;
-                        if batch.records.is_empty() && batch.oversized.is_none() {
-                            return Ok(None);
-                        }
-                        self.write_batch(path, &batch.records, out, tally, &mut fields)?;
-                        self.progress.documents(batch.records.len() as u64);
-                        if batch.oversized.is_some() {
-                            return Ok(batch.oversized);
-                        }
-                    }
-                    unreachable!("the reader ends with an empty batch, an oversized line or an error")
-                })();
-                (reader.join().expect("the reader thread does not panic"), result)
+            // Batches are read ahead (see `read_ahead`), up to the end or to a batch that a line
+            // over the limit ends: that line's rest is streamed from here, in order.
+            let last = |batch: &ReadBatch| batch.records.is_empty() || batch.oversized.is_some();
+            let (back, result) = self.read_ahead(lines, read_batch, last, |batch| {
+                if batch.records.is_empty() && batch.oversized.is_none() {
+                    return Ok(Some(None));
+                }
+                self.write_batch(path, &batch.records, out, tally, &mut fields)?;
+                self.progress.documents(batch.records.len() as u64);
+                Ok(batch.oversized.map(Some))
             });
             lines = back;
             let Some((number, prefix)) = result? else {
@@ -257,30 +237,53 @@ impl Batch<'_> {
         out: &mut W,
         tally: &mut Tally,
     ) -> Result<(), JobError> {
-        let mut records = WarcReader::new(reader).with_limit(self.options.max_document_bytes);
-        // As for JSONL, a thread reads batches ahead while this one cleans and writes them.
+        let records = WarcReader::new(reader).with_limit(self.options.max_document_bytes);
+        let last = |&(_, finished): &(Vec<WarcRecord>, bool)| finished;
+        let (_, result) = self.read_ahead(records, read_wet_batch, last, |(batch, finished)| {
+            self.write_wet_batch(path, &batch, out, tally)?;
+            self.progress.documents(batch.len() as u64);
+            Ok(finished.then_some(()))
+        });
+        result
+    }
+
+    /// Reads batches from `source` with `read` on a thread of its own, a batch ahead of
+    /// `consume` on this one, so that no core waits on the other's reading. The reader stops
+    /// after the `last` batch (what follows it, if anything, is this thread's to read) or an
+    /// error; `consume` takes the batches in order until it returns `Some`, which it must by
+    /// the last; a run being stopped ends it too. Returns the source, for what follows on
+    /// this thread, and the outcome.
+    fn read_ahead<S: Send, T: Send, D>(
+        &self,
+        mut source: S,
+        read: fn(&mut S) -> Result<T, JobError>,
+        last: fn(&T) -> bool,
+        mut consume: impl FnMut(T) -> Result<Option<D>, JobError>,
+    ) -> (S, Result<D, JobError>) {
         std::thread::scope(|scope| {
-            let (batches, received) =
-                std::sync::mpsc::sync_channel::<Result<(Vec<WarcRecord>, bool), JobError>>(1);
-            scope.spawn(move || loop {
-                let batch = read_wet_batch(&mut records);
-                let last = !matches!(&batch, Ok((_, false)));
-                if batches.send(batch).is_err() || last {
-                    return;
+            let (batches, received) = std::sync::mpsc::sync_channel::<Result<T, JobError>>(1);
+            let reader = scope.spawn(move || {
+                loop {
+                    let batch = read(&mut source);
+                    let stop = batch.as_ref().map_or(true, last);
+                    // Once `consume` is done, it drops `received` and the send fails.
+                    if batches.send(batch).is_err() || stop {
+                        return source;
+                    }
                 }
             });
-            for batch in received {
-                if self.cancelled() {
-                    return Err(JobError::Interrupted);
+            let result = (|| {
+                for batch in received {
+                    if self.cancelled() {
+                        return Err(JobError::Interrupted);
+                    }
+                    if let Some(done) = consume(batch?)? {
+                        return Ok(done);
+                    }
                 }
-                let (batch, finished) = batch?;
-                self.write_wet_batch(path, &batch, out, tally)?;
-                self.progress.documents(batch.len() as u64);
-                if finished {
-                    return Ok(());
-                }
-            }
-            unreachable!("the reader ends with the last batch or an error")
+                unreachable!("`consume` is done by the last batch; the reader stops there or at an error")
+            })();
+            (reader.join().expect("the reader thread does not panic"), result)
         })
     }
 
