@@ -259,8 +259,14 @@ pub struct Tally {
 
 impl Tally {
     fn add(&mut self, label: LineLabel) {
-        self.lines += 1;
-        self.tokens += label.tokens;
+        *self += Tally { lines: 1, tokens: label.tokens };
+    }
+}
+
+impl std::ops::AddAssign for Tally {
+    fn add_assign(&mut self, other: Tally) {
+        self.lines += other.lines;
+        self.tokens += other.tokens;
     }
 }
 
@@ -320,19 +326,14 @@ impl LineReport {
         for counts in other.dropped {
             match self.dropped.iter_mut().find(|c| c.reason == counts.reason) {
                 Some(mine) => {
-                    for (a, b) in [(&mut mine.article, counts.article), (&mut mine.other, counts.other)] {
-                        a.lines += b.lines;
-                        a.tokens += b.tokens;
-                    }
+                    mine.article += counts.article;
+                    mine.other += counts.other;
                 }
                 None => self.dropped.push(counts),
             }
         }
-        for (a, b) in [(&mut self.kept_article, other.kept_article), (&mut self.kept_other, other.kept_other)]
-        {
-            a.lines += b.lines;
-            a.tokens += b.tokens;
-        }
+        self.kept_article += other.kept_article;
+        self.kept_other += other.kept_other;
     }
 
     /// Orders the reasons: most article tokens lost first, then most chrome removed, then id.
