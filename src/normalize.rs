@@ -113,45 +113,35 @@ pub fn normalize_owned(text: String) -> String {
     String::from_utf8(bytes).expect("whole characters were moved")
 }
 
-/// True when `\n` is the only kind of line end in `text`: one pass over it, 64 bytes at a time,
-/// stopping only at the bytes that may start another kind (see [`line_end_at`]).
+/// True when `\n` is the only kind of line end in `text`.
 fn has_only_newlines(text: &str) -> bool {
     let bytes = text.as_bytes();
-    bytes.chunks(64).enumerate().all(|(k, chunk)| {
-        let mut candidates = Block64::load(chunk).any_of([b'\r', 0x0B, 0x0C, 0xC2, 0xE2]);
-        while candidates != 0 {
-            let i = k * 64 + candidates.trailing_zeros() as usize;
-            candidates &= candidates - 1;
-            if line_end_at(bytes, i).is_some() {
-                return false;
-            }
-        }
-        true
-    })
+    !line_end_starts(bytes, 0, false).any(|i| line_end_at(bytes, i).is_some())
 }
 
 /// The first line end at or after `from`: `\n`, `\r\n`, a lone `\r`, vertical tab, form feed,
 /// NEL, LINE SEPARATOR or PARAGRAPH SEPARATOR (UTF-8 bytes, so that the text can be rewritten
 /// behind the search).
 fn next_line_end(bytes: &[u8], from: usize) -> Option<LineEnd> {
-    let mut i = from;
-    while i < bytes.len() {
-        // Eight bytes at a time up to the first byte that may start a line end: a page with
-        // one stray `\r` sends its whole text down this path.
-        if let Some(chunk) = bytes.get(i..i + 8) {
-            let candidates = crate::text::swar::line_end_candidates(crate::text::swar::load(chunk));
-            if candidates == 0 {
-                i += 8;
-                continue;
-            }
-            i += candidates.trailing_zeros() as usize / 8;
-        }
-        if let Some(end) = line_end_at(bytes, i) {
-            return Some(end);
-        }
-        i += 1;
-    }
-    None
+    line_end_starts(bytes, from, true).find_map(|i| line_end_at(bytes, i))
+}
+
+/// Where, at or after `from`, lie the bytes that may start a line end (see [`line_end_at`]),
+/// `\n` among them or not: found 64 bytes at a time, so that a page with one stray `\r`, which
+/// sends its whole text down the search, does not step through it byte by byte.
+fn line_end_starts(bytes: &[u8], from: usize, newline: bool) -> impl Iterator<Item = usize> + '_ {
+    bytes[from..].chunks(64).enumerate().flat_map(move |(k, chunk)| {
+        let block = Block64::load(chunk);
+        let mut starts =
+            block.any_of([b'\r', 0x0B, 0x0C, 0xC2, 0xE2]) | if newline { block.eq(b'\n') } else { 0 };
+        std::iter::from_fn(move || {
+            (starts != 0).then(|| {
+                let at = starts.trailing_zeros() as usize;
+                starts &= starts - 1;
+                from + k * 64 + at
+            })
+        })
+    })
 }
 
 /// The line end starting at `bytes[i]`, if one does.

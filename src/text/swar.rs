@@ -57,17 +57,6 @@ pub(crate) const fn json_escapes(x: u64) -> u64 {
     below(x, 0x20) | below(x ^ (ONES * b'"' as u64), 1) | below(x ^ (ONES * b'\\' as u64), 1)
 }
 
-/// High bit of each byte of `x` that may start a line end in [`crate::normalize`]: a control
-/// from `\t` up to `\r` (below 0x0E, which takes in the rarer ones) or a lead byte 0xC2 (NEL)
-/// or 0xE2 (LINE and PARAGRAPH SEPARATOR); for any bytes. As with [`json_escapes`], only the
-/// lowest flag is exact, and no such byte goes unflagged.
-pub(crate) const fn line_end_candidates(x: u64) -> u64 {
-    const fn below(y: u64, n: u8) -> u64 {
-        y.wrapping_sub(ONES * n as u64) & !y & HIGH
-    }
-    below(x, 0x0E) | below(x ^ (ONES * 0xC2), 1) | below(x ^ (ONES * 0xE2), 1)
-}
-
 /// Lower-cases the ASCII letters of `x` and sets bit 5 of every other byte: for tests that
 /// ignore case (`in_range(fold_case(x), b'a', b'z' + 1)` finds the letters).
 pub(crate) const fn fold_case(x: u64) -> u64 {
@@ -92,29 +81,6 @@ pub(crate) const fn valid_bits(len: usize) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn line_end_candidates_flag_the_first_candidate_exactly() {
-        let candidate = |b: u8| b < 0x0E || b == 0xC2 || b == 0xE2;
-        let samples: [u8; 14] =
-            [0x00, 0x09, 0x0A, 0x0D, 0x0E, b'a', 0x80, 0xC1, 0xC2, 0xC3, 0xE1, 0xE2, 0xE3, 0xFF];
-        // Every pair of sample bytes at every two positions of a chunk of filler.
-        for filler in [b'x', 0x85, 0xFF] {
-            for (a, b) in samples.iter().flat_map(|&a| samples.iter().map(move |&b| (a, b))) {
-                for i in 0..8 {
-                    for j in i..8 {
-                        let mut chunk = [filler; 8];
-                        chunk[i] = a;
-                        chunk[j] = b;
-                        let first = chunk.iter().position(|&b| candidate(b));
-                        let flags = line_end_candidates(u64::from_le_bytes(chunk));
-                        let got = (flags != 0).then(|| flags.trailing_zeros() as usize / 8);
-                        assert_eq!(got, first, "{chunk:02x?}");
-                    }
-                }
-            }
-        }
-    }
 
     /// Every class, on every ASCII byte in each of the eight positions.
     #[test]
