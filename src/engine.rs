@@ -12,19 +12,58 @@
 //! a phase (a round that judges again in another language counts too), and the sweeps each
 //! settling of scopes may take.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::decide::{decide, decide_after, dropped, Verdict};
+use crate::heuristics::Row;
 use crate::heuristics::{Judgement, JudgementRules, Round};
 use crate::matcher::{DocumentContext, Hit, RuleSet};
+use crate::model::LineModel;
 use crate::normalize::{normalize, normalize_owned};
 use crate::segment::Document;
 use crate::types::RoundBudget;
 
-/// Cleans documents with one compiled [`RuleSet`]; share it across threads by reference.
+/// Cleans documents with one compiled [`RuleSet`] and a line model; share it across threads
+/// by reference.
 #[derive(Debug)]
 pub struct Cleaner {
     rules: RuleSet,
+    /// `None`: the judgement's hand-written rounds decide alone.
+    model: Option<Cow<'static, LineModel>>,
+}
+
+/// What the line model made of one line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineJudgement {
+    /// The probability that the line is article text.
+    pub probability: f32,
+    /// The line's feature row.
+    pub row: Row,
+    /// The features that moved the probability most, with how much (log-odds), largest first.
+    pub reasons: Vec<(usize, f32)>,
+}
+
+impl LineJudgement {
+    /// Features shown as reasons.
+    pub const REASONS: usize = 4;
+
+    fn of(model: &LineModel, row: Row) -> Self {
+        let mut reasons: Vec<(usize, f32)> = model.contributions(&row).into_iter().enumerate().collect();
+        reasons.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
+        reasons.truncate(Self::REASONS);
+        LineJudgement { probability: model.probability(&row), row, reasons }
+    }
+}
+
+/// The feature rows the judgement made for one document, each with its line (see
+/// [`Cleaner::judgement_rows`]).
+#[derive(Debug, Clone)]
+pub struct JudgedRows {
+    /// The outcome of cleaning.
+    pub outcome: Outcome,
+    /// Every row of every round, in the order they were judged, with its line.
+    pub rows: Vec<(usize, Row)>,
 }
 
 /// The result of cleaning one document: the normalised input and a verdict for each line.
@@ -39,9 +78,26 @@ pub struct Outcome {
 }
 
 impl Cleaner {
-    /// A cleaner over `rules`.
+    /// A cleaner over `rules`, with the bundled line model.
     pub fn new(rules: RuleSet) -> Self {
-        Cleaner { rules }
+        Cleaner { rules, model: Some(Cow::Borrowed(LineModel::bundled())) }
+    }
+
+    /// A cleaner over `rules` with `model` as its line model, or none (the judgement's rounds
+    /// decide alone, as with `--disable heuristics/line-model`).
+    pub fn with_model(rules: RuleSet, model: Option<LineModel>) -> Self {
+        Cleaner { rules, model: model.map(Cow::Owned) }
+    }
+
+    /// Replaces the line model (`None`: the judgement's rounds decide alone).
+    pub fn set_model(&mut self, model: Option<LineModel>) {
+        self.model = model.map(Cow::Owned);
+    }
+
+    /// The line model, unless there is none or its rule is switched off.
+    pub fn model(&self) -> Option<&LineModel> {
+        let on = self.rules.heuristic_rules()[crate::types::Heuristic::LineModel.index()].is_some();
+        self.model.as_deref().filter(|_| on)
     }
 
     /// The compiled rules.
@@ -68,13 +124,49 @@ impl Cleaner {
 
     /// Cleans an already normalised and segmented document.
     pub fn run_document(&self, document: Document, context: DocumentContext<'_>) -> Outcome {
+        self.run_recording(document, context, false).0
+    }
+
+    /// Cleans decoded text and returns, besides the outcome, the feature row of every line
+    /// in every round of the judgement: what `thresh train` learns from.
+    pub fn judgement_rows(&self, text: &str, context: DocumentContext<'_>) -> JudgedRows {
+        let document = Document::from_normalized(normalize(text));
+        let (outcome, rows) = self.run_recording(document, context, true);
+        JudgedRows { outcome, rows: rows.into_iter().map(|(line, row)| (line as usize, row)).collect() }
+    }
+
+    /// Cleans decoded text like [`Cleaner::run`] and tells, for each line the line model
+    /// judged, what it made of it in the last round the line was judged in (the round that
+    /// dropped it, or the last one): what `thresh explain` shows.
+    pub fn run_explained(
+        &self,
+        text: &str,
+        context: DocumentContext<'_>,
+    ) -> (Outcome, Vec<Option<LineJudgement>>) {
+        let document = Document::from_normalized(normalize(text));
+        let (outcome, rows) = self.run_recording(document, context, self.model().is_some());
+        let mut judged: Vec<Option<LineJudgement>> = vec![None; outcome.document.len()];
+        if let Some(model) = self.model() {
+            for (line, row) in rows {
+                judged[line as usize] = Some(LineJudgement::of(model, row));
+            }
+        }
+        (outcome, judged)
+    }
+
+    fn run_recording(
+        &self,
+        document: Document,
+        context: DocumentContext<'_>,
+        record: bool,
+    ) -> (Outcome, Vec<(u32, Row)>) {
         #[cfg(debug_assertions)]
         injected_fault(&document);
         let mut folded = crate::features::FoldedLines::default();
         let hits = self.rules.find_hits_folding(&document, context, &mut folded);
         let verdicts = decide(&self.rules, &document, &hits);
-        let verdicts = self.settle(&document, &hits, &folded, verdicts);
-        Outcome { document, verdicts, hits }
+        let (verdicts, rows) = self.settle(&document, &hits, &folded, verdicts, record);
+        (Outcome { document, verdicts, hits }, rows)
     }
 }
 
@@ -86,13 +178,20 @@ impl Cleaner {
         hits: &[Hit],
         folded: &crate::features::FoldedLines,
         mut verdicts: Vec<Verdict>,
-    ) -> Vec<Verdict> {
+        record: bool,
+    ) -> (Vec<Verdict>, Vec<(u32, Row)>) {
         let rules = JudgementRules {
             config: self.rules.heuristics_config(),
             heuristics: self.rules.heuristic_rules(),
             roles: self.rules.drop_roles(),
+            model: self.model(),
         };
-        let Some(mut judgement) = Judgement::new(rules, document, folded) else { return verdicts };
+        let Some(mut judgement) = Judgement::new(rules, document, folded) else {
+            return (verdicts, Vec::new());
+        };
+        if record {
+            judgement.record_rows();
+        }
         // Without a scoped rule, the rules' verdicts cannot change: one phase is all.
         let scoped = hits.iter().any(|h| !self.rules.rule(h.rule).scope.is_whole_document());
         let budget = RoundBudget::DEFAULT;
@@ -129,7 +228,7 @@ impl Cleaner {
                 break;
             }
         }
-        verdicts
+        (verdicts, judgement.take_recorded())
     }
 }
 

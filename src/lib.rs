@@ -30,11 +30,13 @@ pub mod heuristics;
 pub mod language;
 pub mod learn;
 pub mod matcher;
+pub mod model;
 pub mod normalize;
 pub mod read;
 pub mod rules;
 pub mod segment;
 pub mod text;
+pub mod train;
 pub mod types;
 pub mod write;
 

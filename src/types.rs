@@ -202,11 +202,13 @@ pub enum Heuristic {
     OutsideMainText,
     /// Next to a teaser marker or repeated headline, a line the article does not share words with.
     UnrelatedTeaser,
+    /// The line model finds the line unlike article text where the rounds above kept it.
+    LineModel,
 }
 
 impl Heuristic {
     /// Every heuristic, in the order `thresh rules list` shows them.
-    pub const ALL: [Heuristic; 8] = [
+    pub const ALL: [Heuristic; 9] = [
         Heuristic::NotProse,
         Heuristic::MenuLine,
         Heuristic::Counter,
@@ -215,6 +217,7 @@ impl Heuristic {
         Heuristic::NearBoilerplate,
         Heuristic::OutsideMainText,
         Heuristic::UnrelatedTeaser,
+        Heuristic::LineModel,
     ];
 
     /// The rule id, as `thresh rules list` and `explain` show it.
@@ -228,6 +231,7 @@ impl Heuristic {
             Heuristic::NearBoilerplate => "heuristics/near-boilerplate",
             Heuristic::OutsideMainText => "heuristics/outside-main-text",
             Heuristic::UnrelatedTeaser => "heuristics/unrelated-teaser",
+            Heuristic::LineModel => "heuristics/line-model",
         }
     }
 
@@ -249,6 +253,9 @@ impl Heuristic {
             }
             Heuristic::UnrelatedTeaser => {
                 "Next to a teaser marker or repeated headline, a line whose words the article does not share"
+            }
+            Heuristic::LineModel => {
+                "The trained line model: its shape, neighbours and place read as boilerplate (off: the rounds alone decide)"
             }
         }
     }

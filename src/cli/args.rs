@@ -103,6 +103,16 @@ pub enum Command {
     /// many lines of article text and of the rest it dropped: a line is article text when most
     /// of its tokens are in the gold (each gold token counted once, in line order).
     Eval(EvalArgs),
+    /// Train the judgement's line model on documents labelled by gold text or snippets.
+    ///
+    /// For every GOLD_DIR/ID.txt, each --view DIR/ID.txt is an input whose lines are labelled
+    /// by the gold (a line is article text when most of its tokens are in it); each --snippets
+    /// FILE (JSON: [{"id", "keep": [...], "drop": [...]}], pages in page/ID.txt beside it)
+    /// labels the lines holding its snippets. The model is written to --output as JSON; use it
+    /// with `clean --model FILE`. The same inputs give the same file, byte for byte.
+    /// --cross-validate also prints leave-one-source-out scores (the source of a document is
+    /// its id up to the first '-').
+    Train(TrainArgs),
     /// Print a shell completion script for SHELL on standard output.
     ///
     /// Install, for example:
@@ -188,6 +198,41 @@ pub struct EvalArgs {
     pub json: bool,
 }
 
+/// `thresh train`.
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// Directory of gold texts (ID.txt).
+    #[arg(long, value_name = "GOLD_DIR", requires = "views")]
+    pub gold: Option<PathBuf>,
+    /// A directory of inputs (ID.txt) labelled by --gold. Repeatable.
+    #[arg(long = "view", value_name = "DIR", requires = "gold")]
+    pub views: Vec<PathBuf>,
+    /// A snippet file labelling the pages in page/ beside it. Repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub snippets: Vec<PathBuf>,
+    /// Where to write the model.
+    #[arg(short, long = "output", value_name = "FILE")]
+    pub output: PathBuf,
+    /// Also print the leave-one-source-out table.
+    #[arg(long)]
+    pub cross_validate: bool,
+    /// Print the cross-validation table as JSON.
+    #[arg(long, requires = "cross_validate")]
+    pub json: bool,
+    /// Number of trees.
+    #[arg(long, value_name = "N", default_value = "160")]
+    pub trees: usize,
+    /// Depth of each tree.
+    #[arg(long, value_name = "N", default_value = "6", value_parser = clap::value_parser!(u64).range(1..=12))]
+    pub depth: u64,
+    /// Shrinkage: each tree adds this share of what it fitted (0.0-1.0).
+    #[arg(long, value_name = "RATE", default_value = "0.1", value_parser = parse_probability)]
+    pub learning_rate: f64,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub rules: RuleArgs,
+}
+
 /// Options that choose the rules.
 #[derive(Debug, Args, Clone, Default)]
 pub struct RuleArgs {
@@ -207,6 +252,22 @@ pub struct RuleArgs {
     /// share, newsletter, teasers, corrections, comments, navigation, alt-text, headlines, site.
     #[arg(long, value_name = "NAME", value_delimiter = ',')]
     pub disable: Vec<String>,
+    /// The line model of the judgement: a file `thresh train` wrote, instead of the bundled
+    /// one (`--disable heuristics/line-model` runs without any).
+    #[arg(long, value_name = "FILE")]
+    pub model: Option<PathBuf>,
+    /// The precision/recall dial: keep a line the model judges when its probability of being
+    /// article text is at least P (0.0-1.0; default 0.5, or the rule files' `[heuristics]`
+    /// `min_article_probability`). Lower keeps more.
+    #[arg(long, value_name = "P", value_parser = parse_probability)]
+    pub min_article_probability: Option<f64>,
+}
+
+fn parse_probability(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(p) if (0.0..=1.0).contains(&p) => Ok(p),
+        _ => Err(format!("{text:?} is not a probability from 0.0 to 1.0")),
+    }
 }
 
 /// Options for reading input.
@@ -391,6 +452,9 @@ pub struct ExplainArgs {
     /// Show only dropped lines and lines a guard kept.
     #[arg(long)]
     pub changes: bool,
+    /// Under each line the line model judged, also print its whole feature row.
+    #[arg(long, conflicts_with = "changes")]
+    pub features: bool,
 }
 
 /// `thresh rules …`.

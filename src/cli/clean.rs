@@ -9,10 +9,9 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use thresh::batch::{Batch, BatchOptions, OnError, Progress, Stats};
 use thresh::read::plan::{self, Format};
-use thresh::Cleaner;
 
 use super::args::{CleanArgs, OnErrorArg};
-use super::{build_rules, decode_options, EXIT_INPUT_FAILED, EXIT_USAGE};
+use super::{decode_options, EXIT_INPUT_FAILED, EXIT_USAGE};
 
 /// How many failures the summary names.
 const SUMMARY_FAILURES: usize = 20;
@@ -33,7 +32,7 @@ pub(crate) fn clean(args: CleanArgs) -> anyhow::Result<ExitCode> {
         eprintln!("thresh: {message}");
         return Ok(ExitCode::from(EXIT_USAGE));
     }
-    let cleaner = Cleaner::new(build_rules(&args.rules)?);
+    let cleaner = super::build_cleaner(&args.rules)?;
     let options = BatchOptions {
         out_dir: args.output.clone(),
         text_field: args.documents.text_field.clone(),

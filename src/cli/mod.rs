@@ -8,6 +8,7 @@ mod args;
 mod clean;
 mod learn;
 mod rules_cmd;
+mod train;
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
@@ -36,6 +37,7 @@ pub fn main() -> ExitCode {
         Command::Rules(command) => rules_cmd::run(command),
         Command::Eval(args) => eval(args),
         Command::Learn(args) => learn::learn(args),
+        Command::Train(args) => train::train(args),
         Command::Completions { shell } => completions(shell),
         Command::Man => man(),
     };
@@ -106,6 +108,15 @@ pub(crate) fn build_rules(args: &RuleArgs) -> anyhow::Result<RuleSet> {
     Ok(rule_builder(args)?.build()?)
 }
 
+/// The cleaner the flags ask for: their rules, and the bundled line model or --model's.
+pub(crate) fn build_cleaner(args: &RuleArgs) -> anyhow::Result<Cleaner> {
+    let rules = build_rules(args)?;
+    Ok(match &args.model {
+        Some(path) => Cleaner::with_model(rules, Some(thresh::model::LineModel::load(path)?)),
+        None => Cleaner::new(rules),
+    })
+}
+
 /// A builder with the bundled packs (unless --no-default-rules), the --rules files and the
 /// enable/disable lists.
 pub(crate) fn rule_builder(args: &RuleArgs) -> anyhow::Result<RuleSetBuilder> {
@@ -120,6 +131,9 @@ pub(crate) fn rule_builder(args: &RuleArgs) -> anyhow::Result<RuleSetBuilder> {
     for name in &args.disable {
         builder.disable(name.trim());
     }
+    let mut settings = thresh::rules::HeuristicsSettings::default();
+    settings.min_article_probability = args.min_article_probability;
+    builder.set_heuristics(settings);
     Ok(builder)
 }
 
@@ -147,7 +161,7 @@ pub(crate) fn read_options(
 
 fn explain(args: ExplainArgs, color: bool) -> anyhow::Result<ExitCode> {
     let style = thresh::write::ExplainStyle { color };
-    let cleaner = Cleaner::new(build_rules(&args.rules)?);
+    let cleaner = build_cleaner(&args.rules)?;
     let format = args.documents.format.format();
     let options = read_options(&args.documents, &args.input, args.max_document_size)?;
     let inputs: Vec<Input> = if args.paths.is_empty() {
@@ -202,8 +216,12 @@ fn explain(args: ExplainArgs, color: bool) -> anyhow::Result<ExitCode> {
                     doc.name, doc.replacements
                 );
             }
-            let outcome =
-                cleaner.run(doc.text, DocumentContext { url: doc.url.or(args.input.url.as_deref()) });
+            let context = DocumentContext { url: doc.url.or(args.input.url.as_deref()) };
+            let (outcome, judged) = if args.changes {
+                (cleaner.run(doc.text, context), Vec::new())
+            } else {
+                cleaner.run_explained(doc.text, context)
+            };
             let headed = inputs.len() > 1 || (doc.record.is_some() && wanted.is_none());
             let written = (|| {
                 if headed {
@@ -215,7 +233,14 @@ fn explain(args: ExplainArgs, color: bool) -> anyhow::Result<ExitCode> {
                 if args.changes {
                     thresh::write::write_changes(&mut out, &outcome, cleaner.rules(), style)
                 } else {
-                    thresh::write::write_explanation(&mut out, &outcome, cleaner.rules(), style)
+                    let notes = thresh::write::ModelNotes { judged: &judged, features: args.features };
+                    thresh::write::write_explanation_with_model(
+                        &mut out,
+                        &outcome,
+                        cleaner.rules(),
+                        style,
+                        notes,
+                    )
                 }
             })();
             shown += 1;
@@ -271,7 +296,7 @@ fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
     }
     let (mut evaluation, report) = match &args.clean {
         Some(inputs) => {
-            let cleaner = Cleaner::new(build_rules(&args.rules)?);
+            let cleaner = build_cleaner(&args.rules)?;
             let (evaluation, report) = thresh::eval::evaluate_cleaning(&cleaner, &args.gold, inputs)?;
             (evaluation, Some(report))
         }

@@ -29,11 +29,14 @@
 //! repeats on the kept lines until nothing changes, so cleaning is idempotent.
 
 mod context;
+mod rows;
 mod shape;
 mod stretches;
 mod teasers;
 
 use context::{promote_sentence_runs, revise, Judged, RoundShapes};
+use rows::{LineStats, RoundFacts};
+pub use rows::{Row, FEATURES, FEATURE_DOCS, FEATURE_NAMES, MONOTONE};
 use shape::{shape, Class, Mark, Shape};
 use stretches::{dropped_before, main_stretches, marked_by};
 use teasers::unrelated_teasers;
@@ -55,6 +58,9 @@ pub(crate) struct JudgementRules<'a> {
     pub(crate) heuristics: &'a [Option<RuleIndex>],
     /// The role of each rule, by rule index.
     pub(crate) roles: &'a [DropRole],
+    /// The line model that decides, from each line's row, what the judgement keeps; `None`
+    /// leaves it to the hand-written rounds alone.
+    pub(crate) model: Option<&'a crate::model::LineModel>,
 }
 
 impl JudgementRules<'_> {
@@ -99,6 +105,10 @@ pub(crate) struct Judgement<'a> {
     /// the 4095 MiB the CLI admits has fewer than `u32::MAX` lines.
     alive: Vec<u32>,
     scratch: String,
+    /// Beside `shapes`, each line's statistics for its feature row (only when rows are made).
+    stats: Vec<LineStats>,
+    /// The rows of every round, with their lines, when asked for (`thresh train`).
+    recorded: Option<Vec<(u32, Row)>>,
 }
 
 impl<'a> Judgement<'a> {
@@ -124,7 +134,21 @@ impl<'a> Judgement<'a> {
             sampled: Vec::new(),
             alive: Vec::new(),
             scratch: String::new(),
+            stats: if rules.model.is_some() { vec![LineStats::default(); doc.len()] } else { Vec::new() },
+            recorded: None,
         })
+    }
+
+    /// Records the feature row of every line judged in every round from now on (see
+    /// [`Judgement::take_recorded`]).
+    pub(crate) fn record_rows(&mut self) {
+        self.recorded = Some(Vec::new());
+        self.stats = vec![LineStats::default(); self.doc.len()];
+    }
+
+    /// The rows recorded, in the order they were judged, with the line of each.
+    pub(crate) fn take_recorded(&mut self) -> Vec<(u32, Row)> {
+        self.recorded.take().unwrap_or_default()
     }
 
     /// Starts a phase: the language is detected again from the lines kept now (and the lines
@@ -164,7 +188,8 @@ impl<'a> Judgement<'a> {
             self.shaped_in = Some(detected);
         }
         let stopwords = detected.map(Language::stopwords);
-        let Judgement { shapes, sampled, alive, scratch, .. } = self;
+        let make_rows = !self.stats.is_empty();
+        let Judgement { shapes, sampled, alive, scratch, stats, recorded, .. } = self;
         let alive: &[u32] = alive;
         let mut counted = sampled.iter_mut().peekable();
         for i in lines_of(alive) {
@@ -176,6 +201,10 @@ impl<'a> Judgement<'a> {
                 // the folded line: held, unless the document is huge, or else folded again).
                 let features =
                     LineFeatures::of(line, counts, folded.held(i), || folded.folded_line(doc, i, scratch));
+                if make_rows {
+                    stats[i] =
+                        LineStats::of(&features, detected, shape::ends_with_sentence_mark(line.trim()));
+                }
                 shape(line, &features, detected, &cfg)
             });
         }
@@ -195,21 +224,58 @@ impl<'a> Judgement<'a> {
         if !classes.any_good() {
             return Round::Idle;
         }
-        let judged = revise(&classes, &marked_by(|r| r.teaser_marker, &rules, verdicts, alive), &cfg);
+        let teaser_markers = marked_by(|r| r.teaser_marker, &rules, verdicts, alive);
+        let judged = revise(&classes, &teaser_markers, &cfg);
         let boundaries = marked_by(|r| r.comment_boundary, &rules, verdicts, alive);
         let dropped_before = dropped_before(&rules, verdicts, alive);
         let keep = main_stretches(&judged, &classes, &boundaries, &dropped_before, &cfg);
         let teasers = unrelated_teasers(&rules, doc, folded, verdicts, alive, &classes, stopwords);
+        let model_keeps: Option<Vec<bool>> = if make_rows {
+            let stats: Vec<LineStats> = lines_of(alive).map(|i| stats[i]).collect();
+            let facts = RoundFacts {
+                shapes: &classes,
+                stats: &stats,
+                judged: &judged,
+                in_main: &keep,
+                teasers: &teasers,
+                teaser_markers: &teaser_markers,
+                comment_boundaries: &boundaries,
+                chrome_before: &dropped_before,
+                language_known: stopwords.is_some(),
+            };
+            let context = facts.context();
+            if let Some(recorded) = recorded {
+                recorded.extend(alive.iter().enumerate().map(|(k, &line)| (line, context.row(k))));
+            }
+            let keeps = rules.model.map(|model| {
+                let decide = model.decider(cfg.min_article_probability);
+                (0..alive.len()).map(|k| decide.keeps(&context.row(k))).collect::<Vec<bool>>()
+            });
+            // A model that would keep nothing has no article to go by: the rounds decide.
+            keeps.filter(|keeps| keeps.contains(&true))
+        } else {
+            None
+        };
         let mut dropped_now = false;
         for (k, i) in lines_of(alive).enumerate() {
             if matches!(verdicts[i], Verdict::Keep(KeepReason::Exception { .. })) {
                 continue;
             }
-            let why = match (judged[k], keep[k]) {
-                (Judged::Good, true) if teasers[k] => Heuristic::UnrelatedTeaser,
-                (Judged::Good, true) => continue,
-                (Judged::Good, false) => Heuristic::OutsideMainText,
-                (Judged::Bad(why), _) => why,
+            let heuristic = match (judged[k], keep[k]) {
+                (Judged::Good, true) if teasers[k] => Some(Heuristic::UnrelatedTeaser),
+                (Judged::Good, true) => None,
+                (Judged::Good, false) => Some(Heuristic::OutsideMainText),
+                (Judged::Bad(why), _) => Some(why),
+            };
+            let why = match &model_keeps {
+                Some(keeps) if keeps[k] => continue,
+
+                // What the rounds say names the cause when they agree.
+                Some(_) => heuristic.unwrap_or(Heuristic::LineModel),
+                None => match heuristic {
+                    Some(why) => why,
+                    None => continue,
+                },
             };
             if let Some(rule) = rules.heuristics[why.index()] {
                 verdicts[i] = Verdict::Drop(DropReason { rule, cause: DropCause::Heuristic });

@@ -67,8 +67,7 @@ pub(super) fn shape(
     let stored_chars = chars as u32;
     let words = word_counts.words;
     let CharCounts { tokens, separators, capitalised, .. } = counts;
-    let terminal =
-        text.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»', '」', '』']).ends_with(TERMINAL_MARKS);
+    let terminal = ends_with_sentence_mark(text);
     let heading = !terminal
         && tokens <= 20
         && text.chars().next().is_some_and(|c| c.is_uppercase() || c.is_numeric() || c == '"' || c == '“');
@@ -166,6 +165,12 @@ pub(super) fn shape(
         }
     }
     with_ratio(ratio)
+}
+
+/// True when the trimmed line ends with a sentence mark, perhaps inside closing quotes or
+/// brackets.
+pub(super) fn ends_with_sentence_mark(text: &str) -> bool {
+    text.trim_end_matches(['"', '\'', '”', '’', ')', ']', '»', '」', '』']).ends_with(TERMINAL_MARKS)
 }
 
 /// True when a sentence ends inside the line (". " before a capital or digit).

@@ -84,6 +84,9 @@ thresholds! {
     /// At most this many short lines, within `max_heading_distance` characters, stand between
     /// the document's edge and good text and still count as its headline or closing line.
     max_edge_lines: usize = 4, read as count;
+    /// The line model keeps a line it judges when its probability of being article text is at
+    /// least this: lower keeps more (recall), higher drops more (precision).
+    min_article_probability: f64 = 0.3, read as ratio;
 }
 
 #[cfg(test)]

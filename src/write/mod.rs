@@ -24,6 +24,16 @@ pub struct ExplainStyle {
 /// Reasons wider than this do not widen the column for every row.
 const MAX_REASON_WIDTH: usize = 72;
 
+/// What the line model made of each line (see [`crate::engine::Cleaner::run_explained`]), for
+/// an explanation to show.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ModelNotes<'a> {
+    /// Per line, its judgement, when the model judged it.
+    pub judged: &'a [Option<crate::engine::LineJudgement>],
+    /// Also print each judged line's whole feature row.
+    pub features: bool,
+}
+
 /// Writes one row per line: number, verdict, the rule or guard that decided it, and the text.
 /// A blank row separates blocks, as in the input. The reason column is as wide as the widest
 /// reason of the document (up to 72 characters), so the texts line up.
@@ -38,7 +48,20 @@ pub fn write_explanation(
     rules: &RuleSet,
     style: ExplainStyle,
 ) -> io::Result<()> {
-    write_rows(out, outcome, rules, style, Rows::EveryLine)
+    write_rows(out, outcome, rules, style, Rows::EveryLine, ModelNotes::default())
+}
+
+/// Like [`write_explanation`], with the line model's probability after the reason of each line
+/// it judged, and under each line it dropped the features that weighed most (with `features`,
+/// under every judged line its whole row).
+pub fn write_explanation_with_model(
+    out: &mut impl Write,
+    outcome: &Outcome,
+    rules: &RuleSet,
+    style: ExplainStyle,
+    notes: ModelNotes<'_>,
+) -> io::Result<()> {
+    write_rows(out, outcome, rules, style, Rows::EveryLine, notes)
 }
 
 /// Like [`write_explanation`], but only for dropped lines and lines a guard kept.
@@ -48,7 +71,7 @@ pub fn write_changes(
     rules: &RuleSet,
     style: ExplainStyle,
 ) -> io::Result<()> {
-    write_rows(out, outcome, rules, style, Rows::Changes)
+    write_rows(out, outcome, rules, style, Rows::Changes, ModelNotes::default())
 }
 
 /// Which lines an explanation shows.
@@ -66,6 +89,7 @@ fn write_rows(
     rules: &RuleSet,
     style: ExplainStyle,
     rows: Rows,
+    notes: ModelNotes<'_>,
 ) -> io::Result<()> {
     let doc = &outcome.document;
     let shown =
@@ -73,7 +97,10 @@ fn write_rows(
     let listed: Vec<(usize, &'static str, String)> = (0..doc.len())
         .filter(|&i| shown(&outcome.verdicts[i]))
         .map(|i| {
-            let (word, reason) = describe(&outcome.verdicts[i], rules, doc.line_text(i));
+            let (word, mut reason) = describe(&outcome.verdicts[i], rules, doc.line_text(i));
+            if let Some(Some(judged)) = notes.judged.get(i) {
+                reason.push_str(&format!(" p={:.2}", judged.probability));
+            }
             (i, word, reason)
         })
         .collect();
@@ -92,8 +119,79 @@ fn write_rows(
             (true, word, Verdict::Keep(_)) => format!("\x1b[32m{word}\x1b[0m"),
         };
         writeln!(out, "{:>5} {word} {reason:<width$} | {}", index + 1, doc.line_text(index))?;
+        if let Some(Some(judged)) = notes.judged.get(index) {
+            let pad = width + 12;
+            if matches!(outcome.verdicts[index], Verdict::Drop(_)) || notes.features {
+                let reasons: Vec<String> = judged
+                    .reasons
+                    .iter()
+                    .map(|&(f, weight)| format!("{} ({weight:+.2})", feature_in_words(f, judged.row[f])))
+                    .collect();
+                writeln!(out, "{:pad$}| weighed most: {}", "", reasons.join(", "))?;
+            }
+            if notes.features {
+                let row: Vec<String> = crate::heuristics::FEATURE_NAMES
+                    .iter()
+                    .zip(judged.row)
+                    .map(|(name, value)| format!("{name}={value}"))
+                    .collect();
+                writeln!(out, "{:pad$}| features: {}", "", row.join(" "))?;
+            }
+        }
     }
     Ok(())
+}
+
+/// A feature's value in words ("7 words", "after a comment-section start").
+pub fn feature_in_words(feature: usize, value: f32) -> String {
+    let name = crate::heuristics::FEATURE_NAMES[feature];
+    let yes = value > 0.5;
+    let share = |what: &str| format!("{:.0}% {what}", value * 100.0);
+    let class = |whose: &str| {
+        let class = match value as i32 {
+            0 => "good",
+            1 => "near-good",
+            2 => "short",
+            3 => "bad",
+            _ => return format!("no {whose}"),
+        };
+        format!("{whose} {class}")
+    };
+    match name {
+        "chars" => format!("{value} characters"),
+        "words" => format!("{value} words"),
+        "tokens" => format!("{value} tokens"),
+        "stopwords" if value < 0.0 => "no stoplist".into(),
+        "stopwords" => share("function words"),
+        "best_stopwords" => share("function words at best"),
+        "capitalised" => share("capitalised"),
+        "digits" => share("digits"),
+        "symbols" => share("symbols"),
+        "letters" => share("letters"),
+        "shape_class" => class("shape"),
+        "round_class" => class("class"),
+        "prev_class" => class("line before"),
+        "next_class" => class("line after"),
+        "prev2_class" => class("two before"),
+        "next2_class" => class("two after"),
+        "position" => format!("at {:.0}% of the kept lines", value * 100.0),
+        "text_before" => format!("{:.0}% of the text before it", value * 100.0),
+        "lines_before_main" if value < 0.0 => "no main stretch".into(),
+        "lines_before_main" => format!("{value} lines before the article"),
+        "lines_after_main" if value < 0.0 => "no main stretch".into(),
+        "lines_after_main" => format!("{value} lines after the article"),
+        "prose_around" => format!("{:.0}% prose around", value * 100.0),
+        "short_run" if value == 0.0 => "not in a run of short lines".into(),
+        "short_run" => format!("in a run of {value} short lines"),
+        "chrome_before" => format!("{value} lines of chrome before"),
+        "kept_lines" => format!("{value} lines kept"),
+        "prose_share" => format!("{:.0}% of the page prose", value * 100.0),
+        _ if crate::heuristics::FEATURE_DOCS[feature].starts_with("length") => format!("{name} {value}"),
+        _ if value == 0.0 || value == 1.0 => {
+            format!("{}{}", if yes { "" } else { "not " }, name.replace('_', " "))
+        }
+        _ => format!("{name} {value}"),
+    }
 }
 
 /// `("keep" | "drop", reason)` for a verdict; line numbers in reasons are 1-based.

@@ -1,0 +1,316 @@
+//! The feature row of each line in a round: what the line model reads. A row holds the line's
+//! own statistics, its shape and what the hand-written judgement made of it this round, its
+//! position, its neighbours among the kept lines, the density of prose around it, and the
+//! rules' evidence next to it. Everything is computed over the lines kept in the round, so
+//! that cleaning a cleaned text sees the same rows (but for the rules' evidence, which only
+//! ever tells against a line and is monotone in the model: see [`MONOTONE`]).
+
+use super::context::{Judged, RoundShapes};
+use super::shape::{Class, Mark, Shape};
+use crate::features::LineFeatures;
+use crate::language::Language;
+
+/// A line's statistics of its own, kept beside its shape (14 bytes): shares are quantised to
+/// 1/250 so that rows are exact and small.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(super) struct LineStats {
+    words: u16,
+    tokens: u16,
+    separators: u8,
+    capitalised: u8,
+    digits: u8,
+    symbols: u8,
+    letters: u8,
+    /// Stopword share in the document's language; `u8::MAX` when it has no stoplist for the
+    /// line's script.
+    stopwords: u8,
+    /// The highest stopword share among the stoplists of the line's script.
+    best_stopwords: u8,
+    terminal: bool,
+}
+
+const NO_RATIO: u8 = u8::MAX;
+
+fn share(part: usize, whole: usize) -> u8 {
+    (part.min(whole) * 250).checked_div(whole).unwrap_or(0) as u8
+}
+
+fn quantised(ratio: f64) -> u8 {
+    (ratio.clamp(0.0, 1.0) * 250.0).round() as u8
+}
+
+impl LineStats {
+    pub(super) fn of(features: &LineFeatures, language: Option<Language>, terminal: bool) -> Self {
+        let (c, w) = (features.chars, &features.words);
+        let stopwords =
+            language.filter(|l| c.mostly_in(l.script())).map_or(NO_RATIO, |l| quantised(w.ratio(l)));
+        let best =
+            Language::all().filter(|l| c.mostly_in(l.script())).map(|l| w.ratio(l)).fold(0.0, f64::max);
+        LineStats {
+            words: w.words.min(u16::MAX as usize) as u16,
+            tokens: c.tokens.min(u16::MAX as usize) as u16,
+            separators: c.separators.min(255) as u8,
+            capitalised: share(c.capitalised, c.tokens),
+            digits: share(c.digits, c.non_space),
+            symbols: share(c.digits_and_symbols - c.digits.min(c.digits_and_symbols), c.non_space),
+            letters: share(c.letters, c.non_space),
+            stopwords,
+            best_stopwords: quantised(best),
+            terminal,
+        }
+    }
+}
+
+macro_rules! features {
+    ($( $name:ident: $monotone:literal, $doc:literal; )*) => {
+        /// The features of a row, by index.
+        #[allow(non_camel_case_types, dead_code)]
+        #[derive(Debug, Clone, Copy)]
+        #[repr(usize)]
+        enum F { $( $name, )* }
+
+        /// The names of the features, in row order (a model file lists the same).
+        pub const FEATURE_NAMES: &[&str] = &[$( stringify!($name), )*];
+
+        /// What each feature means, in row order (`thresh explain --features` prints them).
+        pub const FEATURE_DOCS: &[&str] = &[$( $doc, )*];
+
+        /// For each feature: +1 when the probability of article text may only rise with it,
+        /// -1 when it may only fall, 0 when free. The rules' evidence and the judgement's
+        /// verdicts are constrained: without a rule's drop nearby (as in a cleaned text) a
+        /// line is never more likely to go.
+        pub const MONOTONE: &[i8] = &[$( $monotone, )*];
+    };
+}
+
+features! {
+    chars: 0, "length in characters (a wide character counts three)";
+    words: 0, "words";
+    tokens: 0, "white-space separated tokens";
+    stopwords: 0, "share of function words of the document's language (-1: no stoplist)";
+    best_stopwords: 0, "highest share of function words of any stoplist of the line's script";
+    separators: 0, "separator tokens (| » -)";
+    capitalised: 0, "share of tokens starting with a capital";
+    digits: 0, "share of digits among non-space characters";
+    symbols: 0, "share of punctuation and symbols among non-space characters";
+    letters: 0, "share of letters among non-space characters";
+    terminal: 0, "ends with a sentence mark";
+    heading: 0, "starts like a title, short, no closing mark";
+    sentence: 0, "reads as a finished sentence";
+    colon: 0, "ends with a colon";
+    nav_like: 0, "one to three tokens, no closing mark";
+    continues: 0, "ends with a comma or semicolon";
+    shape_class: 0, "class on its own: 0 good, 1 near-good, 2 short, 3 bad";
+    bad_shape: 0, "which shape heuristic found it bad (-1: none)";
+    round_class: 0, "class this round (runs of sentences promoted)";
+    judged_good: 1, "the context revision keeps it";
+    in_main_stretch: 1, "in the article's main stretch";
+    teaser: -1, "an unrelated teaser next to a teaser marker";
+    heuristics_keep: 1, "the hand-written judgement keeps it";
+    position: 0, "position among the kept lines (0 first, 1 last)";
+    text_before: 0, "share of the kept characters before it";
+    lines_before_main: -1, "kept lines between it and the main stretch's first line, if before";
+    lines_after_main: -1, "kept lines between the main stretch's last line and it, if after";
+    prev2_chars: 0, "length of the kept line two before (-1: none)";
+    prev2_class: 0, "its class this round";
+    prev2_good: 1, "the revision keeps it";
+    prev_chars: 0, "length of the kept line before (-1: none)";
+    prev_class: 0, "its class this round";
+    prev_good: 1, "the revision keeps it";
+    next_chars: 0, "length of the kept line after (-1: none)";
+    next_class: 0, "its class this round";
+    next_good: 1, "the revision keeps it";
+    next2_chars: 0, "length of the kept line two after (-1: none)";
+    next2_class: 0, "its class this round";
+    next2_good: 1, "the revision keeps it";
+    prose_around: 0, "share of the characters of the 5 kept lines each side in good or near-good lines";
+    short_run: 0, "length of the run of short lines it is in (0: not short)";
+    short_run_position: 0, "its place in that run (0 first)";
+    chrome_before: -1, "lines dropped by rules as chrome right before it";
+    teaser_marker_before: -1, "a teaser marker right before it";
+    comment_boundary_before: -1, "a comment-section start right before it";
+    after_comment_boundary: -1, "a comment-section start anywhere before it";
+    kept_lines: 0, "lines kept in the round";
+    language_known: 0, "the document's language has a stoplist";
+    prose_share: 0, "share of the kept characters in good or near-good lines";
+}
+
+/// Number of features in a row.
+pub const FEATURES: usize = FEATURE_NAMES.len();
+
+/// One line's row.
+pub type Row = [f32; FEATURES];
+
+/// What a round knows of its lines, `k` for the `k`-th kept line.
+pub(super) struct RoundFacts<'a> {
+    pub(super) shapes: &'a RoundShapes<'a>,
+    pub(super) stats: &'a [LineStats],
+    pub(super) judged: &'a [Judged],
+    pub(super) in_main: &'a [bool],
+    pub(super) teasers: &'a [bool],
+    pub(super) teaser_markers: &'a [bool],
+    pub(super) comment_boundaries: &'a [bool],
+    pub(super) chrome_before: &'a [u8],
+    pub(super) language_known: bool,
+}
+
+fn class_value(class: Class) -> f32 {
+    match class {
+        Class::Good => 0.0,
+        Class::NearGood => 1.0,
+        Class::Short => 2.0,
+        Class::Bad => 3.0,
+    }
+}
+
+/// What every row of a round reads besides its own line: prefix sums over the kept lines,
+/// the main stretch's ends, the runs of short lines. Built once per round, so that each row
+/// is made when the model asks for it and never all held at once.
+pub(super) struct RowContext<'a> {
+    facts: &'a RoundFacts<'a>,
+    chars_before: Vec<u64>,
+    prose_before: Vec<u64>,
+    main_first: Option<usize>,
+    main_last: Option<usize>,
+    /// For each line in a run of short lines, the run's first line and its end.
+    run_of: Vec<Option<(u32, u32)>>,
+    first_boundary: Option<usize>,
+}
+
+impl<'a> RoundFacts<'a> {
+    /// The context the rows of this round share.
+    pub(super) fn context(&'a self) -> RowContext<'a> {
+        let n = self.shapes.len();
+        let good = |k: usize| self.judged[k] == Judged::Good;
+        let prose = |s: Shape| matches!(s.class, Class::Good | Class::NearGood);
+        let mut chars_before = Vec::with_capacity(n + 1);
+        let mut prose_before = Vec::with_capacity(n + 1);
+        let (mut chars, mut prose_chars) = (0u64, 0u64);
+        chars_before.push(0);
+        prose_before.push(0);
+        for k in 0..n {
+            let shape = self.shapes.get(k);
+            chars += u64::from(shape.chars);
+            prose_chars += if prose(shape) { u64::from(shape.chars) } else { 0 };
+            chars_before.push(chars);
+            prose_before.push(prose_chars);
+        }
+        let in_main = |k: &usize| self.in_main[*k] && good(*k);
+        let main_first = (0..n).find(in_main);
+        let main_last = (0..n).rev().find(in_main);
+        let short = |k: usize| {
+            let shape = self.shapes.get(k);
+            shape.class == Class::Short || shape.has(Mark::NavLike)
+        };
+        let mut run_of = vec![None; n];
+        let mut k = 0;
+        while k < n {
+            if !short(k) {
+                k += 1;
+                continue;
+            }
+            let end = (k..n).find(|&j| !short(j)).unwrap_or(n);
+            run_of[k..end].iter_mut().for_each(|r| *r = Some((k as u32, end as u32)));
+            k = end;
+        }
+        let first_boundary = self.comment_boundaries.iter().position(|&b| b);
+        RowContext { facts: self, chars_before, prose_before, main_first, main_last, run_of, first_boundary }
+    }
+}
+
+impl RowContext<'_> {
+    /// The row of the `k`-th kept line.
+    pub(super) fn row(&self, k: usize) -> Row {
+        let facts = self.facts;
+        let n = facts.shapes.len();
+        let shape_of = |j: usize| facts.shapes.get(j);
+        let good = |j: usize| facts.judged[j] == Judged::Good;
+        let total_chars = self.chars_before[n].max(1) as f32;
+        let (shape, cached, stats) = (shape_of(k), facts.shapes.cached(k), facts.stats[k]);
+        let mut row = [0f32; FEATURES];
+        let mut set = |f: F, value: f32| row[f as usize] = value;
+        let flag = |b: bool| if b { 1.0 } else { 0.0 };
+        set(F::chars, shape.chars as f32);
+        set(F::words, f32::from(stats.words));
+        set(F::tokens, f32::from(stats.tokens));
+        set(
+            F::stopwords,
+            if stats.stopwords == NO_RATIO { -1.0 } else { f32::from(stats.stopwords) / 250.0 },
+        );
+        set(F::best_stopwords, f32::from(stats.best_stopwords) / 250.0);
+        set(F::separators, f32::from(stats.separators));
+        set(F::capitalised, f32::from(stats.capitalised) / 250.0);
+        set(F::digits, f32::from(stats.digits) / 250.0);
+        set(F::symbols, f32::from(stats.symbols) / 250.0);
+        set(F::letters, f32::from(stats.letters) / 250.0);
+        set(F::terminal, flag(stats.terminal));
+        set(F::heading, flag(shape.has(Mark::Heading)));
+        set(F::sentence, flag(shape.has(Mark::Sentence)));
+        set(F::colon, flag(shape.has(Mark::Colon)));
+        set(F::nav_like, flag(shape.has(Mark::NavLike)));
+        set(F::continues, flag(shape.has(Mark::Continues)));
+        set(F::shape_class, class_value(cached.class));
+        set(F::bad_shape, if cached.class == Class::Bad { cached.why.index() as f32 } else { -1.0 });
+        set(F::round_class, class_value(shape.class));
+        set(F::judged_good, flag(good(k)));
+        set(F::in_main_stretch, flag(facts.in_main[k]));
+        set(F::teaser, flag(facts.teasers[k]));
+        set(F::heuristics_keep, flag(good(k) && facts.in_main[k] && !facts.teasers[k]));
+        set(F::position, if n > 1 { k as f32 / (n - 1) as f32 } else { 0.0 });
+        set(F::text_before, self.chars_before[k] as f32 / total_chars);
+        set(F::lines_before_main, self.main_first.map_or(-1.0, |f| f.saturating_sub(k) as f32));
+        set(F::lines_after_main, self.main_last.map_or(-1.0, |l| k.saturating_sub(l) as f32));
+        for (offset, [length, class, judged]) in [
+            (-2, [F::prev2_chars, F::prev2_class, F::prev2_good]),
+            (-1, [F::prev_chars, F::prev_class, F::prev_good]),
+            (1, [F::next_chars, F::next_class, F::next_good]),
+            (2, [F::next2_chars, F::next2_class, F::next2_good]),
+        ] {
+            let j = k as isize + offset;
+            let (c, cl, g) = if (0..n as isize).contains(&j) {
+                let j = j as usize;
+                (shape_of(j).chars as f32, class_value(shape_of(j).class), flag(good(j)))
+            } else {
+                (-1.0, -1.0, 0.0)
+            };
+            set(length, c);
+            set(class, cl);
+            set(judged, g);
+        }
+        let (lo, hi) = (k.saturating_sub(5), (k + 6).min(n));
+        let window = (self.chars_before[hi] - self.chars_before[lo]).max(1) as f32;
+        set(F::prose_around, (self.prose_before[hi] - self.prose_before[lo]) as f32 / window);
+        if let Some((first, end)) = self.run_of[k] {
+            set(F::short_run, (end - first) as f32);
+            set(F::short_run_position, (k - first as usize) as f32);
+        }
+        set(F::chrome_before, f32::from(facts.chrome_before[k]));
+        set(F::teaser_marker_before, flag(facts.teaser_markers[k]));
+        set(F::comment_boundary_before, flag(facts.comment_boundaries[k]));
+        set(F::after_comment_boundary, flag(self.first_boundary.is_some_and(|b| b <= k)));
+        set(F::kept_lines, n as f32);
+        set(F::language_known, flag(facts.language_known));
+        set(F::prose_share, self.prose_before[n] as f32 / total_chars);
+        row
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_docs_and_constraints_line_up() {
+        assert_eq!(FEATURE_DOCS.len(), FEATURES);
+        assert_eq!(MONOTONE.len(), FEATURES);
+        assert_eq!(FEATURE_NAMES[F::prose_share as usize], "prose_share");
+    }
+
+    #[test]
+    fn shares_are_quantised_exactly() {
+        assert_eq!(share(1, 4), 62);
+        assert_eq!(share(0, 0), 0);
+        assert_eq!(share(5, 4), 250);
+        assert_eq!(quantised(0.5), 125);
+    }
+}

@@ -1,0 +1,453 @@
+//! The line model: gradient-boosted decision trees that give the probability that a line is
+//! article text from its feature row (see `heuristics::rows` for the row, [`train`] for how
+//! the trees are grown). Models are data: the bundled one is `models/judgement.json`, embedded
+//! in the binary; `thresh train` writes others, `--model FILE` reads them.
+//!
+//! A model names the features it was trained on; loading one trained on other features is an
+//! error, never a silent mismatch.
+
+pub mod train;
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+/// The file format's version, written into every model.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// One tree: parallel arrays indexed by node; node 0 is the root.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tree {
+    /// Feature tested at each node; [`Tree::LEAF`] at a leaf.
+    pub feature: Vec<u16>,
+    /// A row goes left when its feature is at most this.
+    pub threshold: Vec<f32>,
+    /// Children of each node (0 at a leaf).
+    pub left: Vec<u32>,
+    /// Right child.
+    pub right: Vec<u32>,
+    /// The node's score: at a leaf what the tree adds; at an inner node what it would add if
+    /// it stopped there (read by [`LineModel::contributions`]).
+    pub value: Vec<f32>,
+}
+
+impl Tree {
+    /// The feature index marking a leaf.
+    pub const LEAF: u16 = u16::MAX;
+
+    /// The leaf a row ends in, walking the tree as stored (the reference for [`Complete`]).
+    #[cfg(test)]
+    fn leaf(&self, row: &[f32]) -> usize {
+        let mut node = 0usize;
+        while self.feature[node] != Self::LEAF {
+            node = if row[self.feature[node] as usize] <= self.threshold[node] {
+                self.left[node] as usize
+            } else {
+                self.right[node] as usize
+            };
+        }
+        node
+    }
+}
+
+/// A trained line model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LineModel {
+    /// [`FORMAT_VERSION`] of the file.
+    pub version: u32,
+    /// The names of the features, in row order; must be those thresh computes.
+    pub features: Vec<String>,
+    /// The score before any tree (log-odds).
+    pub base_score: f32,
+    /// The trees; their values add up to the log-odds that the line is article text.
+    pub trees: Vec<Tree>,
+    /// How the model was trained, for its card (free text fields).
+    #[serde(default)]
+    pub trained_on: Vec<String>,
+    /// For each tree, the least and the most the trees from it on can add (see
+    /// [`Decider::keeps`]); made when first needed.
+    #[serde(skip)]
+    bounds_from: std::sync::OnceLock<Vec<(f32, f32)>>,
+    /// The trees as complete trees, walked without a branch (see [`Complete`]).
+    #[serde(skip)]
+    complete: std::sync::OnceLock<Vec<Complete>>,
+}
+
+/// A tree padded to a complete binary tree of its depth: a leaf above the last level becomes
+/// a chain of nodes that always go left (threshold +inf) down to a copy of its value. A row
+/// then takes exactly `depth` steps, `node = 2 * node + 1 + (x > threshold)`, with no branch
+/// to mispredict; the answer is the original tree's.
+#[derive(Debug, Clone, PartialEq)]
+struct Complete {
+    depth: u32,
+    /// Inner nodes in breadth-first order (`2^depth - 1`).
+    feature: Vec<u16>,
+    threshold: Vec<f32>,
+    /// The last level (`2^depth`).
+    leaves: Vec<f32>,
+}
+
+impl Complete {
+    fn of(tree: &Tree) -> Self {
+        fn depth_of(tree: &Tree, node: usize) -> u32 {
+            if tree.feature[node] == Tree::LEAF {
+                0
+            } else {
+                1 + depth_of(tree, tree.left[node] as usize).max(depth_of(tree, tree.right[node] as usize))
+            }
+        }
+        let depth = depth_of(tree, 0);
+        let inner = (1usize << depth) - 1;
+        let mut complete = Complete {
+            depth,
+            feature: vec![0; inner],
+            threshold: vec![f32::INFINITY; inner],
+            leaves: vec![0.0; inner + 1],
+        };
+        // (original node, its place in the complete tree)
+        let mut stack = vec![(0usize, 0usize)];
+        while let Some((node, at)) = stack.pop() {
+            if at >= inner {
+                complete.leaves[at - inner] = tree.value[node];
+            } else if tree.feature[node] == Tree::LEAF {
+                stack.push((node, 2 * at + 1));
+            } else {
+                complete.feature[at] = tree.feature[node];
+                complete.threshold[at] = tree.threshold[node];
+                stack.push((tree.left[node] as usize, 2 * at + 1));
+                stack.push((tree.right[node] as usize, 2 * at + 2));
+            }
+        }
+        complete
+    }
+
+    #[inline]
+    fn value(&self, row: &[f32]) -> f32 {
+        let mut at = 0usize;
+        for _ in 0..self.depth {
+            at = 2 * at + 1 + usize::from(row[self.feature[at] as usize] > self.threshold[at]);
+        }
+        self.leaves[at - self.feature.len()]
+    }
+}
+
+/// Decides whether a line is kept at one threshold, summing only as many trees as it takes:
+/// once the trees left cannot move the score across the threshold, the answer is known.
+#[derive(Debug, Clone, Copy)]
+pub struct Decider<'m> {
+    model: &'m LineModel,
+    bounds_from: &'m [(f32, f32)],
+    /// The threshold as a score (log-odds).
+    threshold: f32,
+}
+
+/// Trees summed between checks of whether the answer is known.
+const CHECK_EVERY: usize = 8;
+/// Room left for rounding: the bounds are sums in another order than the score's.
+const ROUNDING_MARGIN: f32 = 1e-3;
+
+impl Decider<'_> {
+    /// True when the model's score for `row` is at least the threshold, as
+    /// `model.score(row) >= threshold` (the same answer, from fewer trees).
+    #[inline]
+    pub fn keeps(&self, row: &[f32]) -> bool {
+        let trees = self.model.complete();
+        let mut score = self.model.base_score;
+        let mut t = 0;
+        while t < trees.len() {
+            let (least, most) = self.bounds_from[t];
+            if score + least >= self.threshold + ROUNDING_MARGIN {
+                return true;
+            }
+            if score + most < self.threshold - ROUNDING_MARGIN {
+                return false;
+            }
+            let end = (t + CHECK_EVERY).min(trees.len());
+            for tree in &trees[t..end] {
+                score += tree.value(row);
+            }
+            t = end;
+        }
+        self.model.score(row) >= self.threshold
+    }
+}
+
+/// Why a model file could not be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    /// Not readable.
+    #[error("cannot read model {path}: {source}")]
+    Io {
+        /// The file.
+        path: String,
+        /// The cause.
+        source: std::io::Error,
+    },
+    /// Not a model file.
+    #[error("{path}: not a thresh model: {message}")]
+    Format {
+        /// The file.
+        path: String,
+        /// What was wrong.
+        message: String,
+    },
+}
+
+impl LineModel {
+    /// The model bundled with thresh.
+    pub fn bundled() -> &'static LineModel {
+        static BUNDLED: std::sync::OnceLock<LineModel> = std::sync::OnceLock::new();
+        BUNDLED.get_or_init(|| {
+            LineModel::parse("models/judgement.json", include_str!("../../models/judgement.json"))
+                .expect("the bundled model matches the features (checked by a test)")
+        })
+    }
+
+    /// Reads and checks a model file.
+    pub fn load(path: &Path) -> Result<LineModel, ModelError> {
+        let name = path.display().to_string();
+        let text =
+            std::fs::read_to_string(path).map_err(|source| ModelError::Io { path: name.clone(), source })?;
+        LineModel::parse(&name, &text)
+    }
+
+    /// Parses and checks the text of a model file called `name`.
+    pub fn parse(name: &str, text: &str) -> Result<LineModel, ModelError> {
+        let format = |message: String| ModelError::Format { path: name.to_string(), message };
+        let model: LineModel = serde_json::from_str(text).map_err(|e| format(e.to_string()))?;
+        if model.version != FORMAT_VERSION {
+            return Err(format(format!(
+                "format version {}, this thresh reads {FORMAT_VERSION}",
+                model.version
+            )));
+        }
+        let expected = crate::heuristics::FEATURE_NAMES;
+        if model.features.len() != expected.len() || model.features.iter().zip(expected).any(|(a, b)| a != b)
+        {
+            return Err(format(format!(
+                "trained on other features ({} of them); retrain it with this thresh (`thresh train`)",
+                model.features.len()
+            )));
+        }
+        for (t, tree) in model.trees.iter().enumerate() {
+            tree.check(expected.len()).map_err(|m| format(format!("tree {t}: {m}")))?;
+        }
+        Ok(model)
+    }
+
+    /// The model as the JSON text of its file.
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string(self).expect("a model serialises");
+        text.push('\n');
+        text
+    }
+
+    /// The log-odds that a line with feature row `row` is article text.
+    #[inline]
+    pub fn score(&self, row: &[f32]) -> f32 {
+        self.complete().iter().fold(self.base_score, |score, tree| score + tree.value(row))
+    }
+
+    fn complete(&self) -> &[Complete] {
+        self.complete.get_or_init(|| self.trees.iter().map(Complete::of).collect())
+    }
+
+    /// A decider keeping lines whose probability of being article text is at least
+    /// `min_probability`.
+    pub fn decider(&self, min_probability: f64) -> Decider<'_> {
+        let p = min_probability.clamp(0.0, 1.0);
+        let threshold = if p <= 0.0 {
+            f32::NEG_INFINITY
+        } else if p >= 1.0 {
+            f32::INFINITY
+        } else {
+            (p / (1.0 - p)).ln() as f32
+        };
+        let bounds_from = self.bounds_from.get_or_init(|| {
+            let mut bounds = vec![(0f32, 0f32); self.trees.len() + 1];
+            for (t, tree) in self.trees.iter().enumerate().rev() {
+                let leaves = (0..tree.feature.len()).filter(|&n| tree.feature[n] == Tree::LEAF);
+                let least = leaves.clone().map(|n| tree.value[n]).fold(f32::INFINITY, f32::min);
+                let most = leaves.map(|n| tree.value[n]).fold(f32::NEG_INFINITY, f32::max);
+                bounds[t] = (bounds[t + 1].0 + least, bounds[t + 1].1 + most);
+            }
+            bounds
+        });
+        Decider { model: self, bounds_from, threshold }
+    }
+
+    /// The probability that a line with feature row `row` is article text.
+    pub fn probability(&self, row: &[f32]) -> f32 {
+        sigmoid(self.score(row))
+    }
+
+    /// How much each feature moved the score of `row` (log-odds, by feature index): along each
+    /// tree's path, the change of node value at a split is credited to the split's feature
+    /// (Saabas). They add up to `score(row) - base_score - (sum of the roots' values)`.
+    pub fn contributions(&self, row: &[f32]) -> Vec<f32> {
+        let mut by_feature = vec![0f32; self.features.len()];
+        for tree in &self.trees {
+            let mut node = 0usize;
+            while tree.feature[node] != Tree::LEAF {
+                let feature = tree.feature[node] as usize;
+                let next =
+                    if row[feature] <= tree.threshold[node] { tree.left[node] } else { tree.right[node] };
+                by_feature[feature] += tree.value[next as usize] - tree.value[node];
+                node = next as usize;
+            }
+        }
+        by_feature
+    }
+}
+
+impl Tree {
+    /// Checks the arrays agree and every path ends at a leaf (children after their parent).
+    fn check(&self, features: usize) -> Result<(), String> {
+        let n = self.feature.len();
+        if n == 0 {
+            return Err("no nodes".into());
+        }
+        if [self.threshold.len(), self.left.len(), self.right.len(), self.value.len()].iter().any(|&l| l != n)
+        {
+            return Err("arrays of different lengths".into());
+        }
+        for node in 0..n {
+            if self.feature[node] == Tree::LEAF {
+                continue;
+            }
+            if self.feature[node] as usize >= features {
+                return Err(format!("node {node} tests feature {} of {features}", self.feature[node]));
+            }
+            let (l, r) = (self.left[node] as usize, self.right[node] as usize);
+            if l <= node || r <= node || l >= n || r >= n {
+                return Err(format!("node {node} has children out of order"));
+            }
+            if self.threshold[node].is_nan() {
+                return Err(format!("node {node} has no threshold"));
+            }
+        }
+        if self.value.iter().any(|v| !v.is_finite()) {
+            return Err("a value is not finite".into());
+        }
+        Ok(())
+    }
+}
+
+/// The logistic function.
+pub fn sigmoid(x: f32) -> f32 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stump() -> Tree {
+        Tree {
+            feature: vec![0, Tree::LEAF, Tree::LEAF],
+            threshold: vec![10.0, 0.0, 0.0],
+            left: vec![1, 0, 0],
+            right: vec![2, 0, 0],
+            value: vec![0.0, -1.0, 2.0],
+        }
+    }
+
+    #[test]
+    fn a_row_takes_its_path_and_credits_the_split() {
+        let model = LineModel {
+            version: FORMAT_VERSION,
+            features: vec!["a".into(), "b".into()],
+            base_score: 0.5,
+            trees: vec![stump()],
+            trained_on: vec![],
+            bounds_from: Default::default(),
+            complete: Default::default(),
+        };
+        assert_eq!(model.score(&[3.0, 0.0]), -0.5);
+        assert_eq!(model.score(&[10.0, 0.0]), -0.5);
+        assert_eq!(model.score(&[10.5, 0.0]), 2.5);
+        assert_eq!(model.contributions(&[10.5, 0.0]), vec![2.0, 0.0]);
+        assert!((model.probability(&[10.5, 0.0]) - 0.924_141_8).abs() < 1e-6);
+    }
+
+    #[test]
+    fn the_decider_agrees_with_the_full_score() {
+        // Trees on two features; rows across the range, thresholds across the probabilities.
+        let trees: Vec<Tree> = (0..40)
+            .map(|t| {
+                let mut tree = stump();
+                tree.feature[0] = (t % 2) as u16;
+                tree.threshold[0] = (t % 13) as f32;
+                tree.value[1] = -0.3 + (t % 5) as f32 * 0.05;
+                tree.value[2] = 0.25 - (t % 7) as f32 * 0.04;
+                tree
+            })
+            .collect();
+        let model = LineModel {
+            version: FORMAT_VERSION,
+            features: vec!["a".into(), "b".into()],
+            base_score: 0.1,
+            trees,
+            trained_on: vec![],
+            bounds_from: Default::default(),
+            complete: Default::default(),
+        };
+        for p in [0.0, 0.2, 0.5, 0.7, 1.0] {
+            let decider = model.decider(p);
+            for a in 0..15 {
+                for b in 0..15 {
+                    let row = [a as f32, b as f32];
+                    let threshold = if p == 0.0 {
+                        f32::NEG_INFINITY
+                    } else if p == 1.0 {
+                        f32::INFINITY
+                    } else {
+                        (p / (1.0 - p)).ln() as f32
+                    };
+                    assert_eq!(decider.keeps(&row), model.score(&row) >= threshold, "p {p} row {row:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn complete_trees_give_the_stored_trees_answers() {
+        // A lopsided tree: a leaf at depth 1 beside a subtree of depth 3.
+        let tree = Tree {
+            feature: vec![0, Tree::LEAF, 1, Tree::LEAF, 0, Tree::LEAF, Tree::LEAF],
+            threshold: vec![5.0, 0.0, 2.0, 0.0, 8.0, 0.0, 0.0],
+            left: vec![1, 0, 3, 0, 5, 0, 0],
+            right: vec![2, 0, 4, 0, 6, 0, 0],
+            value: vec![0.0, 1.0, 0.0, 2.0, 0.0, 3.0, 4.0],
+        };
+        let complete = Complete::of(&tree);
+        assert_eq!(complete.depth, 3);
+        for a in 0..12 {
+            for b in 0..5 {
+                let row = [a as f32, b as f32];
+                assert_eq!(complete.value(&row), tree.value[tree.leaf(&row)], "{row:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn refuses_models_of_other_features_and_broken_trees() {
+        let err = LineModel::parse("m.json", r#"{"version":1,"features":["x"],"base_score":0,"trees":[]}"#)
+            .unwrap_err();
+        assert!(err.to_string().contains("m.json: not a thresh model: trained on other features"), "{err}");
+        let err = LineModel::parse("m.json", "{").unwrap_err();
+        assert!(err.to_string().starts_with("m.json: not a thresh model"), "{err}");
+        let mut tree = stump();
+        tree.left[0] = 0;
+        assert!(tree.check(2).unwrap_err().contains("out of order"));
+        assert!(stump().check(1).is_ok());
+        let mut tree = stump();
+        tree.feature[0] = 5;
+        assert!(tree.check(2).is_err());
+    }
+
+    #[test]
+    fn the_bundled_model_loads() {
+        assert!(!LineModel::bundled().trees.is_empty());
+    }
+}
