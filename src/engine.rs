@@ -12,7 +12,6 @@
 //! a phase (a round that judges again in another language counts too), and the sweeps each
 //! settling of scopes may take.
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::decide::{decide, decide_after, dropped, Verdict};
@@ -29,8 +28,18 @@ use crate::types::RoundBudget;
 #[derive(Debug)]
 pub struct Cleaner {
     rules: RuleSet,
-    /// `None`: the judgement's hand-written rounds decide alone.
-    model: Option<Cow<'static, LineModel>>,
+    model: ModelSource,
+}
+
+/// Where a cleaner's line model comes from.
+#[derive(Debug)]
+enum ModelSource {
+    /// The bundled model, parsed the first time a cleaner uses it.
+    Bundled,
+    /// A model given by the caller.
+    Given(LineModel),
+    /// None: the judgement's hand-written rounds decide alone.
+    Without,
 }
 
 /// What the line model made of one line.
@@ -80,24 +89,29 @@ pub struct Outcome {
 impl Cleaner {
     /// A cleaner over `rules`, with the bundled line model.
     pub fn new(rules: RuleSet) -> Self {
-        Cleaner { rules, model: Some(Cow::Borrowed(LineModel::bundled())) }
+        Cleaner { rules, model: ModelSource::Bundled }
     }
 
     /// A cleaner over `rules` with `model` as its line model, or none (the judgement's rounds
     /// decide alone, as with `--disable heuristics/line-model`).
     pub fn with_model(rules: RuleSet, model: Option<LineModel>) -> Self {
-        Cleaner { rules, model: model.map(Cow::Owned) }
+        Cleaner { rules, model: model.map_or(ModelSource::Without, ModelSource::Given) }
     }
 
     /// Replaces the line model (`None`: the judgement's rounds decide alone).
     pub fn set_model(&mut self, model: Option<LineModel>) {
-        self.model = model.map(Cow::Owned);
+        self.model = model.map_or(ModelSource::Without, ModelSource::Given);
     }
 
     /// The line model, unless there is none or its rule is switched off.
     pub fn model(&self) -> Option<&LineModel> {
         let on = self.rules.heuristic_rules()[crate::types::Heuristic::LineModel.index()].is_some();
-        self.model.as_deref().filter(|_| on)
+        match &self.model {
+            _ if !on => None,
+            ModelSource::Bundled => Some(LineModel::bundled()),
+            ModelSource::Given(model) => Some(model),
+            ModelSource::Without => None,
+        }
     }
 
     /// The compiled rules.

@@ -1,5 +1,7 @@
-//! The heuristics on small hand-written pages: what no rule names is judged by the line's
-//! shape, its neighbours and the article's main stretch; explain names the heuristic.
+//! The judgement on small hand-written pages. Its hand-written rounds (`cleaner()`, without
+//! the line model) judge what no rule names by the line's shape, its neighbours and the
+//! article's main stretch, and explain names the heuristic; the default judgement (`judged()`,
+//! the rounds and the bundled line model) must keep every piece of content they keep here.
 
 use std::path::Path;
 use std::process::Command;
@@ -12,14 +14,25 @@ const P1: &str = "The city council voted on Tuesday to build forty kilometres of
 const P2: &str = "Supporters said that the lanes would make the city safer for the children who cycle to school, while opponents argued that the loss of parking spaces would hurt the small shops along the main road.";
 const P3: &str = "The mayor said that the first lanes would open in the spring, and that the council would report on their use to the residents of each district before it decided where the next ones should go.";
 
+/// The rounds alone.
 fn cleaner() -> Cleaner {
+    Cleaner::with_model(RuleSetBuilder::with_bundled().build().unwrap(), None)
+}
+
+/// The default judgement: the rounds and the bundled line model.
+fn judged() -> Cleaner {
     Cleaner::new(RuleSetBuilder::with_bundled().build().unwrap())
+}
+
+/// Both.
+fn both() -> [Cleaner; 2] {
+    [cleaner(), judged()]
 }
 
 fn cleaner_with(extra: &str) -> Cleaner {
     let mut builder = RuleSetBuilder::with_bundled();
     builder.add_pack(parse_pack(Path::new("extra.toml"), extra).unwrap().pack);
-    Cleaner::new(builder.build().unwrap())
+    Cleaner::with_model(builder.build().unwrap(), None)
 }
 
 /// The id of the rule or heuristic that dropped each line (`None` for kept lines).
@@ -53,8 +66,11 @@ fn a_menu_run_goes_and_the_article_stays() {
         assert_eq!(reason_of(&r, item), Some("heuristics/short-in-boilerplate"), "{item}");
     }
     assert_eq!(reason_of(&r, "Bike lanes approved"), None, "the headline right above the article stays");
-    for p in [P1, P2, P3] {
-        assert_eq!(reason_of(&r, p), None);
+    for c in both() {
+        let r = reasons(&c, &page);
+        for p in ["Bike lanes approved", P1, P2, P3] {
+            assert_eq!(reason_of(&r, p), None);
+        }
     }
 }
 
@@ -68,7 +84,9 @@ fn a_separator_menu_line_goes() {
 #[test]
 fn a_subheading_between_paragraphs_stays() {
     let page = format!("{P1}\n\nWhat happens next\n\n{P2}\n\n{P3}\n");
-    assert_eq!(cleaner().clean(&page), thresh::normalize::normalize(&page));
+    for c in both() {
+        assert_eq!(c.clean(&page), thresh::normalize::normalize(&page));
+    }
 }
 
 #[test]
@@ -104,7 +122,9 @@ fn a_one_line_article_survives() {
     for page in
         ["The mayor resigned on Friday, citing health reasons.\n", "Storm warning for the coast tonight\n"]
     {
-        assert_eq!(cleaner().clean(page), page);
+        for c in both() {
+            assert_eq!(c.clean(page), page);
+        }
     }
 }
 
@@ -124,10 +144,13 @@ fn an_article_of_short_paragraphs_stays_when_a_long_line_elsewhere_is_prose() {
         article.join("\n\n")
     );
     let cleaned = cleaner().clean(&page);
-    for line in article {
-        assert!(cleaned.contains(line), "lost {line:?}:\n{cleaned}");
-    }
     assert!(!cleaned.contains("Email | Print"), "{cleaned}");
+    for c in both() {
+        let cleaned = c.clean(&page);
+        for line in article {
+            assert!(cleaned.contains(line), "lost {line:?}:\n{cleaned}");
+        }
+    }
 }
 
 #[test]
@@ -160,9 +183,11 @@ fn repeated_captions_inside_an_article_do_not_end_it() {
     let page = format!(
         "{P1}\n\nThe old bridge at dawn\n\nThe old bridge at dawn\n\nThe old bridge at dawn\n\n{P2}\n\nThe new lanes\n\nThe new lanes\n\nThe new lanes\n\n{P3}\n"
     );
-    let cleaned = cleaner().clean(&page);
-    for paragraph in [P1, P2, P3] {
-        assert!(cleaned.contains(paragraph), "lost {paragraph:?}:\n{cleaned}");
+    for c in both() {
+        let cleaned = c.clean(&page);
+        for paragraph in [P1, P2, P3] {
+            assert!(cleaned.contains(paragraph), "lost {paragraph:?}:\n{cleaned}");
+        }
     }
 }
 
@@ -178,14 +203,18 @@ fn comments_after_the_article_go() {
 #[test]
 fn a_list_introduced_by_a_colon_stays() {
     let page = format!("{P1}\n\nThe first lanes will run through:\nNorth Street\nHarbour Road\nOld Town\nThe station square\nMill Lane\n");
-    assert_eq!(cleaner().clean(&page), thresh::normalize::normalize(&page));
+    for c in both() {
+        assert_eq!(c.clean(&page), thresh::normalize::normalize(&page));
+    }
 }
 
 #[test]
 fn guard_rail_no_prose_means_no_judgement() {
     // A page without any line of prose has no article to anchor on: only rules apply.
     let page = "Opening hours\nMonday to Friday\n9:00 to 17:00\nClosed on holidays\n";
-    assert_eq!(cleaner().clean(page), page);
+    for c in both() {
+        assert_eq!(c.clean(page), page);
+    }
 }
 
 #[test]

@@ -225,6 +225,14 @@ pub struct TrainArgs {
     /// Depth of each tree.
     #[arg(long, value_name = "N", default_value = "6", value_parser = clap::value_parser!(u64).range(1..=12))]
     pub depth: u64,
+    /// Passes over the documents: 1, rows of the hand-written rounds; 2, also rows of a first
+    /// model's rounds.
+    #[arg(long, value_name = "N", default_value = "1", value_parser = clap::value_parser!(u64).range(1..=2))]
+    pub passes: u64,
+    /// A leaf needs at least this much hessian (a row weighs its share of its document's 100;
+    /// the hessian is about a quarter of the weight where the model is unsure).
+    #[arg(long, value_name = "W", default_value = "0.5")]
+    pub min_child_weight: f64,
     /// Shrinkage: each tree adds this share of what it fitted (0.0-1.0).
     #[arg(long, value_name = "RATE", default_value = "0.1", value_parser = parse_probability)]
     pub learning_rate: f64,

@@ -14,8 +14,12 @@ pub(crate) fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
     if args.gold.is_none() && args.snippets.is_empty() {
         anyhow::bail!("nothing to train on: give --gold GOLD_DIR with --view DIR, or --snippets FILE");
     }
-    if args.trees == 0 || args.learning_rate == 0.0 {
-        anyhow::bail!("--trees and --learning-rate must be above 0");
+    if args.trees == 0
+        || args.learning_rate == 0.0
+        || args.min_child_weight.is_nan()
+        || args.min_child_weight < 0.0
+    {
+        anyhow::bail!("--trees and --learning-rate must be above 0, --min-child-weight 0 or more");
     }
     let mut cleaner = thresh::Cleaner::with_model(build_rules(&args.rules)?, None);
     let inputs = TrainingInputs {
@@ -31,9 +35,10 @@ pub(crate) fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
         trees: args.trees,
         depth: args.depth as usize,
         learning_rate: args.learning_rate as f32,
+        min_child_weight: args.min_child_weight,
         ..TrainOptions::default()
     };
-    let rows = TrainingRows::collect(&mut cleaner, &docs, &options);
+    let rows = TrainingRows::collect(&mut cleaner, &docs, &options, args.passes as usize);
     let mut model = fit_rows(rows.without(None), &options);
     let count = |source: &str| docs.iter().filter(|d| d.source == source).count();
     model.trained_on = rows.sources().iter().map(|s| format!("{s}: {} documents", count(s))).collect();

@@ -48,6 +48,10 @@ use crate::segment::Document;
 use crate::types::{DropCause, DropReason, KeepReason, Verdict};
 use crate::types::{DropRole, Heuristic, RuleIndex};
 
+/// How many times surer than elsewhere the line model must be to drop a line of the article
+/// (see `rows::RowContext::in_article`).
+const ARTICLE_MARGIN: f64 = 3.0;
+
 /// What the judgement takes from the rule set: its thresholds, the rule of each heuristic, and
 /// what each rule's drops mean ([`DropRole`]), all resolved when the rules were built.
 #[derive(Debug, Clone, Copy)]
@@ -202,8 +206,8 @@ impl<'a> Judgement<'a> {
                 let features =
                     LineFeatures::of(line, counts, folded.held(i), || folded.folded_line(doc, i, scratch));
                 if make_rows {
-                    stats[i] =
-                        LineStats::of(&features, detected, shape::ends_with_sentence_mark(line.trim()));
+                    let text = line.trim();
+                    stats[i] = LineStats::of(text, &features, detected, shape::ends_with_sentence_mark(text));
                 }
                 shape(line, &features, detected, &cfg)
             });
@@ -249,7 +253,14 @@ impl<'a> Judgement<'a> {
             }
             let keeps = rules.model.map(|model| {
                 let decide = model.decider(cfg.min_article_probability);
-                (0..alive.len()).map(|k| decide.keeps(&context.row(k))).collect::<Vec<bool>>()
+                // A line of the article as the rounds see it (its lists, tables, subheadings,
+                // closing lines, headline) goes only when the model is three times as sure:
+                // losing a row of a table is worse than keeping a line of chrome.
+                let protected = model.decider(cfg.min_article_probability / ARTICLE_MARGIN);
+
+                (0..alive.len())
+                    .map(|k| if context.in_article(k) { &protected } else { &decide }.keeps(&context.row(k)))
+                    .collect::<Vec<bool>>()
             });
             // A model that would keep nothing has no article to go by: the rounds decide.
             keeps.filter(|keeps| keeps.contains(&true))

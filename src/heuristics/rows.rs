@@ -27,6 +27,59 @@ pub(super) struct LineStats {
     /// The highest stopword share among the stoplists of the line's script.
     best_stopwords: u8,
     terminal: bool,
+    /// Bits of [`Pattern`].
+    pattern: u8,
+}
+
+/// How a line is laid out, one bit each in [`LineStats::pattern`]: what rows of a table, a
+/// schedule, a price list or a numbered list share, and a menu rarely does.
+#[derive(Debug, Clone, Copy)]
+#[repr(u8)]
+enum Pattern {
+    /// Starts with a number, a time or a date ("10:00", "3.", "14 June").
+    StartsWithNumber = 1,
+    /// Ends with a number, a price or a quantity ("3.30", "250 g").
+    EndsWithNumber = 2,
+    /// Starts with a bullet or a list number ("•", "-", "1.", "a)").
+    Bullet = 4,
+    /// A short key, a colon, then a value ("Serves: 4", "Workshop: beginners' fiddle").
+    KeyValue = 8,
+}
+
+/// The [`Pattern`] bits of a trimmed line.
+fn pattern_of(text: &str) -> u8 {
+    let numeric = |token: &str| {
+        let token = token.trim_matches(|c: char| matches!(c, '(' | ')' | '€' | '$' | '£' | '%' | '¥'));
+        token.chars().next().is_some_and(|c| c.is_ascii_digit())
+            && token.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | ':' | '/' | '-' | '–'))
+    };
+    let mut tokens = text.split_whitespace();
+    let first = tokens.next().unwrap_or("");
+    let last = tokens.next_back().unwrap_or(first);
+    let unit = |token: &str| token.chars().count() <= 3 && token.chars().all(char::is_alphabetic);
+    // "250 g": the number before a short unit.
+    let before_last = text.split_whitespace().rev().nth(1).unwrap_or("");
+    let bullet = first.starts_with(['•', '·', '▪', '►', '‣', '◦', '*', '-', '–', '—'])
+        || (first.len() <= 4
+            && first.ends_with(['.', ')'])
+            && first.chars().next().is_some_and(char::is_alphanumeric));
+    let key_value = text.split_once(": ").is_some_and(|(key, value)| {
+        !value.trim().is_empty() && key.split_whitespace().count() <= 3 && !key.is_empty()
+    });
+    let mut bits = 0;
+    if numeric(first) {
+        bits |= Pattern::StartsWithNumber as u8;
+    }
+    if numeric(last) || (unit(last) && numeric(before_last)) {
+        bits |= Pattern::EndsWithNumber as u8;
+    }
+    if bullet {
+        bits |= Pattern::Bullet as u8;
+    }
+    if key_value {
+        bits |= Pattern::KeyValue as u8;
+    }
+    bits
 }
 
 const NO_RATIO: u8 = u8::MAX;
@@ -40,7 +93,13 @@ fn quantised(ratio: f64) -> u8 {
 }
 
 impl LineStats {
-    pub(super) fn of(features: &LineFeatures, language: Option<Language>, terminal: bool) -> Self {
+    /// The statistics of `text` (the trimmed line) from its feature row.
+    pub(super) fn of(
+        text: &str,
+        features: &LineFeatures,
+        language: Option<Language>,
+        terminal: bool,
+    ) -> Self {
         let (c, w) = (features.chars, &features.words);
         let stopwords =
             language.filter(|l| c.mostly_in(l.script())).map_or(NO_RATIO, |l| quantised(w.ratio(l)));
@@ -57,6 +116,7 @@ impl LineStats {
             stopwords,
             best_stopwords: quantised(best),
             terminal,
+            pattern: pattern_of(text),
         }
     }
 }
@@ -100,6 +160,12 @@ features! {
     colon: 0, "ends with a colon";
     nav_like: 0, "one to three tokens, no closing mark";
     continues: 0, "ends with a comma or semicolon";
+    starts_with_number: 0, "starts with a number, time or date";
+    ends_with_number: 0, "ends with a number, price or quantity";
+    bullet: 0, "starts with a bullet or list number";
+    key_value: 0, "a short key, a colon and a value";
+    pattern_run: 0, "length of the run of kept lines around it laid out alike (same number, bullet and key bits, some set; 0: none)";
+    after_colon: 0, "a line ending with a colon introduces it: before it in its run of short lines, or right before the run";
     shape_class: 0, "class on its own: 0 good, 1 near-good, 2 short, 3 bad";
     bad_shape: 0, "which shape heuristic found it bad (-1: none)";
     round_class: 0, "class this round (runs of sentences promoted)";
@@ -174,6 +240,10 @@ pub(super) struct RowContext<'a> {
     main_last: Option<usize>,
     /// For each line in a run of short lines, the run's first line and its end.
     run_of: Vec<Option<(u32, u32)>>,
+    /// For each line, the length of the run of lines with its (non-empty) pattern.
+    pattern_run: Vec<u32>,
+    /// For each line, whether a line ending with a colon introduces it (see the feature).
+    after_colon: Vec<bool>,
     first_boundary: Option<usize>,
 }
 
@@ -214,11 +284,66 @@ impl<'a> RoundFacts<'a> {
             k = end;
         }
         let first_boundary = self.comment_boundaries.iter().position(|&b| b);
-        RowContext { facts: self, chars_before, prose_before, main_first, main_last, run_of, first_boundary }
+        // Rows laid out alike: the same number and bullet bits (a key may come and go).
+        let layout = |k: usize| self.stats[k].pattern & !(Pattern::KeyValue as u8);
+        let mut pattern_run = vec![0u32; n];
+        let mut k = 0;
+        while k < n {
+            let end = (k + 1..n).find(|&j| layout(j) != layout(k)).unwrap_or(n);
+            if layout(k) != 0 {
+                pattern_run[k..end].iter_mut().for_each(|r| *r = (end - k) as u32);
+            }
+            k = end;
+        }
+        let colon = |j: usize| self.shapes.get(j).has(Mark::Colon);
+        let mut after_colon = vec![false; n];
+        let mut introduced = false;
+        for k in 0..n {
+            introduced = match run_of[k] {
+                Some((first, _)) if k == first as usize => k > 0 && colon(k - 1),
+                Some(_) => introduced || colon(k - 1),
+                None => k > 0 && colon(k - 1),
+            };
+            after_colon[k] = introduced;
+        }
+        RowContext {
+            after_colon,
+            facts: self,
+            chars_before,
+            prose_before,
+            main_first,
+            main_last,
+            run_of,
+            pattern_run,
+            first_boundary,
+        }
     }
 }
 
 impl RowContext<'_> {
+    /// True when the `k`-th kept line lies between the first and the last line of the main
+    /// stretch.
+    pub(super) fn inside_main(&self, k: usize) -> bool {
+        matches!((self.main_first, self.main_last), (Some(first), Some(last)) if (first..=last).contains(&k))
+    }
+
+    /// True when the `k`-th kept line belongs to the article as the rounds see it: between
+    /// the first and the last line of its main stretch (its lists, tables, subheadings and
+    /// closing lines included), or its headline, a heading the rounds keep at most two lines
+    /// above its prose.
+    pub(super) fn in_article(&self, k: usize) -> bool {
+        let facts = self.facts;
+        let prose = |j: usize| {
+            facts.in_main[j]
+                && facts.judged[j] == Judged::Good
+                && matches!(facts.shapes.get(j).class, Class::Good | Class::NearGood)
+        };
+        let headline = facts.shapes.get(k).has(Mark::Heading)
+            && facts.judged[k] == Judged::Good
+            && (k + 1..(k + 3).min(facts.shapes.len())).any(prose);
+        headline || self.inside_main(k)
+    }
+
     /// The row of the `k`-th kept line.
     pub(super) fn row(&self, k: usize) -> Row {
         let facts = self.facts;
@@ -249,6 +374,13 @@ impl RowContext<'_> {
         set(F::colon, flag(shape.has(Mark::Colon)));
         set(F::nav_like, flag(shape.has(Mark::NavLike)));
         set(F::continues, flag(shape.has(Mark::Continues)));
+        let has = |p: Pattern| flag(stats.pattern & p as u8 != 0);
+        set(F::starts_with_number, has(Pattern::StartsWithNumber));
+        set(F::ends_with_number, has(Pattern::EndsWithNumber));
+        set(F::bullet, has(Pattern::Bullet));
+        set(F::key_value, has(Pattern::KeyValue));
+        set(F::pattern_run, self.pattern_run[k] as f32);
+        set(F::after_colon, flag(self.after_colon[k]));
         set(F::shape_class, class_value(cached.class));
         set(F::bad_shape, if cached.class == Class::Bad { cached.why.index() as f32 } else { -1.0 });
         set(F::round_class, class_value(shape.class));
@@ -304,6 +436,19 @@ mod tests {
         assert_eq!(FEATURE_DOCS.len(), FEATURES);
         assert_eq!(MONOTONE.len(), FEATURES);
         assert_eq!(FEATURE_NAMES[F::prose_share as usize], "prose_share");
+    }
+
+    #[test]
+    fn patterns_of_table_rows_and_lists() {
+        let bits = |text| pattern_of(text);
+        assert_eq!(bits("10:00 Gates open"), Pattern::StartsWithNumber as u8);
+        assert_eq!(bits("Flat white 3.30"), Pattern::EndsWithNumber as u8);
+        assert_eq!(bits("Butter 250 g"), Pattern::EndsWithNumber as u8);
+        assert_eq!(bits("• Two eggs"), Pattern::Bullet as u8);
+        assert_eq!(bits("3. Fold in the flour"), Pattern::StartsWithNumber as u8 | Pattern::Bullet as u8);
+        assert_eq!(bits("Serves: 4"), Pattern::KeyValue as u8 | Pattern::EndsWithNumber as u8);
+        assert_eq!(bits("Home"), 0);
+        assert_eq!(bits("The council met on Monday: it voted for the plan."), 0);
     }
 
     #[test]

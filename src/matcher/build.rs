@@ -102,12 +102,10 @@ impl RuleSetBuilder {
                 action: Action::Heuristic,
                 role: None,
                 examples: rules::Examples::default(),
-                // The line model is opt-in until it keeps every kind of content the rounds do.
-                enabled: heuristic != Heuristic::LineModel,
+                enabled: true,
                 location: SourceLocation { file: "src/heuristics.rs".into(), line: 1, column: 1 },
             };
-            let active = rule.enabled;
-            rules.push(LoadedRule { rule, pack: "heuristics".to_string(), active });
+            rules.push(LoadedRule { rule, pack: "heuristics".to_string(), active: true });
         }
         let known_names: HashSet<String> =
             rules.iter().flat_map(|r| [r.rule.id.clone(), r.rule.category.clone(), r.pack.clone()]).collect();

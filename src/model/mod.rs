@@ -75,60 +75,98 @@ pub struct LineModel {
 
 /// A tree padded to a complete binary tree of its depth: a leaf above the last level becomes
 /// a chain of nodes that always go left (threshold +inf) down to a copy of its value. A row
-/// then takes exactly `depth` steps, `node = 2 * node + 1 + (x > threshold)`, with no branch
-/// to mispredict; the answer is the original tree's.
+/// then takes exactly `depth` steps, `node = 2 * node + (x > threshold)` from the root at 1,
+/// with no branch to mispredict; the answer is the original tree's.
 #[derive(Debug, Clone, PartialEq)]
 struct Complete {
     depth: u32,
-    /// Inner nodes in breadth-first order (`2^depth - 1`).
-    feature: Vec<u16>,
-    threshold: Vec<f32>,
-    /// The last level (`2^depth`).
-    leaves: Vec<f32>,
+    /// Inner nodes at `1..2^depth` (heap order; entry 0 unused), leaves at `2^depth..`: one
+    /// array of `2^(depth + 1)` entries, indexed through a mask the compiler can see.
+    nodes: Vec<Node>,
 }
 
+/// One entry of [`Complete::nodes`]: an inner node's test, or a leaf's value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Node {
+    /// Feature tested (below [`ROW_WIDTH`]).
+    feature: u32,
+    /// Threshold of an inner node; value of a leaf.
+    value: f32,
+}
+
+/// Rows are read through a mask of this width (the features fit: checked at load).
+const ROW_WIDTH: usize = 64;
+
 impl Complete {
-    fn of(tree: &Tree) -> Self {
-        fn depth_of(tree: &Tree, node: usize) -> u32 {
+    /// The depth of `tree`.
+    fn depth_of(tree: &Tree) -> u32 {
+        fn below(tree: &Tree, node: usize) -> u32 {
             if tree.feature[node] == Tree::LEAF {
                 0
             } else {
-                1 + depth_of(tree, tree.left[node] as usize).max(depth_of(tree, tree.right[node] as usize))
+                1 + below(tree, tree.left[node] as usize).max(below(tree, tree.right[node] as usize))
             }
         }
-        let depth = depth_of(tree, 0);
-        let inner = (1usize << depth) - 1;
-        let mut complete = Complete {
-            depth,
-            feature: vec![0; inner],
-            threshold: vec![f32::INFINITY; inner],
-            leaves: vec![0.0; inner + 1],
-        };
-        // (original node, its place in the complete tree)
-        let mut stack = vec![(0usize, 0usize)];
-        while let Some((node, at)) = stack.pop() {
-            if at >= inner {
-                complete.leaves[at - inner] = tree.value[node];
-            } else if tree.feature[node] == Tree::LEAF {
-                stack.push((node, 2 * at + 1));
-            } else {
-                complete.feature[at] = tree.feature[node];
-                complete.threshold[at] = tree.threshold[node];
-                stack.push((tree.left[node] as usize, 2 * at + 1));
-                stack.push((tree.right[node] as usize, 2 * at + 2));
-            }
-        }
-        complete
+        below(tree, 0)
     }
 
-    #[inline]
-    fn value(&self, row: &[f32]) -> f32 {
-        let mut at = 0usize;
-        for _ in 0..self.depth {
-            at = 2 * at + 1 + usize::from(row[self.feature[at] as usize] > self.threshold[at]);
+    /// `tree` padded to `depth` (at least its own).
+    fn of(tree: &Tree, depth: u32) -> Self {
+        let first_leaf = 1usize << depth;
+        let mut nodes = vec![Node { feature: 0, value: f32::INFINITY }; 2 * first_leaf];
+        // (original node, its place in the complete tree)
+        let mut stack = vec![(0usize, 1usize)];
+        while let Some((node, at)) = stack.pop() {
+            if at >= first_leaf {
+                nodes[at] = Node { feature: 0, value: tree.value[node] };
+            } else if tree.feature[node] == Tree::LEAF {
+                stack.push((node, 2 * at));
+            } else {
+                nodes[at] = Node { feature: u32::from(tree.feature[node]), value: tree.threshold[node] };
+                stack.push((tree.left[node] as usize, 2 * at));
+                stack.push((tree.right[node] as usize, 2 * at + 1));
+            }
         }
-        self.leaves[at - self.feature.len()]
+        Complete { depth, nodes }
     }
+
+    #[cfg(test)]
+    fn value(&self, row: &[f32; ROW_WIDTH]) -> f32 {
+        add_leaves(std::slice::from_ref(self), row, 0.0)
+    }
+}
+
+/// Adds to `score`, in order, the values of the trees of `group` (at most [`LOCKSTEP`], all of
+/// one depth) for `row`. The trees are walked in lockstep, a level of each at a time: a walk is
+/// a chain of dependent loads, and interleaving independent chains lets the processor overlap
+/// them.
+#[inline]
+fn add_leaves(group: &[Complete], row: &[f32; ROW_WIDTH], mut score: f32) -> f32 {
+    let group = &group[..group.len().min(LOCKSTEP)];
+    let depth = group.first().map_or(0, |tree| tree.depth);
+    let mut at = [1usize; LOCKSTEP];
+    for _ in 0..depth {
+        for (tree, at) in group.iter().zip(&mut at) {
+            let node = tree.nodes[*at & (tree.nodes.len() - 1)];
+            *at = 2 * *at + usize::from(row[node.feature as usize & (ROW_WIDTH - 1)] > node.value);
+        }
+    }
+    for (tree, at) in group.iter().zip(at) {
+        score += tree.nodes[at & (tree.nodes.len() - 1)].value;
+    }
+    score
+}
+
+/// Trees walked at once (see [`add_leaves`]); also how often [`Decider::keeps`] checks whether
+/// the answer is known.
+const LOCKSTEP: usize = 8;
+
+/// `row` padded to [`ROW_WIDTH`] features.
+#[inline]
+fn padded(row: &[f32]) -> [f32; ROW_WIDTH] {
+    let mut padded = [0f32; ROW_WIDTH];
+    padded[..row.len()].copy_from_slice(row);
+    padded
 }
 
 /// Decides whether a line is kept at one threshold, summing only as many trees as it takes:
@@ -141,8 +179,6 @@ pub struct Decider<'m> {
     threshold: f32,
 }
 
-/// Trees summed between checks of whether the answer is known.
-const CHECK_EVERY: usize = 8;
 /// Room left for rounding: the bounds are sums in another order than the score's.
 const ROUNDING_MARGIN: f32 = 1e-3;
 
@@ -152,9 +188,9 @@ impl Decider<'_> {
     #[inline]
     pub fn keeps(&self, row: &[f32]) -> bool {
         let trees = self.model.complete();
+        let row = &padded(row);
         let mut score = self.model.base_score;
-        let mut t = 0;
-        while t < trees.len() {
+        for (group, t) in trees.chunks(LOCKSTEP).zip((0..).step_by(LOCKSTEP)) {
             let (least, most) = self.bounds_from[t];
             if score + least >= self.threshold + ROUNDING_MARGIN {
                 return true;
@@ -162,13 +198,10 @@ impl Decider<'_> {
             if score + most < self.threshold - ROUNDING_MARGIN {
                 return false;
             }
-            let end = (t + CHECK_EVERY).min(trees.len());
-            for tree in &trees[t..end] {
-                score += tree.value(row);
-            }
-            t = end;
+            score = add_leaves(group, row, score);
         }
-        self.model.score(row) >= self.threshold
+        // The sum of every tree, in the order `LineModel::score` adds them.
+        score >= self.threshold
     }
 }
 
@@ -222,6 +255,7 @@ impl LineModel {
             )));
         }
         let expected = crate::heuristics::FEATURE_NAMES;
+        const _: () = assert!(crate::heuristics::FEATURES <= ROW_WIDTH, "rows are read through a mask");
         if model.features.len() != expected.len() || model.features.iter().zip(expected).any(|(a, b)| a != b)
         {
             return Err(format(format!(
@@ -245,11 +279,15 @@ impl LineModel {
     /// The log-odds that a line with feature row `row` is article text.
     #[inline]
     pub fn score(&self, row: &[f32]) -> f32 {
-        self.complete().iter().fold(self.base_score, |score, tree| score + tree.value(row))
+        let row = &padded(row);
+        self.complete().chunks(LOCKSTEP).fold(self.base_score, |score, group| add_leaves(group, row, score))
     }
 
     fn complete(&self) -> &[Complete] {
-        self.complete.get_or_init(|| self.trees.iter().map(Complete::of).collect())
+        self.complete.get_or_init(|| {
+            let depth = self.trees.iter().map(Complete::depth_of).max().unwrap_or(0);
+            self.trees.iter().map(|tree| Complete::of(tree, depth)).collect()
+        })
     }
 
     /// A decider keeping lines whose probability of being article text is at least
@@ -420,12 +458,13 @@ mod tests {
             right: vec![2, 0, 4, 0, 6, 0, 0],
             value: vec![0.0, 1.0, 0.0, 2.0, 0.0, 3.0, 4.0],
         };
-        let complete = Complete::of(&tree);
-        assert_eq!(complete.depth, 3);
+        assert_eq!(Complete::depth_of(&tree), 3);
+        let complete = Complete::of(&tree, 4);
+        assert_eq!(complete.depth, 4);
         for a in 0..12 {
             for b in 0..5 {
                 let row = [a as f32, b as f32];
-                assert_eq!(complete.value(&row), tree.value[tree.leaf(&row)], "{row:?}");
+                assert_eq!(complete.value(&padded(&row)), tree.value[tree.leaf(&row)], "{row:?}");
             }
         }
     }
