@@ -108,7 +108,7 @@ impl Cleaner {
         let on = self.rules.heuristic_rules()[crate::types::Heuristic::LineModel.index()].is_some();
         match &self.model {
             _ if !on => None,
-            ModelSource::Bundled => Some(LineModel::bundled()),
+            ModelSource::Bundled => Some(crate::heuristics::bundled_model()),
             ModelSource::Given(model) => Some(model),
             ModelSource::Without => None,
         }

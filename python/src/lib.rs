@@ -117,18 +117,24 @@ fn url_at(urls: &Option<Vec<Option<String>>>, i: usize) -> Option<&str> {
 
 #[pymethods]
 impl Cleaner {
-    /// Cleaner(rules=[], default_rules=True, enable=[], disable=[])
+    /// Cleaner(rules=[], default_rules=True, enable=[], disable=[], model=None,
+    ///         min_article_probability=None)
     ///
     /// rules: rule files (TOML) added to the bundled packs. default_rules=False leaves only
     /// them. enable/disable: categories, packs or rule ids to switch on or off, as with
-    /// `thresh clean --enable/--disable`. Raises RuleError for a bad rule file.
+    /// `thresh clean --enable/--disable`. model: a line model file written by `thresh train`
+    /// instead of the bundled one. min_article_probability: the precision/recall dial
+    /// (0.0-1.0, default 0.3; lower keeps more). Raises RuleError for a bad rule file,
+    /// ValueError for a bad model file or dial.
     #[new]
-    #[pyo3(signature = (rules = Vec::new(), default_rules = true, enable = Vec::new(), disable = Vec::new()))]
+    #[pyo3(signature = (rules = Vec::new(), default_rules = true, enable = Vec::new(), disable = Vec::new(), model = None, min_article_probability = None))]
     fn new(
         rules: Vec<PathBuf>,
         default_rules: bool,
         enable: Vec<String>,
         disable: Vec<String>,
+        model: Option<PathBuf>,
+        min_article_probability: Option<f64>,
     ) -> PyResult<Self> {
         if !default_rules && rules.is_empty() {
             return Err(PyValueError::new_err(
@@ -145,8 +151,26 @@ impl Cleaner {
         for name in &disable {
             builder.disable(name.trim());
         }
+        if let Some(p) = min_article_probability {
+            if !(0.0..=1.0).contains(&p) {
+                return Err(PyValueError::new_err(format!(
+                    "min_article_probability must be from 0.0 to 1.0, not {p}"
+                )));
+            }
+            let mut settings = thresh::rules::HeuristicsSettings::default();
+            settings.min_article_probability = Some(p);
+            builder.set_heuristics(settings);
+        }
         let rules = builder.build().map_err(rule_error)?;
-        Ok(Cleaner { inner: thresh::Cleaner::new(rules) })
+        let inner = match model {
+            Some(path) => {
+                let model = thresh::heuristics::load_model(&path)
+                    .map_err(|e| PyValueError::new_err(e.to_string()))?;
+                thresh::Cleaner::with_model(rules, Some(model))
+            }
+            None => thresh::Cleaner::new(rules),
+        };
+        Ok(Cleaner { inner })
     }
 
     /// The cleaned text. `url` lets site packs limited to a domain apply.

@@ -80,3 +80,20 @@ def test_rule_file_errors_carry_file_line_and_column(tmp_path):
         thresh.Cleaner(default_rules=False)
     with pytest.raises(ValueError, match="one URL"):
         thresh.Cleaner().clean_many(["a", "b"], ["https://example.com"])
+
+
+def test_a_model_of_its_own_and_the_dial(tmp_path):
+    page = (
+        "Home\nNews\nSport\n\n"
+        "The council met on Monday evening and approved the budget for the coming year after a long debate.\n\n"
+        "Contact us\nJobs\nSite map\n"
+    )
+    everything = thresh.Cleaner(min_article_probability=0.0).clean(page)
+    assert len(thresh.Cleaner().clean(page)) <= len(everything)
+    assert "The council met on Monday" in thresh.Cleaner(min_article_probability=0.9).clean(page)
+    with pytest.raises(ValueError, match="min_article_probability"):
+        thresh.Cleaner(min_article_probability=2.0)
+    old = tmp_path / "old.json"
+    old.write_text('{"version":1,"features":["length"],"base_score":0,"trees":[]}')
+    with pytest.raises(ValueError, match="old.json: not a thresh model: trained on other features"):
+        thresh.Cleaner(model=old)

@@ -18,6 +18,8 @@ class CleanerConfig:
     default_rules: bool = True
     enable: tuple[str, ...] = ()
     disable: tuple[str, ...] = ()
+    model: str | None = None
+    min_article_probability: float | None = None
 
     @classmethod
     def of(
@@ -26,12 +28,28 @@ class CleanerConfig:
         default_rules: bool = True,
         enable: Sequence[str] = (),
         disable: Sequence[str] = (),
+        model: str | os.PathLike | None = None,
+        min_article_probability: float | None = None,
     ) -> "CleanerConfig":
         # Absolute paths: workers may run in another directory.
-        return cls(tuple(os.path.abspath(os.fspath(r)) for r in rules), default_rules, tuple(enable), tuple(disable))
+        return cls(
+            tuple(os.path.abspath(os.fspath(r)) for r in rules),
+            default_rules,
+            tuple(enable),
+            tuple(disable),
+            None if model is None else os.path.abspath(os.fspath(model)),
+            min_article_probability,
+        )
 
     def build(self) -> Cleaner:
-        return Cleaner(rules=list(self.rules), default_rules=self.default_rules, enable=list(self.enable), disable=list(self.disable))
+        return Cleaner(
+            rules=list(self.rules),
+            default_rules=self.default_rules,
+            enable=list(self.enable),
+            disable=list(self.disable),
+            model=self.model,
+            min_article_probability=self.min_article_probability,
+        )
 
 
 _cache: dict[CleanerConfig, Cleaner] = {}

@@ -112,7 +112,7 @@ pub(crate) fn build_rules(args: &RuleArgs) -> anyhow::Result<RuleSet> {
 pub(crate) fn build_cleaner(args: &RuleArgs) -> anyhow::Result<Cleaner> {
     let rules = build_rules(args)?;
     Ok(match &args.model {
-        Some(path) => Cleaner::with_model(rules, Some(thresh::model::LineModel::load(path)?)),
+        Some(path) => Cleaner::with_model(rules, Some(thresh::heuristics::load_model(path)?)),
         None => Cleaner::new(rules),
     })
 }

@@ -43,10 +43,26 @@ use teasers::unrelated_teasers;
 
 use crate::features::LineFeatures;
 use crate::language::{self, Language};
+use crate::model::LineModel;
 pub use crate::rules::HeuristicsConfig;
 use crate::segment::Document;
 use crate::types::{DropCause, DropReason, KeepReason, Verdict};
 use crate::types::{DropRole, Heuristic, RuleIndex};
+
+/// The line model bundled with thresh (`models/judgement.json`), parsed the first time it is
+/// asked for.
+pub fn bundled_model() -> &'static LineModel {
+    static BUNDLED: std::sync::OnceLock<LineModel> = std::sync::OnceLock::new();
+    BUNDLED.get_or_init(|| {
+        LineModel::parse("models/judgement.json", include_str!("../../models/judgement.json"), FEATURE_NAMES)
+            .expect("the bundled model matches the features (checked by a test)")
+    })
+}
+
+/// Reads a line model file trained on the features of this thresh.
+pub fn load_model(path: &std::path::Path) -> Result<LineModel, crate::model::ModelError> {
+    LineModel::load(path, FEATURE_NAMES)
+}
 
 /// How many times surer than elsewhere the line model must be to drop a line of the article
 /// (see `rows::RowContext::in_article`).
@@ -64,7 +80,7 @@ pub(crate) struct JudgementRules<'a> {
     pub(crate) roles: &'a [DropRole],
     /// The line model that decides, from each line's row, what the judgement keeps; `None`
     /// leaves it to the hand-written rounds alone.
-    pub(crate) model: Option<&'a crate::model::LineModel>,
+    pub(crate) model: Option<&'a LineModel>,
 }
 
 impl JudgementRules<'_> {

@@ -207,6 +207,9 @@ pub const FEATURES: usize = FEATURE_NAMES.len();
 /// One line's row.
 pub type Row = [f32; FEATURES];
 
+const _: () =
+    assert!(FEATURES <= crate::model::ROW_WIDTH, "a model reads rows of at most ROW_WIDTH features");
+
 /// What a round knows of its lines, `k` for the `k`-th kept line.
 pub(super) struct RoundFacts<'a> {
     pub(super) shapes: &'a RoundShapes<'a>,
@@ -430,6 +433,11 @@ impl RowContext<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_bundled_model_loads() {
+        assert!(!super::super::bundled_model().trees.is_empty());
+    }
 
     #[test]
     fn names_docs_and_constraints_line_up() {

@@ -1,7 +1,8 @@
 //! The line model: gradient-boosted decision trees that give the probability that a line is
-//! article text from its feature row (see `heuristics::rows` for the row, [`train`] for how
-//! the trees are grown). Models are data: the bundled one is `models/judgement.json`, embedded
-//! in the binary; `thresh train` writes others, `--model FILE` reads them.
+//! article text from its feature row ([`train`] grows them). This module knows trees, not
+//! lines: the judgement makes the rows (`heuristics::rows`) and ships the bundled model
+//! (`models/judgement.json`, see `heuristics::bundled_model`); `thresh train` writes others,
+//! `--model FILE` reads them.
 //!
 //! A model names the features it was trained on; loading one trained on other features is an
 //! error, never a silent mismatch.
@@ -94,8 +95,8 @@ struct Node {
     value: f32,
 }
 
-/// Rows are read through a mask of this width (the features fit: checked at load).
-const ROW_WIDTH: usize = 64;
+/// The most features a row may have: rows are read through a mask of this width.
+pub const ROW_WIDTH: usize = 64;
 
 impl Complete {
     /// The depth of `tree`.
@@ -227,25 +228,16 @@ pub enum ModelError {
 }
 
 impl LineModel {
-    /// The model bundled with thresh.
-    pub fn bundled() -> &'static LineModel {
-        static BUNDLED: std::sync::OnceLock<LineModel> = std::sync::OnceLock::new();
-        BUNDLED.get_or_init(|| {
-            LineModel::parse("models/judgement.json", include_str!("../../models/judgement.json"))
-                .expect("the bundled model matches the features (checked by a test)")
-        })
-    }
-
-    /// Reads and checks a model file.
-    pub fn load(path: &Path) -> Result<LineModel, ModelError> {
+    /// Reads a model file and checks it was trained on `features` (by name, in row order).
+    pub fn load(path: &Path, features: &[&str]) -> Result<LineModel, ModelError> {
         let name = path.display().to_string();
         let text =
             std::fs::read_to_string(path).map_err(|source| ModelError::Io { path: name.clone(), source })?;
-        LineModel::parse(&name, &text)
+        LineModel::parse(&name, &text, features)
     }
 
-    /// Parses and checks the text of a model file called `name`.
-    pub fn parse(name: &str, text: &str) -> Result<LineModel, ModelError> {
+    /// Parses the text of a model file called `name` and checks it was trained on `features`.
+    pub fn parse(name: &str, text: &str, features: &[&str]) -> Result<LineModel, ModelError> {
         let format = |message: String| ModelError::Format { path: name.to_string(), message };
         let model: LineModel = serde_json::from_str(text).map_err(|e| format(e.to_string()))?;
         if model.version != FORMAT_VERSION {
@@ -254,8 +246,13 @@ impl LineModel {
                 model.version
             )));
         }
-        let expected = crate::heuristics::FEATURE_NAMES;
-        const _: () = assert!(crate::heuristics::FEATURES <= ROW_WIDTH, "rows are read through a mask");
+        let expected = features;
+        if expected.len() > ROW_WIDTH {
+            return Err(format(format!(
+                "{} features, more than the {ROW_WIDTH} a row holds",
+                expected.len()
+            )));
+        }
         if model.features.len() != expected.len() || model.features.iter().zip(expected).any(|(a, b)| a != b)
         {
             return Err(format(format!(
@@ -471,10 +468,11 @@ mod tests {
 
     #[test]
     fn refuses_models_of_other_features_and_broken_trees() {
-        let err = LineModel::parse("m.json", r#"{"version":1,"features":["x"],"base_score":0,"trees":[]}"#)
-            .unwrap_err();
+        let model = r#"{"version":1,"features":["x"],"base_score":0,"trees":[]}"#;
+        assert!(LineModel::parse("m.json", model, &["x"]).is_ok());
+        let err = LineModel::parse("m.json", model, &["a", "b"]).unwrap_err();
         assert!(err.to_string().contains("m.json: not a thresh model: trained on other features"), "{err}");
-        let err = LineModel::parse("m.json", "{").unwrap_err();
+        let err = LineModel::parse("m.json", "{", &["x"]).unwrap_err();
         assert!(err.to_string().starts_with("m.json: not a thresh model"), "{err}");
         let mut tree = stump();
         tree.left[0] = 0;
@@ -483,10 +481,5 @@ mod tests {
         let mut tree = stump();
         tree.feature[0] = 5;
         assert!(tree.check(2).is_err());
-    }
-
-    #[test]
-    fn the_bundled_model_loads() {
-        assert!(!LineModel::bundled().trees.is_empty());
     }
 }

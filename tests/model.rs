@@ -1,0 +1,185 @@
+//! The line model end to end: `thresh train` on a small labelled corpus, `--model`, the
+//! precision/recall dial, and what `explain` shows of the model.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn thresh(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_thresh")).args(args).output().expect("run thresh")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).expect("stdout is UTF-8")
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn s(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+const ARTICLES: [[&str; 3]; 4] = [
+    [
+        "The city council voted on Tuesday to build forty kilometres of protected bike lanes over the next three years, ending a long debate.",
+        "Supporters said that the lanes would make the city safer for the children who cycle to school every morning.",
+        "The mayor said that the first lanes would open in the spring, and that the council would report on their use.",
+    ],
+    [
+        "The old swimming pool on the river reopened on Saturday after two years of repairs to its roof and its heating.",
+        "Hundreds of families queued in the sun before the doors opened, and the first lanes were full within minutes.",
+        "The manager said that the pool would stay open late on Fridays through the summer if the crowds kept coming.",
+    ],
+    [
+        "A small bakery in the market square has won the regional prize for its rye bread for the third year in a row.",
+        "Its owner, who took over the shop from her father, said the secret was patience and a starter older than she is.",
+        "The judges praised the crust and said that the bread kept its flavour for days without going stale at all.",
+    ],
+    [
+        "The library will lend tools as well as books from next month, from drills and ladders to sewing machines.",
+        "Members can borrow up to three tools at a time for a week, and the first loans are free for everyone in town.",
+        "The idea came from residents who said that they rarely used the tools they had bought for a single job.",
+    ],
+];
+
+/// Writes a gold directory and a page view: each page is its article between a menu and a
+/// footer; ids `a-*` and `b-*` are two sources.
+fn corpus(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let (gold, page) = (dir.join("gold"), dir.join("page"));
+    std::fs::create_dir_all(&gold).unwrap();
+    std::fs::create_dir_all(&page).unwrap();
+    for (n, article) in ARTICLES.iter().enumerate() {
+        let id = format!("{}-{n}", if n % 2 == 0 { "a" } else { "b" });
+        std::fs::write(gold.join(format!("{id}.txt")), article.join("\n") + "\n").unwrap();
+        let text = format!(
+            "Home\nNews\nSport\nWeather\n\n{}\n\nContact the newsroom\nJobs at the paper\nSite map\n",
+            article.join("\n\n")
+        );
+        std::fs::write(page.join(format!("{id}.txt")), text).unwrap();
+    }
+    (gold, page)
+}
+
+#[test]
+fn train_writes_the_same_model_every_time_and_clean_uses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (gold, page) = corpus(dir.path());
+    let (first, second) = (dir.path().join("m1.json"), dir.path().join("m2.json"));
+    for model in [&first, &second] {
+        let out = thresh(&[
+            "train",
+            "--gold",
+            s(&gold),
+            "--view",
+            s(&page),
+            "--trees",
+            "5",
+            "--depth",
+            "3",
+            "-o",
+            s(model),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(stderr(&out).contains("trained 5 trees"), "{}", stderr(&out));
+    }
+    let bytes = std::fs::read(&first).unwrap();
+    assert_eq!(bytes, std::fs::read(&second).unwrap(), "training is deterministic");
+    let model: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(model["trees"].as_array().unwrap().len(), 5);
+    assert_eq!(model["features"][0], "chars");
+    let cleaned = thresh(&["clean", "--model", s(&first), s(&page.join("a-0.txt"))]);
+    assert_eq!(cleaned.status.code(), Some(0), "{}", stderr(&cleaned));
+    for paragraph in ARTICLES[0] {
+        assert!(stdout(&cleaned).contains(paragraph), "{}", stdout(&cleaned));
+    }
+}
+
+#[test]
+fn cross_validation_lists_each_source() {
+    let dir = tempfile::tempdir().unwrap();
+    let (gold, page) = corpus(dir.path());
+    let model = dir.path().join("m.json");
+    let out = thresh(&[
+        "train",
+        "--gold",
+        s(&gold),
+        "--view",
+        s(&page),
+        "--trees",
+        "3",
+        "-o",
+        s(&model),
+        "--cross-validate",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let table = stdout(&out);
+    assert!(
+        table.starts_with("| source | documents | rounds alone | all sources | source left out |"),
+        "{table}"
+    );
+    assert!(table.contains("\n| a | 2 | F1 ") && table.contains("\n| b | 2 | F1 "), "{table}");
+}
+
+#[test]
+fn a_model_of_other_features_is_refused_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("old.json");
+    std::fs::write(&bad, r#"{"version":1,"features":["length"],"base_score":0,"trees":[]}"#).unwrap();
+    let out = thresh(&["clean", "--model", s(&bad), "-"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("old.json: not a thresh model: trained on other features"),
+        "{}",
+        stderr(&out)
+    );
+    let out = thresh(&["clean", "--model", s(&dir.path().join("missing.json")), "-"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("cannot read model") && stderr(&out).contains("missing.json"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn train_needs_labelled_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = thresh(&["train", "-o", s(&dir.path().join("m.json"))]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("nothing to train on"), "{}", stderr(&out));
+    assert!(!dir.path().join("m.json").exists());
+}
+
+fn fixture(rel: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures").join(rel).to_str().unwrap().to_string()
+}
+
+#[test]
+fn the_dial_keeps_more_as_it_falls() {
+    for page in ["content/counter.page.txt", "content/schedule.page.txt", "content/howto.page.txt"] {
+        let kept = |p: &str| {
+            stdout(&thresh(&["clean", "--min-article-probability", p, &fixture(page)])).lines().count()
+        };
+        let (all, default, strict) = (kept("0"), kept("0.3"), kept("0.9"));
+        assert!(all >= default && default >= strict && all > strict, "{page}: {all} {default} {strict}");
+    }
+    let out = thresh(&["clean", "--min-article-probability", "1.5", "-"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("\"1.5\" is not a probability"), "{}", stderr(&out));
+}
+
+#[test]
+fn explain_shows_what_the_model_made_of_each_line() {
+    let page = fixture("content/counter.page.txt");
+    let text = stdout(&thresh(&["explain", &page]));
+    assert!(text.lines().any(|l| l.contains(" keep - p=")), "{text}");
+    let dropped: Vec<&str> = text.lines().filter(|l| l.contains(" drop heuristics/")).collect();
+    assert!(!dropped.is_empty(), "{text}");
+    assert!(text.contains("| weighed most: "), "{text}");
+    let with_rows = stdout(&thresh(&["explain", "--features", &page]));
+    assert!(with_rows.contains("| features: chars="), "{with_rows}");
+    // Without the model, the rounds alone decide and no probability is shown.
+    let rounds = stdout(&thresh(&["explain", "--disable", "heuristics/line-model", &page]));
+    assert!(!rounds.contains("p=") && !rounds.contains("line-model"), "{rounds}");
+}
