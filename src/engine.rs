@@ -208,6 +208,26 @@ impl Cleaner {
         }
         // Without a scoped rule, the rules' verdicts cannot change: one phase is all.
         let scoped = hits.iter().any(|h| !self.rules.rule(h.rule).scope.is_whole_document());
+        verdicts = self.phases(&mut judgement, document, hits, verdicts, scoped);
+        // The line model reads the rounds' verdicts, which the rules' evidence can move either
+        // way; cleaning the output sees no such evidence. Judging once more without it, until
+        // settled, makes the output what cleaning it again would keep.
+        if rules.model.is_some() && judgement.forget_evidence() {
+            verdicts = self.phases(&mut judgement, document, hits, verdicts, scoped);
+        }
+        (verdicts, judgement.take_recorded())
+    }
+
+    /// Phases (see the module doc) from `verdicts` until one changes nothing, within the
+    /// budget.
+    fn phases(
+        &self,
+        judgement: &mut Judgement<'_>,
+        document: &Document,
+        hits: &[Hit],
+        mut verdicts: Vec<Verdict>,
+        scoped: bool,
+    ) -> Vec<Verdict> {
         let budget = RoundBudget::DEFAULT;
         for _ in 0..budget.phases {
             judgement.start_phase();
@@ -242,7 +262,7 @@ impl Cleaner {
                 break;
             }
         }
-        (verdicts, judgement.take_recorded())
+        verdicts
     }
 }
 

@@ -129,6 +129,12 @@ pub(crate) struct Judgement<'a> {
     stats: Vec<LineStats>,
     /// The rows of every round, with their lines, when asked for (`thresh train`).
     recorded: Option<Vec<(u32, Row)>>,
+    /// Rounds read the rules' evidence (chrome and markers before a line); see
+    /// [`Judgement::forget_evidence`].
+    with_evidence: bool,
+    /// Some round read evidence of the rules (a line dropped as chrome or as a marker before
+    /// a kept line, or a teaser).
+    saw_evidence: bool,
 }
 
 impl<'a> Judgement<'a> {
@@ -156,7 +162,20 @@ impl<'a> Judgement<'a> {
             scratch: String::new(),
             stats: if rules.model.is_some() { vec![LineStats::default(); doc.len()] } else { Vec::new() },
             recorded: None,
+            with_evidence: true,
+            saw_evidence: false,
         })
+    }
+
+    /// From now on, judges without the rules' evidence, as cleaning the output will (where
+    /// the lines the rules dropped are gone): the engine's last phases, so that the output is
+    /// a fixed point. The line model reads the rounds' verdicts, which that evidence can
+    /// change in either direction (a chrome line splits the page and moves the main stretch
+    /// elsewhere). True when some round read evidence, so that judging without it could
+    /// change something.
+    pub(crate) fn forget_evidence(&mut self) -> bool {
+        self.with_evidence = false;
+        self.saw_evidence
     }
 
     /// Records the feature row of every line judged in every round from now on (see
@@ -209,7 +228,9 @@ impl<'a> Judgement<'a> {
         }
         let stopwords = detected.map(Language::stopwords);
         let make_rows = !self.stats.is_empty();
-        let Judgement { shapes, sampled, alive, scratch, stats, recorded, .. } = self;
+        let Judgement {
+            shapes, sampled, alive, scratch, stats, recorded, with_evidence, saw_evidence, ..
+        } = self;
         let alive: &[u32] = alive;
         let mut counted = sampled.iter_mut().peekable();
         for i in lines_of(alive) {
@@ -244,17 +265,32 @@ impl<'a> Judgement<'a> {
         if !classes.any_good() {
             return Round::Idle;
         }
-        let teaser_markers = marked_by(|r| r.teaser_marker, &rules, verdicts, alive);
+        // The rules' evidence around each line: the lines they dropped as chrome or as markers.
+        // Once the engine asks to judge without it (see `Judgement::forget_evidence`), a
+        // round sees the lines as cleaning its output will.
+        let (teaser_markers, boundaries, dropped_before, teasers) = if *with_evidence {
+            let evidence = (
+                marked_by(|r| r.teaser_marker, &rules, verdicts, alive),
+                marked_by(|r| r.comment_boundary, &rules, verdicts, alive),
+                dropped_before(&rules, verdicts, alive),
+                unrelated_teasers(&rules, doc, folded, verdicts, alive, &classes, stopwords),
+            );
+            *saw_evidence |= evidence.0.contains(&true)
+                || evidence.1.contains(&true)
+                || evidence.2.iter().any(|&n| n > 0)
+                || evidence.3.contains(&true);
+            evidence
+        } else {
+            let none = vec![false; alive.len()];
+            (none.clone(), none.clone(), vec![0; alive.len()], none)
+        };
         let judged = revise(&classes, &teaser_markers, &cfg);
-        let boundaries = marked_by(|r| r.comment_boundary, &rules, verdicts, alive);
-        let dropped_before = dropped_before(&rules, verdicts, alive);
         let keep = main_stretches(&judged, &classes, &boundaries, &dropped_before, &cfg);
-        let teasers = unrelated_teasers(&rules, doc, folded, verdicts, alive, &classes, stopwords);
         let model_keeps: Option<Vec<bool>> = if make_rows {
-            let stats: Vec<LineStats> = lines_of(alive).map(|i| stats[i]).collect();
             let facts = RoundFacts {
                 shapes: &classes,
-                stats: &stats,
+                stats,
+                alive,
                 judged: &judged,
                 in_main: &keep,
                 teasers: &teasers,

@@ -169,10 +169,10 @@ features! {
     shape_class: 0, "class on its own: 0 good, 1 near-good, 2 short, 3 bad";
     bad_shape: 0, "which shape heuristic found it bad (-1: none)";
     round_class: 0, "class this round (runs of sentences promoted)";
-    judged_good: 1, "the context revision keeps it";
+    judged_good: 1, "the context revision keeps it (without the rules' evidence, as for all the rounds' verdicts here)";
     in_main_stretch: 1, "in the article's main stretch";
     teaser: -1, "an unrelated teaser next to a teaser marker";
-    heuristics_keep: 1, "the hand-written judgement keeps it";
+    heuristics_keep: 1, "the rounds keep it (revision and main stretch without the rules' evidence, not a teaser)";
     position: 0, "position among the kept lines (0 first, 1 last)";
     text_before: 0, "share of the kept characters before it";
     lines_before_main: -1, "kept lines between it and the main stretch's first line, if before";
@@ -213,7 +213,10 @@ const _: () =
 /// What a round knows of its lines, `k` for the `k`-th kept line.
 pub(super) struct RoundFacts<'a> {
     pub(super) shapes: &'a RoundShapes<'a>,
+    /// Every line's statistics, by line of the document.
     pub(super) stats: &'a [LineStats],
+    /// The kept lines: the `k`-th kept line is line `alive[k]` of the document.
+    pub(super) alive: &'a [u32],
     pub(super) judged: &'a [Judged],
     pub(super) in_main: &'a [bool],
     pub(super) teasers: &'a [bool],
@@ -237,10 +240,15 @@ fn class_value(class: Class) -> f32 {
 /// is made when the model asks for it and never all held at once.
 pub(super) struct RowContext<'a> {
     facts: &'a RoundFacts<'a>,
-    chars_before: Vec<u64>,
-    prose_before: Vec<u64>,
+    /// Characters of the kept lines before each (u32: a document's characters fit, see
+    /// `segment::MAX_DOCUMENT_BYTES`), and of those in prose lines.
+    chars_before: Vec<u32>,
+    prose_before: Vec<u32>,
     main_first: Option<usize>,
     main_last: Option<usize>,
+    /// The first and the last prose line of the main stretch (its edges without the short
+    /// lines the rounds attach above and below it).
+    prose_span: Option<(usize, usize)>,
     /// For each line in a run of short lines, the run's first line and its end.
     run_of: Vec<Option<(u32, u32)>>,
     /// For each line, the length of the run of lines with its (non-empty) pattern.
@@ -251,6 +259,11 @@ pub(super) struct RowContext<'a> {
 }
 
 impl<'a> RoundFacts<'a> {
+    /// The statistics of the `k`-th kept line.
+    fn stats_of(&self, k: usize) -> LineStats {
+        self.stats[self.alive[k] as usize]
+    }
+
     /// The context the rows of this round share.
     pub(super) fn context(&'a self) -> RowContext<'a> {
         let n = self.shapes.len();
@@ -258,19 +271,22 @@ impl<'a> RoundFacts<'a> {
         let prose = |s: Shape| matches!(s.class, Class::Good | Class::NearGood);
         let mut chars_before = Vec::with_capacity(n + 1);
         let mut prose_before = Vec::with_capacity(n + 1);
-        let (mut chars, mut prose_chars) = (0u64, 0u64);
+        let (mut chars, mut prose_chars) = (0u32, 0u32);
         chars_before.push(0);
         prose_before.push(0);
         for k in 0..n {
             let shape = self.shapes.get(k);
-            chars += u64::from(shape.chars);
-            prose_chars += if prose(shape) { u64::from(shape.chars) } else { 0 };
+            chars += shape.chars;
+            prose_chars += if prose(shape) { shape.chars } else { 0 };
             chars_before.push(chars);
             prose_before.push(prose_chars);
         }
         let in_main = |k: &usize| self.in_main[*k] && good(*k);
         let main_first = (0..n).find(in_main);
         let main_last = (0..n).rev().find(in_main);
+        let main_prose =
+            |k: &usize| in_main(k) && matches!(self.shapes.get(*k).class, Class::Good | Class::NearGood);
+        let prose_span = (0..n).find(main_prose).zip((0..n).rev().find(main_prose));
         let short = |k: usize| {
             let shape = self.shapes.get(k);
             shape.class == Class::Short || shape.has(Mark::NavLike)
@@ -288,7 +304,7 @@ impl<'a> RoundFacts<'a> {
         }
         let first_boundary = self.comment_boundaries.iter().position(|&b| b);
         // Rows laid out alike: the same number and bullet bits (a key may come and go).
-        let layout = |k: usize| self.stats[k].pattern & !(Pattern::KeyValue as u8);
+        let layout = |k: usize| self.stats_of(k).pattern & !(Pattern::KeyValue as u8);
         let mut pattern_run = vec![0u32; n];
         let mut k = 0;
         while k < n {
@@ -316,6 +332,7 @@ impl<'a> RoundFacts<'a> {
             prose_before,
             main_first,
             main_last,
+            prose_span,
             run_of,
             pattern_run,
             first_boundary,
@@ -324,16 +341,16 @@ impl<'a> RoundFacts<'a> {
 }
 
 impl RowContext<'_> {
-    /// True when the `k`-th kept line lies between the first and the last line of the main
-    /// stretch.
+    /// True when the `k`-th kept line lies between the first and the last prose line of the
+    /// main stretch.
     pub(super) fn inside_main(&self, k: usize) -> bool {
-        matches!((self.main_first, self.main_last), (Some(first), Some(last)) if (first..=last).contains(&k))
+        self.prose_span.is_some_and(|(first, last)| (first..=last).contains(&k))
     }
 
     /// True when the `k`-th kept line belongs to the article as the rounds see it: between
-    /// the first and the last line of its main stretch (its lists, tables, subheadings and
-    /// closing lines included), or its headline, a heading the rounds keep at most two lines
-    /// above its prose.
+    /// the first and the last prose line of its main stretch (its lists, tables and
+    /// subheadings included), a list it introduces with a colon, or its headline, a heading
+    /// the rounds keep at most two lines above its prose.
     pub(super) fn in_article(&self, k: usize) -> bool {
         let facts = self.facts;
         let prose = |j: usize| {
@@ -344,7 +361,9 @@ impl RowContext<'_> {
         let headline = facts.shapes.get(k).has(Mark::Heading)
             && facts.judged[k] == Judged::Good
             && (k + 1..(k + 3).min(facts.shapes.len())).any(prose);
-        headline || self.inside_main(k)
+        // A list the article introduces with a colon, after its last paragraph.
+        let listed = self.after_colon[k] && self.prose_span.is_some_and(|(first, _)| first < k);
+        headline || listed || self.inside_main(k)
     }
 
     /// The row of the `k`-th kept line.
@@ -354,7 +373,7 @@ impl RowContext<'_> {
         let shape_of = |j: usize| facts.shapes.get(j);
         let good = |j: usize| facts.judged[j] == Judged::Good;
         let total_chars = self.chars_before[n].max(1) as f32;
-        let (shape, cached, stats) = (shape_of(k), facts.shapes.cached(k), facts.stats[k]);
+        let (shape, cached, stats) = (shape_of(k), facts.shapes.cached(k), facts.stats_of(k));
         let mut row = [0f32; FEATURES];
         let mut set = |f: F, value: f32| row[f as usize] = value;
         let flag = |b: bool| if b { 1.0 } else { 0.0 };
