@@ -182,3 +182,34 @@ fn every_bundled_rule_fires_in_some_fixture() {
     let missing: Vec<_> = all.difference(&fired).collect();
     assert!(missing.is_empty(), "bundled rules that fire in no fixture: {missing:?}");
 }
+
+#[test]
+fn footers_in_other_languages_go_and_the_article_stays() {
+    // fixtures/i18n/LANG.page.txt: a short article between a menu and a footer, written for
+    // these tests in German, French, Spanish, Russian, Indonesian and Japanese. Every line of
+    // LANG.article.txt must stay and every line of LANG.chrome.txt (the footer) must go. The
+    // menu above the headline is not asserted: a few short lines right above a headline may be
+    // its kicker or date, and some stay (docs/model.md).
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/i18n");
+    let cleaner = Cleaner::new(RuleSetBuilder::with_bundled().build().unwrap());
+    let mut languages = 0;
+    let mut wrong = Vec::new();
+    for language in ["de", "fr", "es", "ru", "id", "ja"] {
+        let page = read_text(&dir.join(format!("{language}.page.txt")));
+        let cleaned = cleaner.clean(&page);
+        let kept: Vec<&str> = cleaned.lines().collect();
+        for line in read_text(&dir.join(format!("{language}.article.txt"))).lines() {
+            if !kept.contains(&line) {
+                wrong.push(format!("{language}: lost {line:?}"));
+            }
+        }
+        for line in read_text(&dir.join(format!("{language}.chrome.txt"))).lines() {
+            if kept.contains(&line) {
+                wrong.push(format!("{language}: kept {line:?}"));
+            }
+        }
+        languages += 1;
+    }
+    assert_eq!(languages, 6);
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
