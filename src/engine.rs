@@ -6,7 +6,10 @@
 //! rules' scopes are settled again among the lines kept (lines the judgement dropped can bring
 //! a line into a scoped rule's reach); until a phase changes nothing. Matching runs only once;
 //! everything that depends on position (scopes, cuts) is settled in [`crate::decide`], so
-//! cleaning a cleaned text changes nothing.
+//! cleaning a cleaned text changes nothing. With the line model, when the rules' evidence (a
+//! line dropped as chrome or as a marker before a kept line) played a part, the phases run
+//! once more with the judgement blind to it, as it will be when the output is cleaned again:
+//! the model reads the rounds' verdicts, which that evidence can move either way.
 //!
 //! The engine owns the one [`RoundBudget`] that bounds this work: phases, judgement rounds in
 //! a phase (a round that judges again in another language counts too), and the sweeps each

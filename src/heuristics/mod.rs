@@ -306,10 +306,10 @@ impl<'a> Judgement<'a> {
             let keeps = rules.model.map(|model| {
                 let decide = model.decider(cfg.min_article_probability);
                 // A line of the article as the rounds see it (its lists, tables, subheadings,
-                // closing lines, headline) goes only when the model is three times as sure:
-                // losing a row of a table is worse than keeping a line of chrome.
+                // a list it introduces with a colon, its headline) goes only when the model is
+                // three times as sure: losing a row of a table is worse than keeping a line of
+                // chrome.
                 let protected = model.decider(cfg.min_article_probability / ARTICLE_MARGIN);
-
                 (0..alive.len())
                     .map(|k| if context.in_article(k) { &protected } else { &decide }.keeps(&context.row(k)))
                     .collect::<Vec<bool>>()
