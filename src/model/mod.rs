@@ -35,6 +35,8 @@ pub struct Tree {
 impl Tree {
     /// The feature index marking a leaf.
     pub const LEAF: u16 = u16::MAX;
+    /// The deepest tree a model may hold (`thresh train` grows at most 12 levels).
+    pub const MAX_DEPTH: u32 = 16;
 
     /// The leaf a row ends in, walking the tree as stored (the reference for [`Complete`]).
     #[cfg(test)]
@@ -364,6 +366,20 @@ impl Tree {
         if self.value.iter().any(|v| !v.is_finite()) {
             return Err("a value is not finite".into());
         }
+        // Children come after their parents, so one pass finds every node's depth. A tree is
+        // walked padded to a complete tree of its depth: 2^depth nodes.
+        let mut depth = vec![0u32; n];
+        for node in 0..n {
+            if self.feature[node] != Tree::LEAF {
+                for child in [self.left[node], self.right[node]] {
+                    let child = child as usize;
+                    depth[child] = depth[child].max(depth[node] + 1);
+                    if depth[child] > Tree::MAX_DEPTH {
+                        return Err(format!("deeper than {} levels", Tree::MAX_DEPTH));
+                    }
+                }
+            }
+        }
         Ok(())
     }
 }
@@ -481,5 +497,21 @@ mod tests {
         let mut tree = stump();
         tree.feature[0] = 5;
         assert!(tree.check(2).is_err());
+        // A chain of 40 levels would be walked as a complete tree of 2^40 nodes.
+        let n = 81;
+        let mut chain = Tree {
+            feature: vec![Tree::LEAF; n],
+            threshold: vec![0.0; n],
+            left: vec![0; n],
+            right: vec![0; n],
+            value: vec![0.0; n],
+        };
+        for level in 0..40 {
+            let node = 2 * level;
+            chain.feature[node] = 0;
+            chain.left[node] = node as u32 + 1;
+            chain.right[node] = node as u32 + 2;
+        }
+        assert!(chain.check(1).unwrap_err().contains("deeper than 16"));
     }
 }
