@@ -310,9 +310,22 @@ impl<'a> Judgement<'a> {
                 // three times as sure: losing a row of a table is worse than keeping a line of
                 // chrome.
                 let protected = model.decider(cfg.min_article_probability / ARTICLE_MARGIN);
-                (0..alive.len())
+                let mut keeps: Vec<bool> = (0..alive.len())
                     .map(|k| if context.in_article(k) { &protected } else { &decide }.keeps(&context.row(k)))
-                    .collect::<Vec<bool>>()
+                    .collect();
+                // The lines of one sentence cut apart (by a page's links) share their fate: kept
+                // when any of them is.
+                let mut start = 0;
+                while start < keeps.len() {
+                    let end = (start + 1..keeps.len())
+                        .find(|&k| !context.continues_sentence(k))
+                        .unwrap_or(keeps.len());
+                    if end - start > 1 && keeps[start..end].contains(&true) {
+                        keeps[start..end].iter_mut().for_each(|keep| *keep = true);
+                    }
+                    start = end;
+                }
+                keeps
             });
             // A model that would keep nothing has no article to go by: the rounds decide.
             keeps.filter(|keeps| keeps.contains(&true))

@@ -48,6 +48,14 @@ enum Pattern {
 /// The bit of [`LineStats::pattern`] that tells the line ends with a sentence mark (above the
 /// [`Pattern`] bits).
 const TERMINAL: u8 = 16;
+/// The bit of [`LineStats::pattern`] that tells the line starts like the rest of a sentence:
+/// a lower-case letter, or a comma, stop or closing bracket.
+const STARTS_MIDWAY: u8 = 32;
+
+/// True when a trimmed line starts like the rest of a sentence.
+fn starts_midway(text: &str) -> bool {
+    text.chars().next().is_some_and(|c| c.is_lowercase() || matches!(c, ',' | ';' | '.' | ')' | ']'))
+}
 
 /// The [`Pattern`] bits of a trimmed line.
 fn pattern_of(text: &str) -> u8 {
@@ -118,7 +126,9 @@ impl LineStats {
             letters: share(c.letters, c.non_space),
             stopwords,
             best_stopwords: quantised(best),
-            pattern: pattern_of(text) | if terminal { TERMINAL } else { 0 },
+            pattern: pattern_of(text)
+                | if terminal { TERMINAL } else { 0 }
+                | if starts_midway(text) { STARTS_MIDWAY } else { 0 },
         }
     }
 }
@@ -328,7 +338,8 @@ impl<'a> RoundFacts<'a> {
         }
         let first_boundary = self.comment_boundaries.iter().position(|&b| b);
         // Rows laid out alike: the same number and bullet bits (a key may come and go).
-        let layout = |k: usize| self.stats_of(k).pattern & !(Pattern::KeyValue as u8 | TERMINAL);
+        let layout =
+            |k: usize| self.stats_of(k).pattern & !(Pattern::KeyValue as u8 | TERMINAL | STARTS_MIDWAY);
         let mut pattern_run = vec![0u16; n];
         let mut k = 0;
         while k < n {
@@ -356,6 +367,15 @@ impl<'a> RoundFacts<'a> {
 }
 
 impl RowContext<'_> {
+    /// True when the `k`-th kept line goes on with the sentence of the one before it: it
+    /// starts midway through a sentence, and that one does not end one (a page's links cut a
+    /// paragraph into lines).
+    pub(super) fn continues_sentence(&self, k: usize) -> bool {
+        k > 0
+            && self.facts.stats_of(k).pattern & STARTS_MIDWAY != 0
+            && self.facts.stats_of(k - 1).pattern & TERMINAL == 0
+    }
+
     /// True when the `k`-th kept line lies between the first and the last prose line of the
     /// main stretch.
     pub(super) fn inside_main(&self, k: usize) -> bool {
