@@ -2,8 +2,9 @@
 //! own statistics, its shape and what the hand-written judgement made of it this round, its
 //! position, its neighbours among the kept lines, the density of prose around it, and the
 //! rules' evidence next to it. Everything is computed over the lines kept in the round, so
-//! that cleaning a cleaned text sees the same rows (but for the rules' evidence, which only
-//! ever tells against a line and is monotone in the model: see [`MONOTONE`]).
+//! that cleaning a cleaned text sees the same rows, but for the rules' evidence: it only ever
+//! tells against a line and is monotone in the model (see [`MONOTONE`]), yet the rounds'
+//! verdicts read it too, so the engine judges a last time without it (`crate::engine`).
 
 use super::context::{Judged, RoundShapes};
 use super::shape::{Class, Mark, Shape};
@@ -26,7 +27,7 @@ pub(super) struct LineStats {
     stopwords: u8,
     /// The highest stopword share among the stoplists of the line's script.
     best_stopwords: u8,
-    /// Bits of [`Pattern`], and [`TERMINAL`].
+    /// Bits of [`Pattern`], [`TERMINAL`] and [`STARTS_MIDWAY`].
     pattern: u8,
 }
 
@@ -262,8 +263,8 @@ fn class_value(class: Class) -> f32 {
     }
 }
 
-/// What every row of a round reads besides its own line: prefix sums over the kept lines,
-/// the main stretch's ends, the runs of short lines. Built once per round, so that each row
+/// What every row of a round reads besides its own line: totals over the kept lines, the
+/// main stretch's ends, the runs of short lines and of rows laid out alike. Built once per round, so that each row
 /// is made when the model asks for it and never all held at once.
 pub(super) struct RowContext<'a> {
     facts: &'a RoundFacts<'a>,
@@ -279,7 +280,7 @@ pub(super) struct RowContext<'a> {
     /// The first and the last prose line of the main stretch (its edges without the short
     /// lines the rounds attach above and below it).
     prose_span: Option<(usize, usize)>,
-    /// For each line in a run of short lines, the run's first line and its end.
+    /// For each line, its run of short lines.
     short_run: Vec<ShortRun>,
     /// For each line, the length of the run of lines with its (non-empty) pattern.
     pattern_run: Vec<u16>,
