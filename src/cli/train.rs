@@ -14,6 +14,9 @@ pub(crate) fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
     if args.gold.is_none() && args.snippets.is_empty() {
         anyhow::bail!("nothing to train on: give --gold GOLD_DIR with --view DIR, or --snippets FILE");
     }
+    if args.rules.model.is_some() {
+        anyhow::bail!("--model chooses the model to clean with; train writes a new one to --output");
+    }
     if args.trees == 0
         || args.learning_rate == 0.0
         || args.min_child_weight.is_nan()
