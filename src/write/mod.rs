@@ -185,8 +185,24 @@ pub fn feature_in_words(feature: usize, value: f32) -> String {
         "short_run" => format!("in a run of {value} short lines"),
         "chrome_before" => format!("{value} lines of chrome before"),
         "kept_lines" => format!("{value} lines kept"),
-        "prose_share" => format!("{:.0}% of the page prose", value * 100.0),
-        _ if crate::heuristics::FEATURE_DOCS[feature].starts_with("length") => format!("{name} {value}"),
+        "prose_share" => format!("{:.0}% of the page in prose", value * 100.0),
+        "heuristics_keep" => (if yes { "the rounds keep it" } else { "the rounds drop it" }).into(),
+        "judged_good" => (if yes { "the revision keeps it" } else { "the revision drops it" }).into(),
+        "in_main_stretch" => (if yes { "in the main stretch" } else { "outside the main stretch" }).into(),
+        "terminal" => (if yes { "ends a sentence" } else { "no closing mark" }).into(),
+        "prev2_chars" | "prev_chars" | "next_chars" | "next2_chars" => {
+            let which = match name {
+                "prev2_chars" => "line two before",
+                "prev_chars" => "line before",
+                "next_chars" => "line after",
+                _ => "line two after",
+            };
+            if value < 0.0 {
+                format!("no {which}")
+            } else {
+                format!("{which} {value} characters")
+            }
+        }
         _ if value == 0.0 || value == 1.0 => {
             format!("{}{}", if yes { "" } else { "not " }, name.replace('_', " "))
         }
@@ -232,5 +248,31 @@ fn evidence_note(evidence: &Evidence, line: &str, rules: &RuleSet) -> String {
         Evidence::Regex { index } => quoted(rules.regex_span(*index, line)),
         Evidence::FoldedSpan(span) => quoted(crate::text::fold::unfold_span(line, span.range())),
         Evidence::Repeat { first } => format!(" (repeats line {})", first + 1),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::feature_in_words;
+    use crate::heuristics::FEATURE_NAMES;
+
+    fn words(name: &str, value: f32) -> String {
+        feature_in_words(FEATURE_NAMES.iter().position(|n| *n == name).unwrap(), value)
+    }
+
+    #[test]
+    fn features_read_as_words() {
+        assert_eq!(words("words", 7.0), "7 words");
+        assert_eq!(words("heuristics_keep", 0.0), "the rounds drop it");
+        assert_eq!(words("prev_chars", -1.0), "no line before");
+        assert_eq!(words("next2_chars", 12.0), "line two after 12 characters");
+        assert_eq!(words("short_run", 5.0), "in a run of 5 short lines");
+        assert_eq!(words("stopwords", -1.0), "no stoplist");
+        assert_eq!(words("bullet", 1.0), "bullet");
+        assert_eq!(words("key_value", 0.0), "not key value");
+        // Every feature has words.
+        for (index, _) in FEATURE_NAMES.iter().enumerate() {
+            assert!(!feature_in_words(index, 1.0).is_empty());
+        }
     }
 }
