@@ -116,6 +116,19 @@ pub fn read_text(path: &Path) -> std::io::Result<Option<String>> {
     }
 }
 
+/// An input file decoded as `clean` decodes it; `None` when missing. An unreadable or
+/// undecodable file is an error naming it.
+pub fn read_decoded(path: &Path) -> anyhow::Result<Option<String>> {
+    use anyhow::Context;
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let name = path.display().to_string();
+    Ok(Some(crate::decode(&bytes, &name, crate::DecodeOptions::default())?.text))
+}
+
 /// Scores every `GOLD_DIR/<id>.txt` against `OUT_DIR/<id>.txt` (missing outputs count as empty).
 pub fn evaluate(gold_dir: &Path, out_dir: &Path) -> std::io::Result<Evaluation> {
     let mut per_doc = Vec::new();
@@ -148,16 +161,9 @@ pub fn evaluate_cleaning(
         .into_par_iter()
         .map(|id| -> anyhow::Result<_> {
             let gold = read_text(&gold_dir.join(format!("{id}.txt")))?.unwrap_or_default();
-            let input_path = input_dir.join(format!("{id}.txt"));
-            let bytes = match std::fs::read(&input_path) {
-                Ok(bytes) => bytes,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    return Ok((DocScore::of(id, &gold, ""), None))
-                }
-                Err(e) => return Err(e).with_context(|| format!("cannot read {}", input_path.display())),
+            let Some(text) = read_decoded(&input_dir.join(format!("{id}.txt")))? else {
+                return Ok((DocScore::of(id, &gold, ""), None));
             };
-            let name = input_path.display().to_string();
-            let text = crate::decode(&bytes, &name, crate::DecodeOptions::default())?.text;
             let outcome = cleaner.run(&text, crate::DocumentContext::default());
             let doc = &outcome.document;
             let labels = line_labels(&gold, (0..doc.len()).map(|i| doc.line_text(i)));

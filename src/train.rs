@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use rayon::prelude::*;
 
-use crate::eval::{gold_ids, line_labels, read_text, DocScore};
+use crate::eval::{gold_ids, line_labels, read_decoded, read_text, DocScore};
 use crate::heuristics::{FEATURES, FEATURE_NAMES, MONOTONE};
 use crate::model::train::{fit, Dataset, TrainOptions};
 use crate::model::LineModel;
@@ -96,16 +96,6 @@ pub fn read_snippets(file: &Path) -> anyhow::Result<Vec<LabelledDocument>> {
         docs.push(LabelledDocument { id: entry.id, source: "snippets".into(), text, labels });
     }
     Ok(docs)
-}
-
-fn read_decoded(path: &Path) -> anyhow::Result<Option<String>> {
-    let bytes = match std::fs::read(path) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
-    };
-    let name = path.display().to_string();
-    Ok(Some(crate::decode(&bytes, &name, crate::DecodeOptions::default())?.text))
 }
 
 /// Snippet text as the snippet scorer compares it: white space collapsed, typographic quotes
