@@ -51,7 +51,7 @@ printf '| seeds | - | 5/5 | %s/5 |\n' "$seeds"
 if $cross_validate; then
   printf '\nLeave one source out (gold sources: page, article and gold views pooled; macro F1):\n\n'
   "$thresh" train --gold "$dev/gold" --view "$dev/page" --view "$dev/article" --view "$dev/gold" \
-    --snippets "$snippets/snippets.json" --trees 30 --depth 6 --learning-rate 0.4 --min-child-weight 0.25 \
+    --snippets "$snippets/snippets.json" \
     -o "$work/model.json" --cross-validate
   if cmp -s "$work/model.json" models/judgement.json; then
     echo "training reproduces models/judgement.json byte for byte" >&2

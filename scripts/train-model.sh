@@ -17,5 +17,4 @@ cargo build --release --locked -q
 ./target/release/thresh train \
   --gold "$bench/dev/gold" --view "$bench/dev/page" --view "$bench/dev/article" --view "$bench/dev/gold" \
   --snippets "$bench/snippets/snippets.json" \
-  --trees 30 --depth 6 --learning-rate 0.4 --min-child-weight 0.25 \
   -o models/judgement.json "${extra[@]}"

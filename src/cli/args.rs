@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use thresh::model::train::TrainOptions;
 use thresh::read::plan::Shard;
 
 /// Strip site chrome from scraped plain text.
@@ -219,11 +220,11 @@ pub struct TrainArgs {
     /// Print the cross-validation table as JSON.
     #[arg(long, requires = "cross_validate")]
     pub json: bool,
-    /// Number of trees.
-    #[arg(long, value_name = "N", default_value = "160")]
+    /// Number of trees (the defaults of these settings are those of the bundled model).
+    #[arg(long, value_name = "N", default_value_t = TrainOptions::default().trees)]
     pub trees: usize,
     /// Depth of each tree.
-    #[arg(long, value_name = "N", default_value = "6", value_parser = clap::value_parser!(u64).range(1..=12))]
+    #[arg(long, value_name = "N", default_value_t = TrainOptions::default().depth as u64, value_parser = clap::value_parser!(u64).range(1..=12))]
     pub depth: u64,
     /// Passes over the documents: 1, rows of the hand-written rounds; 2, also rows of a first
     /// model's rounds.
@@ -231,11 +232,11 @@ pub struct TrainArgs {
     pub passes: u64,
     /// A leaf needs at least this much hessian (a row weighs its share of its document's 100;
     /// the hessian is about a quarter of the weight where the model is unsure).
-    #[arg(long, value_name = "W", default_value = "0.5")]
+    #[arg(long, value_name = "W", default_value_t = TrainOptions::default().min_child_weight)]
     pub min_child_weight: f64,
     /// Shrinkage: each tree adds this share of what it fitted (0.0-1.0).
-    #[arg(long, value_name = "RATE", default_value = "0.1", value_parser = parse_probability)]
-    pub learning_rate: f64,
+    #[arg(long, value_name = "RATE", default_value_t = TrainOptions::default().learning_rate, value_parser = parse_rate)]
+    pub learning_rate: f32,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub rules: RuleArgs,
@@ -265,10 +266,14 @@ pub struct RuleArgs {
     #[arg(long, value_name = "FILE")]
     pub model: Option<PathBuf>,
     /// The precision/recall dial: keep a line the model judges when its probability of being
-    /// article text is at least P (0.0-1.0; default 0.5, or the rule files' `[heuristics]`
+    /// article text is at least P (0.0-1.0; default 0.3, or the rule files' `[heuristics]`
     /// `min_article_probability`). Lower keeps more.
     #[arg(long, value_name = "P", value_parser = parse_probability)]
     pub min_article_probability: Option<f64>,
+}
+
+fn parse_rate(text: &str) -> Result<f32, String> {
+    parse_probability(text).map(|rate| rate as f32)
 }
 
 fn parse_probability(text: &str) -> Result<f64, String> {

@@ -37,7 +37,7 @@ pub(crate) fn train(args: TrainArgs) -> anyhow::Result<ExitCode> {
     let options = TrainOptions {
         trees: args.trees,
         depth: args.depth as usize,
-        learning_rate: args.learning_rate as f32,
+        learning_rate: args.learning_rate,
         min_child_weight: args.min_child_weight,
         ..TrainOptions::default()
     };
