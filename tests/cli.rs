@@ -507,7 +507,12 @@ fn eval_clean_scores_inputs_and_tells_what_each_rule_dropped_of_the_article() {
     assert_eq!(both.status.code(), Some(2));
     let neither = run(&["eval", g], b"");
     assert_eq!(neither.status.code(), Some(2));
-    for alone in [&["--reasons", "3"][..], &["--disable", "ads"]] {
+    for alone in [
+        &["--reasons", "3"][..],
+        &["--disable", "ads"],
+        &["--model", "m.json"],
+        &["--min-article-probability", "0.5"],
+    ] {
         let o = run(&[&["eval", g, i][..], alone].concat(), b"");
         assert_eq!(o.status.code(), Some(2), "{alone:?}");
         assert!(stderr(&o).contains("apply only with --clean"), "{}", stderr(&o));

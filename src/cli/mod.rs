@@ -276,10 +276,14 @@ fn eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
     }
     if args.clean.is_none() {
         let r = &args.rules;
-        let rule_options =
-            !r.rule_files.is_empty() || r.no_default_rules || !r.enable.is_empty() || !r.disable.is_empty();
+        let rule_options = !r.rule_files.is_empty()
+            || r.no_default_rules
+            || !r.enable.is_empty()
+            || !r.disable.is_empty()
+            || r.model.is_some()
+            || r.min_article_probability.is_some();
         if rule_options || args.reasons.is_some() {
-            anyhow::bail!("--rules, --no-default-rules, --enable, --disable and --reasons apply only with --clean INPUT_DIR (OUT_DIR is already cleaned)");
+            anyhow::bail!("--rules, --no-default-rules, --enable, --disable, --model, --min-article-probability and --reasons apply only with --clean INPUT_DIR (OUT_DIR is already cleaned)");
         }
     }
     let (dir, what) = match (&args.clean, &args.out) {
