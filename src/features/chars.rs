@@ -32,10 +32,9 @@ pub(crate) struct CharCounts {
     pub(crate) lower: bool,
     /// Has a comma or a sentence mark.
     pub(crate) punctuated: bool,
-    /// Letters, and those of each script with a bundled stoplist.
+    /// Letters, and those of each script with a bundled stoplist (by `Script as usize`).
     pub(crate) letters: usize,
-    pub(crate) latin: usize,
-    pub(crate) cyrillic: usize,
+    pub(crate) by_script: [u32; Script::COUNT],
     /// White-space separated tokens; of them, the separators (`|`, `»`, `-`) and those
     /// starting with a capital.
     pub(crate) tokens: usize,
@@ -234,11 +233,7 @@ impl CharCounts {
     /// anything about the line (an Arabic quote in an English article has no English function
     /// words, and is not a menu for that).
     pub(crate) fn mostly_in(&self, script: Script) -> bool {
-        let in_script = match script {
-            Script::Latin => self.latin,
-            Script::Cyrillic => self.cyrillic,
-        };
-        in_script * 2 > self.letters
+        self.by_script[script as usize] as usize * 2 > self.letters
     }
 }
 
@@ -279,10 +274,8 @@ impl Counter {
         }
         if kind.alphabetic {
             c.letters += 1;
-            match kind.script {
-                Some(Script::Latin) => c.latin += 1,
-                Some(Script::Cyrillic) => c.cyrillic += 1,
-                None => {}
+            if let Some(script) = kind.script {
+                c.by_script[script as usize] += 1;
             }
         }
     }
@@ -398,7 +391,7 @@ impl Counter {
         c.lower |= m.letter & !m.upper != 0;
         c.punctuated |= m.punctuation != 0;
         c.letters += letters;
-        c.latin += letters;
+        c.by_script[Script::Latin as usize] += letters as u32;
         c.tokens += starts.count_ones() as usize;
         c.separators += separators;
         c.capitalised += (starts & m.upper).count_ones() as usize;
@@ -430,8 +423,12 @@ mod tests {
                 !c.is_alphanumeric() && (matches!(c, ',' | '،' | '，' | '、') || TERMINAL_MARKS.contains(&c))
             }),
             letters: letters.len(),
-            latin: letters.iter().filter(|&&c| language::script_of(c) == Some(Script::Latin)).count(),
-            cyrillic: letters.iter().filter(|&&c| language::script_of(c) == Some(Script::Cyrillic)).count(),
+            by_script: std::array::from_fn(|script| {
+                letters
+                    .iter()
+                    .filter(|&&c| language::script_of(c).is_some_and(|s| s as usize == script))
+                    .count() as u32
+            }),
             tokens: tokens.len(),
             separators: tokens.iter().filter(|t| t.chars().all(is_separator)).count(),
             capitalised: tokens.iter().filter(|t| t.chars().next().is_some_and(char::is_uppercase)).count(),

@@ -6,7 +6,7 @@ pub(crate) mod chars;
 
 use chars::CharCounts;
 
-use crate::language::WordCounts;
+use crate::language::{Language, WordCounts};
 use crate::segment::Document;
 use crate::text::fold::fold_into;
 
@@ -22,21 +22,31 @@ pub(crate) struct LineFeatures {
 }
 
 impl LineFeatures {
-    /// The row of `line`. `known_words` are its word counts when already counted (the
-    /// language sample counts some lines); else they are counted on `folded`, its folded form,
-    /// when held; else on the line itself if folding would only lower its case; else
-    /// `fold_again` folds the line.
+    /// The row of `line` in a document in `language`. `known_words` are its word counts when
+    /// already counted (the language sample counts some lines); else they are counted on
+    /// `folded`, its folded form, when held; else on the line itself if folding would only
+    /// lower its case; else `fold_again` folds the line. The stopwords of a language beyond
+    /// the core lists are counted on the folded line.
     #[inline]
     pub(crate) fn of<'f>(
         line: &str,
+        language: Option<Language>,
         known_words: Option<WordCounts>,
-        folded: Option<&str>,
+        folded: Option<&'f str>,
         fold_again: impl FnOnce() -> &'f str,
     ) -> Self {
-        let words = known_words.unwrap_or_else(|| match folded {
-            Some(folded) => WordCounts::of(folded),
-            None => WordCounts::of_unfolded(line).unwrap_or_else(|| WordCounts::of(fold_again())),
-        });
+        let words = match language.filter(|l| !l.is_core()) {
+            Some(language) => {
+                let folded = folded.unwrap_or_else(fold_again);
+                let mut words = known_words.unwrap_or_else(|| WordCounts::of(folded));
+                words.count_in(language, folded);
+                words
+            }
+            None => known_words.unwrap_or_else(|| match folded {
+                Some(folded) => WordCounts::of(folded),
+                None => WordCounts::of_unfolded(line).unwrap_or_else(|| WordCounts::of(fold_again())),
+            }),
+        };
         LineFeatures { chars: CharCounts::of(line.trim()), words }
     }
 }

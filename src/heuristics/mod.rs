@@ -240,8 +240,9 @@ impl<'a> Judgement<'a> {
                 let line = doc.line_text(i);
                 // One pass over the words counts the stopwords of every bundled language (of
                 // the folded line: held, unless the document is huge, or else folded again).
-                let features =
-                    LineFeatures::of(line, counts, folded.held(i), || folded.folded_line(doc, i, scratch));
+                let features = LineFeatures::of(line, detected, counts, folded.held(i), || {
+                    folded.folded_line(doc, i, scratch)
+                });
                 if make_rows {
                     let text = line.trim();
                     stats[i] = LineStats::of(text, &features, detected, shape::ends_with_sentence_mark(text));

@@ -115,8 +115,7 @@ impl LineStats {
         let (c, w) = (features.chars, &features.words);
         let stopwords =
             language.filter(|l| c.mostly_in(l.script())).map_or(NO_RATIO, |l| quantised(w.ratio(l)));
-        let best =
-            Language::all().filter(|l| c.mostly_in(l.script())).map(|l| w.ratio(l)).fold(0.0, f64::max);
+        let best = w.languages().filter(|l| c.mostly_in(l.script())).map(|l| w.ratio(l)).fold(0.0, f64::max);
         LineStats {
             words: w.words.min(u16::MAX as usize) as u16,
             tokens: c.tokens.min(u16::MAX as usize) as u16,

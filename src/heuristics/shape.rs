@@ -95,7 +95,7 @@ pub(super) fn shape(
     // half of `stopwords_low`, its verdict could not change the line's class.
     let another_could_matter = || {
         ratio.is_none()
-            || Language::all()
+            || Language::core()
                 .filter(|&l| Some(l) != language && counts.mostly_in(l.script()))
                 .any(|l| word_counts.ratio(l) >= cfg.stopwords_low / 2.0)
     };
@@ -147,7 +147,7 @@ pub(super) fn shape(
     if chars >= cfg.length_low && ratio.is_none_or(|r| r < cfg.stopwords_low) && another_could_matter() {
         // A long line in another bundled language (a quote, a bilingual page) is judged by its
         // own stoplist, so the verdict does not hang on which language the page was taken for.
-        let mut others = Language::all().filter(|&l| Some(l) != language && counts.mostly_in(l.script()));
+        let mut others = Language::core().filter(|&l| Some(l) != language && counts.mostly_in(l.script()));
         let in_own = |own: Language| {
             let own_ratio = word_counts.ratio(own);
             Some(ratio.map_or(own_ratio, |r| r.max(own_ratio)))
@@ -158,7 +158,7 @@ pub(super) fn shape(
         if others.all(|own| with_ratio(in_own(own)) == unchanged) {
             return unchanged;
         }
-        let own = Language::detect_lines(std::iter::once(text))
+        let own = Language::detect_core_lines(std::iter::once(text))
             .filter(|&own| Some(own) != language && counts.mostly_in(own.script()));
         if let Some(own) = own {
             ratio = in_own(own);
