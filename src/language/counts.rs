@@ -271,8 +271,9 @@ pub struct WordCounts {
     /// Number of words (see [`words`]).
     pub words: usize,
     stopwords: [u32; CORE],
-    /// A language beyond the core and how many of the words its list holds.
-    other: Option<(Language, u32)>,
+    /// A language beyond the core, how many of the line's words (or characters, for a
+    /// language without spaces) its list holds, and of how many.
+    other: Option<(Language, u32, u32)>,
 }
 
 impl WordCounts {
@@ -370,41 +371,52 @@ impl WordCounts {
     /// Counts the stopwords of `language` too, when it is not a core language, in `folded`:
     /// the folded line these counts are of. A document in one of the other languages pays
     /// for one more walk over its lines' words.
+    /// Japanese and Chinese are counted by characters: of the line's characters in their
+    /// script, how many the list holds.
     pub fn count_in(&mut self, language: Language, folded: &str) {
-        if language.is_core() || self.other.is_some_and(|(counted, _)| counted == language) {
+        if language.is_core() || self.other.is_some_and(|(counted, _, _)| counted == language) {
             return;
         }
         let list = language.stopwords();
-        let hits = words(folded).filter(|word| list.contains(word)).count();
-        self.other = Some((language, u32::try_from(hits).unwrap_or(u32::MAX)));
+        let (hits, units) = if language.counts_characters() {
+            let mut buffer = [0u8; 4];
+            let in_script = folded.chars().filter(|&c| super::script_of(c) == Some(language.script()));
+            in_script.fold((0usize, 0usize), |(hits, units), c| {
+                (hits + usize::from(list.contains(&*c.encode_utf8(&mut buffer))), units + 1)
+            })
+        } else {
+            (words(folded).filter(|word| list.contains(word)).count(), self.words)
+        };
+        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        self.other = Some((language, narrow(hits), narrow(units)));
     }
 
     /// Share of the words that are stopwords of `language`; 0.0 for a line without words.
     /// A language beyond the core must have been counted ([`WordCounts::count_in`]); for
     /// another one the share is unknown, and taken as 0.0.
     pub fn ratio(&self, language: Language) -> f64 {
-        let hits = if language.is_core() {
-            self.stopwords[language as usize]
+        let (hits, units) = if language.is_core() {
+            (self.stopwords[language as usize], self.words as f64)
         } else {
             match self.other {
-                Some((counted, hits)) if counted == language => hits,
+                Some((counted, hits, units)) if counted == language => (hits, f64::from(units)),
                 _ => {
                     debug_assert!(false, "{language:?} was not counted");
-                    0
+                    (0, 0.0)
                 }
             }
         };
-        if self.words == 0 {
+        if units == 0.0 {
             0.0
         } else {
-            f64::from(hits) / self.words as f64
+            f64::from(hits) / units
         }
     }
 
     /// The languages whose shares these counts tell: the core ones, and the one counted
     /// beyond them.
     pub fn languages(&self) -> impl Iterator<Item = Language> + '_ {
-        Language::core().chain(self.other.map(|(language, _)| language))
+        Language::core().chain(self.other.map(|(language, _, _)| language))
     }
 }
 
@@ -536,6 +548,19 @@ mod tests {
         counts.count_in(Language::English, &line);
         counts.count_in(Language::Dutch, &line);
         assert_eq!(counts, before);
+    }
+
+    #[test]
+    fn languages_without_spaces_are_counted_by_characters() {
+        // Hiragana carry Japanese grammar: 11 of the 23 letters here.
+        let line = fold::fold("市議会は火曜日、新しい道路を建設することを決めた。");
+        let mut counts = WordCounts::of(&line);
+        counts.count_in(Language::Japanese, &line);
+        assert_eq!(counts.ratio(Language::Japanese), 11.0 / 23.0);
+        let menu = fold::fold("ホーム ニュース 経済 スポーツ");
+        let mut counts = WordCounts::of(&menu);
+        counts.count_in(Language::Japanese, &menu);
+        assert_eq!(counts.ratio(Language::Japanese), 0.0);
     }
 
     #[test]

@@ -5,8 +5,10 @@
 //! Eight lists are thresh's own, short and curated (English, German, French, Spanish, Italian,
 //! Portuguese, Russian, Ukrainian): every line is counted against all eight at once (see
 //! [`WordCounts`]), which lets a quote or a bilingual page be judged in its own language. The
-//! other 48 come from jusText (see `rules/stopwords/LICENSE-justext`); a line is counted against
-//! one of them only when the document is in that language.
+//! other 48 come from jusText (see `rules/stopwords/LICENSE-justext`), and Japanese has a list of
+//! function characters (its hiragana); a line is counted against one of those only when the
+//! document is in that language. Chinese and Thai have none: their lines are judged by length
+//! (a wide character counting three) and sentence marks.
 
 mod counts;
 mod script;
@@ -119,6 +121,7 @@ languages! {
     Urdu = "ur", Urd, Arabic;
     Uzbek = "uz", Uzb, Latin;
     Vietnamese = "vi", Vie, Latin;
+    Japanese = "ja", Jpn, Cjk;
 }
 
 /// How many of the first languages have thresh's own lists, counted on every line.
@@ -155,6 +158,12 @@ impl Language {
     /// The languages every line is counted against (thresh's own lists; see [`WordCounts`]).
     pub fn core() -> impl Iterator<Item = Language> + Clone {
         Self::all().take(CORE)
+    }
+
+    /// True for a language written without spaces between words (Japanese), whose list holds
+    /// characters and whose share is counted over characters.
+    pub fn counts_characters(self) -> bool {
+        self.script() == Script::Cjk
     }
 
     /// True for the languages of [`Language::core`].
@@ -219,9 +228,10 @@ impl Language {
     }
 
     /// The language of a sample made by [`Language::sample`]: plain from the core lists'
-    /// function words, or else what whatlang's trigram model tells among all bundled
-    /// languages. A language without thresh's own list is taken only when whatlang is sure of
-    /// it: a short English text must not be judged by the Latin or Tagalog list.
+    /// function words, or else what whatlang's trigram model tells. A language beyond the
+    /// core, or one without a list (`None`), is taken only when whatlang is sure of it: a
+    /// short English text must not be judged by the Latin or Tagalog list; else the core
+    /// language nearest to the text.
     pub fn detect_sample(sample: &Sample) -> Option<Language> {
         if !Self::enough_words(sample) {
             return None;
@@ -229,21 +239,23 @@ impl Language {
         if let Some(clear) = Self::clear_by_stopwords(sample) {
             return Some(clear);
         }
-        static ALL: OnceLock<whatlang::Detector> = OnceLock::new();
-        let all = ALL
-            .get_or_init(|| whatlang::Detector::with_allowlist(BUNDLED.iter().map(|b| b.whatlang).collect()));
-        let info = all.detect(&sample.text)?;
+        // All of whatlang's languages: one without a list (Chinese, Thai) must not be taken
+        // for the nearest one with a list (Chinese for Japanese).
+        let info = whatlang::detect(&sample.text)?;
         match Self::from_whatlang(info.lang()) {
             // Also what a detector of the core languages alone would say: the best of all is
             // the best of any part that holds it.
             Some(language) if language.is_core() => Some(language),
             Some(language) if info.is_reliable() => Some(language),
+            None if info.is_reliable() => None,
             _ => Self::core_trigrams(sample),
         }
     }
 
+    /// Eight words, or for text written without spaces, 24 ideographs or kana.
     fn enough_words(sample: &Sample) -> bool {
         sample.text.split_whitespace().take(8).count() >= 8
+            || sample.text.chars().filter(|&c| script_of(c) == Some(Script::Cjk)).take(24).count() >= 24
     }
 
     fn detect_core(sample: &Sample) -> Option<Language> {
@@ -433,7 +445,8 @@ mod tests {
         assert!(Language::all().count() >= 50);
         for language in Language::all() {
             let list = language.stopwords();
-            assert!(list.len() > if language.is_core() { 80 } else { 100 }, "{language:?}");
+            let least = if language.is_core() || language.counts_characters() { 80 } else { 100 };
+            assert!(list.len() > least, "{language:?}");
             let (mut letters, mut in_script) = (0, 0);
             for &word in list {
                 assert_eq!(fold::fold(word), word, "{language:?}");
@@ -460,8 +473,12 @@ mod tests {
             ("시의회는 월요일에 새로운 자전거 도로를 건설하기로 결정했다. 이 계획은 3년 안에 완료될 예정이며, 시민들은 대체로 환영하는 분위기다.", Language::Korean),
             ("قرر مجلس المدينة يوم الاثنين بناء مسارات جديدة للدراجات خلال ثلاث سنوات. ويرحب معظم السكان بالخطة.", Language::Arabic),
             ("नगर परिषद ने सोमवार को फैसला किया कि अगले तीन साल में नई साइकिल लेन बनाई जाएंगी। ज़्यादातर लोग इस योजना से खुश हैं।", Language::Hindi),
+            ("市議会は火曜日、今後三年間で四十キロの保護された自転車専用道路を建設することを決めた。", Language::Japanese),
             ("Το δημοτικό συμβούλιο αποφάσισε τη Δευτέρα ότι μέσα σε τρία χρόνια θα κατασκευαστούν νέοι ποδηλατόδρομοι στην πόλη.", Language::Greek),
         ];
+        // Chinese has no list, and is not taken for Japanese.
+        let chinese = "市议会周二决定，在未来三年内修建四十公里受保护的自行车道，并将征求居民和商户的意见。";
+        assert_eq!(Language::detect(&doc(chinese)), None);
         for (text, expected) in cases {
             assert_eq!(Language::detect(&doc(text)), Some(expected), "{text}");
             // A line of it is never taken for a core language by the per-line check.

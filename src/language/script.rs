@@ -37,11 +37,13 @@ pub enum Script {
     Georgian,
     /// Hangul (Korean).
     Hangul,
+    /// Han ideographs and kana (Chinese, Japanese): written without spaces between words.
+    Cjk,
 }
 
 impl Script {
     /// How many scripts there are; `script as usize` is below it.
-    pub(crate) const COUNT: usize = Script::Hangul as usize + 1;
+    pub(crate) const COUNT: usize = Script::Cjk as usize + 1;
 }
 
 /// The script of a letter (or of a vowel sign of an Indic script), when it is one of those
@@ -65,6 +67,11 @@ pub fn script_of(letter: char) -> Option<Script> {
         '\u{D00}'..='\u{D7F}' => Script::Malayalam,
         '\u{10A0}'..='\u{10FF}' | '\u{2D00}'..='\u{2D2F}' => Script::Georgian,
         '\u{1100}'..='\u{11FF}' | '\u{3130}'..='\u{318F}' | '\u{AC00}'..='\u{D7AF}' => Script::Hangul,
+        '\u{3040}'..='\u{30FF}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{2FA1F}' => Script::Cjk,
         _ => return None,
     })
 }
@@ -131,6 +138,7 @@ mod tests {
         assert!(mostly_in_script("नगर परिषद ने सोमवार को बजट पर चर्चा की", Script::Devanagari));
         assert!(mostly_in_script("Το δημοτικό συμβούλιο συνεδρίασε", Script::Greek));
         assert!(mostly_in_script("השבוע דנה המועצה בתקציב", Script::Hebrew));
+        assert!(mostly_in_script("市議会は火曜日、自転車道を承認した（NHK）", Script::Cjk));
     }
 
     proptest::proptest! {
