@@ -466,7 +466,7 @@ mod tests {
         /// stopwords, in any script.
         #[test]
         fn counts_are_those_of_the_words(
-            line in "((the|und|ЧТО|été|l'|d’|x2|Ünï|中文|𝐀𝐁c|[a-zé'ß]{1,9}|[ЁёА-я]{1,7})[ .,;\\-–|«»𝄞]{1,2}){0,30}"
+            line in "((the|und|ЧТО|été|l'|d’|x2|Ünï|中文|𝐀𝐁c|स्थान|है।|करें|[a-zé'ß]{1,9}|[ЁёА-я]{1,7})[ .,;\\-–|«»𝄞]{1,2}){0,30}"
         ) {
             let folded = fold::fold(&line);
             let mut expected = WordCounts::default();
