@@ -238,8 +238,9 @@ impl<'a> Judgement<'a> {
             let counts = counted.next_if(|(line, _)| *line == i).and_then(|(_, counts)| counts.take());
             shapes[i].get_or_insert_with(|| {
                 let line = doc.line_text(i);
-                // One pass over the words counts the stopwords of every bundled language (of
-                // the folded line: held, unless the document is huge, or else folded again).
+                // One pass over the words counts the stopwords of every core language, and one
+                // more those of the document's language when it is another (of the folded line:
+                // held, unless the document is huge, or else folded again).
                 let features = LineFeatures::of(line, detected, counts, folded.held(i), || {
                     folded.folded_line(doc, i, scratch)
                 });

@@ -160,7 +160,7 @@ features! {
     words: 0, "words";
     tokens: 0, "white-space separated tokens";
     stopwords: 0, "share of function words of the document's language (-1: no stoplist)";
-    best_stopwords: 0, "highest share of function words of any stoplist of the line's script";
+    best_stopwords: 0, "highest share of function words of any core stoplist or the document's, in the line's script";
     separators: 0, "separator tokens (| » -)";
     capitalised: 0, "share of tokens starting with a capital";
     digits: 0, "share of digits among non-space characters";
