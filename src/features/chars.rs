@@ -16,7 +16,12 @@ pub(crate) const TERMINAL_MARKS: [char; 16] =
 /// Ideographs, kana and hangul: a word takes one to three of them, not five or six letters, so
 /// each counts as several characters of length.
 pub(crate) fn is_wide_script(c: char) -> bool {
-    matches!(c as u32, 0x1100..=0x11FF | 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF | 0x20000..=0x2FA1F)
+    match language::script_of(c) {
+        Some(Script::Cjk) => true,
+        // Syllables and conjoining jamo; a compatibility jamo stands alone as one letter.
+        Some(Script::Hangul) => !matches!(c, '\u{3130}'..='\u{318F}'),
+        _ => false,
+    }
 }
 
 /// What one pass over a line's characters tells.
