@@ -45,6 +45,13 @@ const ARTICLES: [[&str; 3]; 4] = [
 
 /// Writes a gold directory and a page view: each page is its article between a menu and a
 /// footer; ids `a-*` and `b-*` are two sources.
+/// `thresh train` on the gold and page views of [`corpus`], writing `model`.
+fn train(gold: &Path, page: &Path, model: &Path, settings: &[&str]) -> Output {
+    let mut args = vec!["train", "--gold", s(gold), "--view", s(page), "-o", s(model)];
+    args.extend_from_slice(settings);
+    thresh(&args)
+}
+
 fn corpus(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
     let (gold, page) = (dir.join("gold"), dir.join("page"));
     std::fs::create_dir_all(&gold).unwrap();
@@ -67,19 +74,7 @@ fn train_writes_the_same_model_every_time_and_clean_uses_it() {
     let (gold, page) = corpus(dir.path());
     let (first, second) = (dir.path().join("m1.json"), dir.path().join("m2.json"));
     for model in [&first, &second] {
-        let out = thresh(&[
-            "train",
-            "--gold",
-            s(&gold),
-            "--view",
-            s(&page),
-            "--trees",
-            "5",
-            "--depth",
-            "3",
-            "-o",
-            s(model),
-        ]);
+        let out = train(&gold, &page, model, &["--trees", "5", "--depth", "3"]);
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
         assert!(stderr(&out).contains("trained 5 trees"), "{}", stderr(&out));
     }
@@ -100,18 +95,7 @@ fn cross_validation_lists_each_source() {
     let dir = tempfile::tempdir().unwrap();
     let (gold, page) = corpus(dir.path());
     let model = dir.path().join("m.json");
-    let out = thresh(&[
-        "train",
-        "--gold",
-        s(&gold),
-        "--view",
-        s(&page),
-        "--trees",
-        "3",
-        "-o",
-        s(&model),
-        "--cross-validate",
-    ]);
+    let out = train(&gold, &page, &model, &["--trees", "3", "--cross-validate"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let table = stdout(&out);
     assert!(
