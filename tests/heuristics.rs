@@ -106,6 +106,50 @@ fn a_counter_line_goes() {
 }
 
 #[test]
+fn dates_and_versions_inside_an_article_do_not_cut_it() {
+    // A changelog: its version lines are counters by their shape (mostly digits), but between
+    // the article's paragraphs they are its subheadings, and the short paragraph after them
+    // is still the article's.
+    let short = "The mesh satellite may need a restart after the update, and a fix is on its way.";
+    let page = format!(
+        "{P1}\n\n2.4.0 (12 March 2024)\nAdded: a guest network schedule\nFixed: the 5 GHz radio dropping clients\n\
+         2.3.2 (8 January 2024)\nFixed: the time zone of the system log\n\n{short}\n\nPrivacy Policy\n"
+    );
+    for c in both() {
+        let r = reasons(&c, &page);
+        for line in [
+            P1,
+            "2.4.0 (12 March 2024)",
+            "Fixed: the 5 GHz radio dropping clients",
+            "2.3.2 (8 January 2024)",
+            short,
+        ] {
+            assert_eq!(reason_of(&r, line), None, "{line}");
+        }
+    }
+}
+
+#[test]
+fn a_markdown_table_inside_an_article_stays() {
+    let table = [
+        "| Model | Weight | Holes per charge |",
+        "|---|---|---|",
+        "| Budget 12 V | 1.1 kg | 64 |",
+        "| Pro 18 V | 1.8 kg | 188 |",
+    ];
+    let page = format!("{P1}\n\n{}\n\n{P2}\n\n{P3}\n", table.join("\n"));
+    for c in both() {
+        let r = reasons(&c, &page);
+        for line in table.iter().chain(&[P2, P3]) {
+            assert_eq!(reason_of(&r, line), None, "{line}");
+        }
+    }
+    // Bars only between the items: a menu.
+    let r = reasons(&cleaner(), &format!("Home | News | Sport\n\n{P1}\n\n{P2}\n"));
+    assert_eq!(reason_of(&r, "Home | News | Sport"), Some("heuristics/menu-line"));
+}
+
+#[test]
 fn an_unrelated_teaser_paragraph_goes_and_a_related_one_stays() {
     let teaser = "Hundreds of people gathered outside the national assembly in Seoul, demanding the repeal of martial law while lawmakers voted against the president's declaration.";
     let related = "Council members also said that the bike lanes would connect the schools of each district, and residents will be asked about the next lanes.";

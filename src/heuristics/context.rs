@@ -73,7 +73,15 @@ pub(super) enum Judged {
 /// still look past it, so that cleaning the output again (without the marker) changes nothing.
 pub(super) fn revise(shapes: &RoundShapes, barriers: &[bool], cfg: &HeuristicsConfig) -> Vec<Judged> {
     let n = shapes.len();
-    let mut class: Vec<Class> = shapes.classes.clone();
+    // A counter (a date, a version, a score) is weak evidence: its neighbours look past it, as
+    // past a short line, so the dates and version numbers of a changelog or a results table do
+    // not cut the article around them.
+    let mut class: Vec<Class> = (0..n)
+        .map(|k| match shapes.get(k) {
+            Shape { class: Class::Bad, why: Heuristic::Counter, .. } => Class::Short,
+            shape => shape.class,
+        })
+        .collect();
     // Rescues are anchored in prose by its own shape, never in another rescued line: a chain
     // of "headings" would climb a whole menu.
     let prose = |j: usize| matches!(shapes.get(j).class, Class::Good | Class::NearGood);
@@ -130,8 +138,20 @@ pub(super) fn revise(shapes: &RoundShapes, barriers: &[bool], cfg: &HeuristicsCo
             Class::Short => {
                 let [any_prev, any_next] = any.around(i);
                 let [prev, next] = firm.around(i).map(found);
+                let counter = shapes.get(i).class == Class::Bad;
+                // A counter stays only inside the article, among the short lines of a list or a
+                // table (a version above its changes), never alone between two paragraphs (a
+                // comment's date) or at the article's edge ("12 comments").
+                let listed = || {
+                    [i.checked_sub(1), Some(i + 1)]
+                        .into_iter()
+                        .flatten()
+                        .any(|j| j < n && shapes.get(j).class == Class::Short)
+                };
                 revised[i] = match (prev, next) {
+                    _ if counter && !listed() => Class::Bad,
                     (Some((Class::Good, _)), Some((Class::Good, _))) => Class::Good,
+                    _ if counter => Class::Bad,
                     (None, Some((Class::Good, _))) | (Some((Class::Good, _)), None)
                         if near_prose_at_edge(i, [any_prev, any_next]) =>
                     {
@@ -191,7 +211,10 @@ pub(super) fn revise(shapes: &RoundShapes, barriers: &[bool], cfg: &HeuristicsCo
         .map(|i| match revised[i] {
             Class::Good => Judged::Good,
             _ => Judged::Bad(match shapes.get(i).class {
-                Class::Short => Heuristic::ShortInBoilerplate,
+                Class::Short => match shapes.get(i).why {
+                    Heuristic::Counter => Heuristic::Counter,
+                    _ => Heuristic::ShortInBoilerplate,
+                },
                 Class::NearGood => Heuristic::NearBoilerplate,
                 _ => shapes.get(i).why,
             }),

@@ -7,7 +7,7 @@
 //! verdicts read it too, so the engine judges a last time without it (`crate::engine`).
 
 use super::context::{Judged, RoundShapes};
-use super::shape::{Class, Mark, Shape};
+use super::shape::{is_table_row, Class, Mark, Shape};
 use crate::features::LineFeatures;
 use crate::language::Language;
 
@@ -119,7 +119,8 @@ impl LineStats {
         LineStats {
             words: w.words.min(u16::MAX as usize) as u16,
             tokens: c.tokens.min(u16::MAX as usize) as u16,
-            separators: c.separators.min(255) as u8,
+            // A Markdown table's bars frame its cells; they are not a menu's separators.
+            separators: if is_table_row(text) { 0 } else { c.separators.min(255) as u8 },
             capitalised: share(c.capitalised, c.tokens),
             digits: share(c.digits, c.non_space),
             symbols: share(c.digits_and_symbols - c.digits.min(c.digits_and_symbols), c.non_space),

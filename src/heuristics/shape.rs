@@ -100,8 +100,10 @@ pub(super) fn shape(
                 .any(|l| word_counts.ratio(l) >= cfg.stopwords_low / 2.0)
     };
     // The rest of the shape, from the ratio of the line's function words.
+    let table_row = is_table_row(text);
     let with_ratio = |ratio: Option<f64>| {
-        if separators >= 2
+        if !table_row
+            && separators >= 2
             && capitalised * 2 >= tokens.saturating_sub(separators)
             && ratio.is_none_or(|r| r < cfg.stopwords_low)
         {
@@ -165,6 +167,12 @@ pub(super) fn shape(
         }
     }
     with_ratio(ratio)
+}
+
+/// True when the trimmed line is a row of a Markdown table ("| Budget 12 V | 1.1 kg | 64 |"):
+/// framed by its bars, where a menu's separators stand only between its items.
+pub(super) fn is_table_row(text: &str) -> bool {
+    text.len() > 2 && text.starts_with('|') && text.ends_with('|')
 }
 
 /// True when the trimmed line ends with a sentence mark, perhaps inside closing quotes or
