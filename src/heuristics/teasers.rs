@@ -1,6 +1,10 @@
 //! Unrelated teasers: next to a teaser marker or a repeated headline, lines whose content
 //! words the rest of the article hardly shares are teasers for other stories.
 
+use std::hash::BuildHasher;
+
+use rustc_hash::FxHashSet;
+
 use super::context::RoundShapes;
 use super::shape::Mark;
 use super::{lines_of, JudgementRules};
@@ -77,15 +81,17 @@ pub(super) fn unrelated_teasers(
     let protected = |k: usize| {
         near[doc.lines()[alive[k] as usize].block()] == Near::Repeat && shapes.get(k).has(Mark::Sentence)
     };
-    let content_words = |line: usize| -> std::collections::HashSet<String> {
+    // Words as 64-bit hashes: the article's set holds every content word of the page, built
+    // in each round a teaser marker stands in; a hash is neither allocated nor SipHashed.
+    let content_words = |line: usize| -> FxHashSet<u64> {
         let mut scratch = String::new();
         language::words(folded.folded_line(doc, line, &mut scratch))
             .filter(|w| w.chars().count() >= 3 && w.chars().all(char::is_alphabetic))
             .filter(|w| !stopwords.is_some_and(|sw| sw.contains(w)))
-            .map(str::to_string)
+            .map(|w| rustc_hash::FxBuildHasher.hash_one(w))
             .collect()
     };
-    let article: std::collections::HashSet<String> = lines_of(alive)
+    let article: FxHashSet<u64> = lines_of(alive)
         .enumerate()
         .filter(|(k, _)| !candidate[*k])
         .flat_map(|(_, line)| content_words(line))
@@ -103,7 +109,7 @@ pub(super) fn unrelated_teasers(
             if words.len() < TEASER_MIN_WORDS {
                 return false;
             }
-            let shared = words.iter().filter(|w| article.contains(w.as_str())).count();
+            let shared = words.iter().filter(|w| article.contains(w)).count();
             (shared as f64) < TEASER_MAX_SHARED * words.len() as f64
         })
         .collect()
