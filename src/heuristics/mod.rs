@@ -296,7 +296,6 @@ impl<'a> Judgement<'a> {
                 judged: &judged,
                 in_main: &keep,
                 teasers: &teasers,
-                teaser_markers: &teaser_markers,
                 comment_boundaries: &boundaries,
                 chrome_before: &dropped_before,
                 language_known: stopwords.is_some(),
@@ -315,17 +314,23 @@ impl<'a> Judgement<'a> {
                 let mut keeps: Vec<bool> = (0..alive.len())
                     .map(|k| if context.in_article(k) { &protected } else { &decide }.keeps(&context.row(k)))
                     .collect();
-                // The lines of one sentence cut apart (by a page's links) share their fate: kept
-                // when any of them is.
+                // The lines of one sentence cut apart (by a page's links), and the rows of one
+                // Markdown table, share their fate: kept when any of them is.
                 let mut start = 0;
                 while start < keeps.len() {
-                    let end = (start + 1..keeps.len())
-                        .find(|&k| !context.continues_sentence(k))
-                        .unwrap_or(keeps.len());
+                    let end =
+                        (start + 1..keeps.len()).find(|&k| !context.continues_unit(k)).unwrap_or(keeps.len());
                     if end - start > 1 && keeps[start..end].contains(&true) {
                         keeps[start..end].iter_mut().for_each(|keep| *keep = true);
                     }
                     start = end;
+                }
+                // A list has no holes: an item of a list introduced by a colon stays when the
+                // lines on both sides of it stay.
+                for k in 1..keeps.len().saturating_sub(1) {
+                    if !keeps[k] && keeps[k - 1] && keeps[k + 1] && context.after_colon(k) {
+                        keeps[k] = true;
+                    }
                 }
                 keeps
             });

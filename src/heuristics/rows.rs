@@ -27,7 +27,7 @@ pub(super) struct LineStats {
     stopwords: u8,
     /// The highest stopword share among the stoplists of the line's script.
     best_stopwords: u8,
-    /// Bits of [`Pattern`], [`TERMINAL`] and [`STARTS_MIDWAY`].
+    /// Bits of [`Pattern`], [`TERMINAL`], [`STARTS_MIDWAY`] and [`TABLE_ROW`].
     pattern: u8,
 }
 
@@ -36,7 +36,7 @@ pub(super) struct LineStats {
 #[derive(Debug, Clone, Copy)]
 #[repr(u8)]
 enum Pattern {
-    /// Starts with a number, a time or a date ("10:00", "3.", "14 June").
+    /// Starts with a number, a time or a date ("10:00", "3.", "14 June", "June 9").
     StartsWithNumber = 1,
     /// Ends with a number, a price or a quantity ("3.30", "250 g").
     EndsWithNumber = 2,
@@ -52,6 +52,9 @@ const TERMINAL: u8 = 16;
 /// The bit of [`LineStats::pattern`] that tells the line starts like the rest of a sentence:
 /// a lower-case letter, or a comma, stop or closing bracket.
 const STARTS_MIDWAY: u8 = 32;
+/// The bit of [`LineStats::pattern`] that tells the line is a row of a Markdown table (see
+/// [`is_table_row`]).
+const TABLE_ROW: u8 = 64;
 
 /// True when a trimmed line starts like the rest of a sentence.
 fn starts_midway(text: &str) -> bool {
@@ -78,8 +81,11 @@ fn pattern_of(text: &str) -> u8 {
     let key_value = text.split_once(": ").is_some_and(|(key, value)| {
         !value.trim().is_empty() && key.split_whitespace().count() <= 3 && !key.is_empty()
     });
+    // "June 9 – Tampa", "Sept. 14 Gates open": a date that starts with its month.
+    let second = text.split_whitespace().nth(1).unwrap_or("");
+    let dated = numeric(second.trim_end_matches([',', '.', ':'])) && is_month(first);
     let mut bits = 0;
-    if numeric(first) {
+    if numeric(first) || dated {
         bits |= Pattern::StartsWithNumber as u8;
     }
     if numeric(last) || (unit(last) && numeric(before_last)) {
@@ -92,6 +98,35 @@ fn pattern_of(text: &str) -> u8 {
         bits |= Pattern::KeyValue as u8;
     }
     bits
+}
+
+/// Month names and their usual abbreviations in the core languages, folded: a list of dates
+/// ("June 9 – Tampa") is laid out like a list of numbers.
+#[rustfmt::skip]
+const MONTHS: &[&str] = &[
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov",
+    "dec", // en
+    "januar", "februar", "märz", "mai", "juni", "juli", "oktober", "dezember", "jänner", "okt", "dez", // de
+    "janvier", "février", "mars", "avril", "juin", "juillet", "août", "septembre", "octobre", "novembre",
+    "décembre", "janv", "févr", "avr", "juil", "déc", // fr
+    "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "setiembre",
+    "octubre", "noviembre", "diciembre", "ene", "abr", "ago", "dic", // es
+    "gennaio", "febbraio", "aprile", "maggio", "giugno", "luglio", "settembre", "ottobre", "dicembre",
+    "gen", "mag", "giu", "lug", "set", "ott", // it
+    "janeiro", "fevereiro", "março", "maio", "junho", "julho", "setembro", "outubro", "dezembro", "fev", "out", // pt
+    "январь", "февраль", "март", "апрель", "июнь", "июль", "август", "сентябрь", "октябрь", "ноябрь",
+    "декабрь", // ru
+    "січень", "лютий", "березень", "квітень", "травень", "червень", "липень", "серпень", "вересень",
+    "жовтень", "листопад", "грудень", // uk
+];
+
+/// True when `token` is a month's name or abbreviation ("June", "Sept.", "März").
+fn is_month(token: &str) -> bool {
+    let token = token.trim_end_matches(['.', ',']);
+    (3..=10).contains(&token.chars().count())
+        && token.chars().all(char::is_alphabetic)
+        && MONTHS.contains(&token.to_lowercase().as_str())
 }
 
 const NO_RATIO: u8 = u8::MAX;
@@ -129,6 +164,7 @@ impl LineStats {
             best_stopwords: quantised(best),
             pattern: pattern_of(text)
                 | if terminal { TERMINAL } else { 0 }
+                | if is_table_row(text) { TABLE_ROW } else { 0 }
                 | if starts_midway(text) { STARTS_MIDWAY } else { 0 },
         }
     }
@@ -206,7 +242,6 @@ features! {
     short_run: 0, "length of the run of short lines it is in (0: not short)";
     short_run_position: 0, "its place in that run (0 first)";
     chrome_before: -1, "lines dropped by rules as chrome right before it";
-    teaser_marker_before: -1, "a teaser marker right before it";
     comment_boundary_before: -1, "a comment-section start right before it";
     after_comment_boundary: -1, "a comment-section start anywhere before it";
     kept_lines: 0, "lines kept in the round";
@@ -233,7 +268,6 @@ pub(super) struct RoundFacts<'a> {
     pub(super) judged: &'a [Judged],
     pub(super) in_main: &'a [bool],
     pub(super) teasers: &'a [bool],
-    pub(super) teaser_markers: &'a [bool],
     pub(super) comment_boundaries: &'a [bool],
     pub(super) chrome_before: &'a [u8],
     pub(super) language_known: bool,
@@ -371,10 +405,23 @@ impl RowContext<'_> {
     /// True when the `k`-th kept line goes on with the sentence of the one before it: it
     /// starts midway through a sentence, and that one does not end one (a page's links cut a
     /// paragraph into lines).
-    pub(super) fn continues_sentence(&self, k: usize) -> bool {
+    fn continues_sentence(&self, k: usize) -> bool {
         k > 0
             && self.facts.stats_of(k).pattern & STARTS_MIDWAY != 0
             && self.facts.stats_of(k - 1).pattern & TERMINAL == 0
+    }
+
+    /// True when a line ending with a colon introduces the `k`-th kept line (see the feature
+    /// `after_colon`).
+    pub(super) fn after_colon(&self, k: usize) -> bool {
+        self.after_colon[k]
+    }
+
+    /// True when the `k`-th kept line goes on with the one before it as one unit: the rest of
+    /// its sentence, or the next row of its Markdown table.
+    pub(super) fn continues_unit(&self, k: usize) -> bool {
+        self.continues_sentence(k)
+            || (k > 0 && self.facts.stats_of(k).pattern & self.facts.stats_of(k - 1).pattern & TABLE_ROW != 0)
     }
 
     /// True when the `k`-th kept line lies between the first and the last prose line of the
@@ -385,8 +432,9 @@ impl RowContext<'_> {
 
     /// True when the `k`-th kept line belongs to the article as the rounds see it: between
     /// the first and the last prose line of its main stretch (its lists, tables and
-    /// subheadings included), a list it introduces with a colon, or its headline, a heading
-    /// the rounds keep at most two lines above its prose.
+    /// subheadings included), a list it introduces with a colon, its headline (a heading the
+    /// rounds keep at most two lines above its prose), or its closing sentence (a sentence the
+    /// rounds keep right after its last paragraph).
     pub(super) fn in_article(&self, k: usize) -> bool {
         let facts = self.facts;
         let prose = |j: usize| {
@@ -399,7 +447,10 @@ impl RowContext<'_> {
             && (k + 1..(k + 3).min(facts.shapes.len())).any(prose);
         // A list the article introduces with a colon, after its last paragraph.
         let listed = self.after_colon[k] && self.prose_span.is_some_and(|(first, _)| first < k);
-        headline || listed || self.inside_main(k)
+        let closing = self.prose_span.is_some_and(|(_, last)| k == last + 1)
+            && facts.judged[k] == Judged::Good
+            && facts.stats_of(k).pattern & TERMINAL != 0;
+        headline || listed || closing || self.inside_main(k)
     }
 
     /// Characters of the kept lines before the `k`-th.
@@ -494,7 +545,6 @@ impl RowContext<'_> {
         set(F::short_run, f32::from(run.length));
         set(F::short_run_position, f32::from(run.place));
         set(F::chrome_before, f32::from(facts.chrome_before[k]));
-        set(F::teaser_marker_before, flag(facts.teaser_markers[k]));
         set(F::comment_boundary_before, flag(facts.comment_boundaries[k]));
         set(F::after_comment_boundary, flag(self.first_boundary.is_some_and(|b| b <= k)));
         set(F::kept_lines, n as f32);
@@ -529,6 +579,9 @@ mod tests {
         assert_eq!(bits("• Two eggs"), Pattern::Bullet as u8);
         assert_eq!(bits("3. Fold in the flour"), Pattern::StartsWithNumber as u8 | Pattern::Bullet as u8);
         assert_eq!(bits("Serves: 4"), Pattern::KeyValue as u8 | Pattern::EndsWithNumber as u8);
+        assert_eq!(bits("June 9 – Tampa, FL @ Amphitheatre"), Pattern::StartsWithNumber as u8);
+        assert_eq!(bits("Sept. 14, 2024"), Pattern::StartsWithNumber as u8 | Pattern::EndsWithNumber as u8);
+        assert_eq!(bits("May the best team win"), 0);
         assert_eq!(bits("Home"), 0);
         assert_eq!(bits("The council met on Monday: it voted for the plan."), 0);
     }
