@@ -162,6 +162,23 @@ fn an_unrelated_teaser_paragraph_goes_and_a_related_one_stays() {
 }
 
 #[test]
+fn the_article_s_last_lines_stay_after_a_marker() {
+    // A quote after an inline "READ MORE: <other story>" link, and a short closing sentence
+    // after an ad marker: both the article's, in both judgements.
+    let quote = "\"This is the most important decision we have made for the next generation,\" the mayor said after the vote.";
+    let page =
+        format!("{P1}\n\n{P2}\n\nREAD MORE: How other cities paid for their bike networks\n\n{quote}\n");
+    for c in both() {
+        assert_eq!(reason_of(&reasons(&c, &page), quote), None);
+    }
+    let closing = "Work starts in March.";
+    let page = format!("{P1}\n\n{P2}\n\nAdvertisement\n\n{closing}\n");
+    for c in both() {
+        assert_eq!(reason_of(&reasons(&c, &page), closing), None);
+    }
+}
+
+#[test]
 fn a_one_line_article_survives() {
     for page in
         ["The mayor resigned on Friday, citing health reasons.\n", "Storm warning for the coast tonight\n"]
