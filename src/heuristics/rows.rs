@@ -70,6 +70,7 @@ fn pattern_of(text: &str) -> u8 {
     };
     let mut tokens = text.split_whitespace();
     let first = tokens.next().unwrap_or("");
+    let second = tokens.clone().next().unwrap_or("");
     let last = tokens.next_back().unwrap_or(first);
     let unit = |token: &str| token.chars().count() <= 3 && token.chars().all(char::is_alphabetic);
     // "250 g": the number before a short unit.
@@ -82,7 +83,6 @@ fn pattern_of(text: &str) -> u8 {
         !value.trim().is_empty() && key.split_whitespace().count() <= 3 && !key.is_empty()
     });
     // "June 9 – Tampa", "Sept. 14 Gates open": a date that starts with its month.
-    let second = text.split_whitespace().nth(1).unwrap_or("");
     let dated = numeric(second.trim_end_matches([',', '.', ':'])) && is_month(first);
     let mut bits = 0;
     if numeric(first) || dated {
