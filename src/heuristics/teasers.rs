@@ -3,7 +3,7 @@
 
 use std::hash::BuildHasher;
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxBuildHasher, FxHashSet};
 
 use super::context::RoundShapes;
 use super::shape::Mark;
@@ -88,7 +88,7 @@ pub(super) fn unrelated_teasers(
         language::words(folded.folded_line(doc, line, &mut scratch))
             .filter(|w| w.chars().count() >= 3 && w.chars().all(char::is_alphabetic))
             .filter(|w| !stopwords.is_some_and(|sw| sw.contains(w)))
-            .map(|w| rustc_hash::FxBuildHasher.hash_one(w))
+            .map(|w| FxBuildHasher.hash_one(w))
             .collect()
     };
     let article: FxHashSet<u64> = lines_of(alive)
