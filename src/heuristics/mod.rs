@@ -325,12 +325,21 @@ impl<'a> Judgement<'a> {
                     }
                     start = end;
                 }
-                // A list has no holes: an item of a list introduced by a colon stays when the
-                // lines on both sides of it stay.
-                for k in 1..keeps.len().saturating_sub(1) {
-                    if !keeps[k] && keeps[k - 1] && keeps[k + 1] && context.after_colon(k) {
-                        keeps[k] = true;
+                // A list has no holes: the items of a list introduced by a colon between two
+                // that stay (or its colon line and an item) stay.
+                let mut start = 0;
+                while start < keeps.len() {
+                    if !context.after_colon(start) {
+                        start += 1;
+                        continue;
                     }
+                    let end = (start..keeps.len()).find(|&k| !context.after_colon(k)).unwrap_or(keeps.len());
+                    let first = start.saturating_sub(1);
+                    let mut kept = (first..end).filter(|&k| keeps[k]);
+                    if let (Some(a), Some(b)) = (kept.next(), kept.next_back()) {
+                        keeps[a..=b].iter_mut().for_each(|keep| *keep = true);
+                    }
+                    start = end;
                 }
                 keeps
             });
