@@ -166,4 +166,21 @@ fn explain_shows_what_the_model_made_of_each_line() {
     // Without the model, the rounds alone decide and no probability is shown.
     let rounds = stdout(&thresh(&["explain", "--disable", "heuristics/line-model", &page]));
     assert!(!rounds.contains("p=") && !rounds.contains("line-model"), "{rounds}");
+    // A line kept below the dial says a guard kept it (here, lines of the article kept below a
+    // strict dial), and only such a line.
+    let changelog = fixture("content/changelog.page.txt");
+    for dial in ["0", "0.3", "0.9"] {
+        let text = stdout(&thresh(&["explain", "--min-article-probability", dial, &changelog]));
+        let mut guarded = 0;
+        for line in text.lines().filter(|l| l.contains(" keep - p=")) {
+            let (p, dial): (f32, f32) =
+                (line.split(" p=").nth(1).unwrap()[..4].parse().unwrap(), dial.parse().unwrap());
+            if (p - dial).abs() < 0.006 {
+                continue; // p is shown rounded to two places
+            }
+            assert_eq!(line.contains("(guarded)"), p < dial, "{line}");
+            guarded += usize::from(line.contains("(guarded)"));
+        }
+        assert!(dial != "0.9" || guarded > 0, "{text}");
+    }
 }

@@ -75,7 +75,10 @@ pub enum Command {
     /// name a rule id, with the matched text in quotes; `(block of line N)`, `(window of line
     /// N)`, `(after line N)` and `(before line N)` point at the marker line that caused a
     /// structural drop; `guard/max-words (RULE)` and the like mean a rule matched but one of
-    /// its guards kept the line.
+    /// its guards kept the line. `p=0.42` is the line model's probability that the line is
+    /// article text; `(guarded)` marks a line kept below the dial because it belongs to the
+    /// article, to a sentence, table or list the model kept part of, or to a document the model
+    /// would have emptied.
     ///
     /// Example: thresh explain page.txt | grep drop
     Explain(ExplainArgs),

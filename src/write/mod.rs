@@ -94,12 +94,18 @@ fn write_rows(
     let doc = &outcome.document;
     let shown =
         |verdict: &Verdict| rows == Rows::EveryLine || !matches!(verdict, Verdict::Keep(KeepReason::NoMatch));
+    // A line kept below the dial stayed by a guard: the article's own line, a unit (sentence,
+    // table, list) the model kept part of, or a model that would have kept nothing.
+    let dial = rules.heuristics_config().min_article_probability as f32;
     let listed: Vec<(usize, &'static str, String)> = (0..doc.len())
         .filter(|&i| shown(&outcome.verdicts[i]))
         .map(|i| {
             let (word, mut reason) = describe(&outcome.verdicts[i], rules, doc.line_text(i));
             if let Some(Some(judged)) = notes.judged.get(i) {
                 reason.push_str(&format!(" p={:.2}", judged.probability));
+                if matches!(outcome.verdicts[i], Verdict::Keep(_)) && judged.probability < dial {
+                    reason.push_str(" (guarded)");
+                }
             }
             (i, word, reason)
         })
