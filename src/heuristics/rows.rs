@@ -155,11 +155,12 @@ impl LineStats {
         let stopwords =
             language.filter(|l| c.mostly_in(l.script())).map_or(NO_RATIO, |l| quantised(w.ratio(l)));
         let best = w.languages().filter(|l| c.mostly_in(l.script())).map(|l| w.ratio(l)).fold(0.0, f64::max);
+        let table_row = is_table_row(text);
         LineStats {
             words: w.words.min(u16::MAX as usize) as u16,
             tokens: c.tokens.min(u16::MAX as usize) as u16,
             // A Markdown table's bars frame its cells; they are not a menu's separators.
-            separators: if is_table_row(text) { 0 } else { c.separators.min(255) as u8 },
+            separators: if table_row { 0 } else { c.separators.min(255) as u8 },
             capitalised: share(c.capitalised, c.tokens),
             digits: share(c.digits, c.non_space),
             symbols: share(c.digits_and_symbols - c.digits.min(c.digits_and_symbols), c.non_space),
@@ -168,7 +169,7 @@ impl LineStats {
             best_stopwords: quantised(best),
             pattern: pattern_of(text)
                 | if terminal { TERMINAL } else { 0 }
-                | if is_table_row(text) { TABLE_ROW } else { 0 }
+                | if table_row { TABLE_ROW } else { 0 }
                 | if starts_midway(text) { STARTS_MIDWAY } else { 0 },
         }
     }
