@@ -38,7 +38,7 @@ impl Tree {
     /// The deepest tree a model may hold (`thresh train` grows at most 12 levels).
     pub const MAX_DEPTH: u32 = 16;
 
-    /// The leaf a row ends in, walking the tree as stored (the reference for [`Complete`]).
+    /// The leaf a row ends in, walking the tree as stored (the reference for [`Forest`]).
     #[cfg(test)]
     fn leaf(&self, row: &[f32]) -> usize {
         let mut node = 0usize;
@@ -71,98 +71,118 @@ pub struct LineModel {
     /// [`Decider::keeps`]); made when first needed.
     #[serde(skip)]
     bounds_from: std::sync::OnceLock<Vec<(f32, f32)>>,
-    /// The trees as complete trees, walked without a branch (see [`Complete`]).
+    /// The trees laid out to be walked without a branch (see [`Forest`]).
     #[serde(skip)]
-    complete: std::sync::OnceLock<Vec<Complete>>,
+    forest: std::sync::OnceLock<Forest>,
 }
 
-/// A tree padded to a complete binary tree of its depth: a leaf above the last level becomes
-/// a chain of nodes that always go left (threshold +inf) down to a copy of its value. A row
-/// then takes exactly `depth` steps, `node = 2 * node + (x > threshold)` from the root at 1,
-/// with no branch to mispredict; the answer is the original tree's.
+/// The trees padded to complete binary trees of one depth and laid out in one array: a leaf
+/// above the last level becomes a chain of nodes that always go left (threshold +inf) down to
+/// a copy of its value. A row then takes exactly `depth` steps in every tree,
+/// `node = 2 * node + (x > threshold)` from the root at 1, with no branch to mispredict; the
+/// answer is the original tree's.
 #[derive(Debug, Clone, PartialEq)]
-struct Complete {
+struct Forest {
     depth: u32,
-    /// Inner nodes at `1..2^depth` (heap order; entry 0 unused), leaves at `2^depth..`: one
-    /// array of `2^(depth + 1)` entries, indexed through a mask the compiler can see.
+    /// Entries of one tree: inner nodes at `1..2^depth` (heap order; entry 0 unused), leaves
+    /// at `2^depth..2^(depth + 1)`.
+    stride: usize,
+    /// The trees of the model; `nodes` holds whole groups of [`LOCKSTEP`] (padding trees
+    /// always go left to a leaf of 0 and are never added).
+    trees: usize,
+    /// The entries of every tree, tree after tree.
     nodes: Vec<Node>,
 }
 
-/// One entry of [`Complete::nodes`]: an inner node's test, or a leaf's value.
+/// One entry of [`Forest::nodes`]: an inner node's test, or a leaf's value.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Node {
-    /// Feature tested (below [`ROW_WIDTH`]).
+    /// Feature tested (below [`ROW_WIDTH`]; 0 at a leaf).
     feature: u32,
     /// Threshold of an inner node; value of a leaf.
     value: f32,
 }
 
+/// Trees walked at once (see [`Forest::add_group`]); also how often [`Decider::keeps`] checks
+/// whether the answer is known.
+const LOCKSTEP: usize = 8;
+
 /// The most features a row may have: rows are read through a mask of this width.
 pub const ROW_WIDTH: usize = 64;
 
-impl Complete {
-    /// The depth of `tree`.
-    fn depth_of(tree: &Tree) -> u32 {
-        fn below(tree: &Tree, node: usize) -> u32 {
-            if tree.feature[node] == Tree::LEAF {
-                0
-            } else {
-                1 + below(tree, tree.left[node] as usize).max(below(tree, tree.right[node] as usize))
-            }
+/// The depth of `tree`.
+fn depth_of(tree: &Tree) -> u32 {
+    fn below(tree: &Tree, node: usize) -> u32 {
+        if tree.feature[node] == Tree::LEAF {
+            0
+        } else {
+            1 + below(tree, tree.left[node] as usize).max(below(tree, tree.right[node] as usize))
         }
-        below(tree, 0)
     }
+    below(tree, 0)
+}
 
-    /// `tree` padded to `depth` (at least its own).
-    fn of(tree: &Tree, depth: u32) -> Self {
+impl Forest {
+    fn of(trees: &[Tree]) -> Self {
+        let depth = trees.iter().map(depth_of).max().unwrap_or(0);
+        let stride = 2usize << depth;
         let first_leaf = 1usize << depth;
-        let mut nodes = vec![Node { feature: 0, value: f32::INFINITY }; 2 * first_leaf];
-        // (original node, its place in the complete tree)
-        let mut stack = vec![(0usize, 1usize)];
-        while let Some((node, at)) = stack.pop() {
-            if at >= first_leaf {
-                nodes[at] = Node { feature: 0, value: tree.value[node] };
-            } else if tree.feature[node] == Tree::LEAF {
-                stack.push((node, 2 * at));
-            } else {
-                nodes[at] = Node { feature: u32::from(tree.feature[node]), value: tree.threshold[node] };
-                stack.push((tree.left[node] as usize, 2 * at));
-                stack.push((tree.right[node] as usize, 2 * at + 1));
+        let groups = trees.len().div_ceil(LOCKSTEP);
+        let mut nodes = vec![Node { feature: 0, value: f32::INFINITY }; groups * LOCKSTEP * stride];
+        for t in trees.len()..groups * LOCKSTEP {
+            nodes[t * stride + first_leaf..(t + 1) * stride].fill(Node { feature: 0, value: 0.0 });
+        }
+        for (t, tree) in trees.iter().enumerate() {
+            let nodes = &mut nodes[t * stride..(t + 1) * stride];
+            // (original node, its place in the complete tree)
+            let mut stack = vec![(0usize, 1usize)];
+            while let Some((node, at)) = stack.pop() {
+                if at >= first_leaf {
+                    nodes[at] = Node { feature: 0, value: tree.value[node] };
+                } else if tree.feature[node] == Tree::LEAF {
+                    stack.push((node, 2 * at));
+                } else {
+                    let feature = u32::from(tree.feature[node]) & (ROW_WIDTH as u32 - 1);
+                    nodes[at] = Node { feature, value: tree.threshold[node] };
+                    stack.push((tree.left[node] as usize, 2 * at));
+                    stack.push((tree.right[node] as usize, 2 * at + 1));
+                }
             }
         }
-        Complete { depth, nodes }
+        Forest { depth, stride, trees: trees.len(), nodes }
     }
 
-    #[cfg(test)]
-    fn value(&self, row: &[f32; ROW_WIDTH]) -> f32 {
-        add_leaves(std::slice::from_ref(self), row, 0.0)
-    }
-}
-
-/// Adds to `score`, in order, the values of the trees of `group` (at most [`LOCKSTEP`], all of
-/// one depth) for `row`. The trees are walked in lockstep, a level of each at a time: a walk is
-/// a chain of dependent loads, and interleaving independent chains lets the processor overlap
-/// them.
-#[inline]
-fn add_leaves(group: &[Complete], row: &[f32; ROW_WIDTH], mut score: f32) -> f32 {
-    let group = &group[..group.len().min(LOCKSTEP)];
-    let depth = group.first().map_or(0, |tree| tree.depth);
-    let mut at = [1usize; LOCKSTEP];
-    for _ in 0..depth {
-        for (tree, at) in group.iter().zip(&mut at) {
-            let node = tree.nodes[*at & (tree.nodes.len() - 1)];
-            *at = 2 * *at + usize::from(row[node.feature as usize & (ROW_WIDTH - 1)] > node.value);
+    /// Adds to `score`, in order, the values of the trees of group `group` (trees
+    /// `LOCKSTEP * group..`) for `row`.
+    #[inline]
+    fn add_group(&self, group: usize, row: &[f32; ROW_WIDTH], score: f32) -> f32 {
+        let first = group * LOCKSTEP;
+        let count = (self.trees - first).min(LOCKSTEP);
+        // Eight independent chains of loads, a level of each at a time, so that the
+        // processor overlaps them. The group's entries are a power of two: masking an index
+        // with their count spares the bounds checks.
+        let nodes = &self.nodes[first * self.stride..(first + LOCKSTEP) * self.stride];
+        let mask = nodes.len() - 1;
+        let stride = self.stride;
+        let offset: [usize; LOCKSTEP] = std::array::from_fn(|i| i * stride);
+        let mut at = [1usize; LOCKSTEP];
+        for _ in 0..self.depth {
+            for (at, offset) in at.iter_mut().zip(offset) {
+                let node = nodes[(offset + *at) & mask];
+                let x = row[node.feature as usize & (ROW_WIDTH - 1)];
+                *at = 2 * *at + usize::from(x > node.value);
+            }
         }
+        at[..count]
+            .iter()
+            .zip(offset)
+            .fold(score, |score, (&at, offset)| score + nodes[(offset + at) & mask].value)
     }
-    for (tree, at) in group.iter().zip(at) {
-        score += tree.nodes[at & (tree.nodes.len() - 1)].value;
-    }
-    score
-}
 
-/// Trees walked at once (see [`add_leaves`]); also how often [`Decider::keeps`] checks whether
-/// the answer is known.
-const LOCKSTEP: usize = 8;
+    fn groups(&self) -> usize {
+        self.trees.div_ceil(LOCKSTEP)
+    }
+}
 
 /// `row` padded to [`ROW_WIDTH`] features.
 #[inline]
@@ -190,18 +210,18 @@ impl Decider<'_> {
     /// `model.score(row) >= threshold` (the same answer, from fewer trees).
     #[inline]
     pub fn keeps(&self, row: &[f32]) -> bool {
-        let trees = self.model.complete();
+        let forest = self.model.forest();
         let row = &padded(row);
         let mut score = self.model.base_score;
-        for (group, t) in trees.chunks(LOCKSTEP).zip((0..).step_by(LOCKSTEP)) {
-            let (least, most) = self.bounds_from[t];
+        for group in 0..forest.groups() {
+            let (least, most) = self.bounds_from[group * LOCKSTEP];
             if score + least >= self.threshold + ROUNDING_MARGIN {
                 return true;
             }
             if score + most < self.threshold - ROUNDING_MARGIN {
                 return false;
             }
-            score = add_leaves(group, row, score);
+            score = forest.add_group(group, row, score);
         }
         // The sum of every tree, in the order `LineModel::score` adds them.
         score >= self.threshold
@@ -278,15 +298,12 @@ impl LineModel {
     /// The log-odds that a line with feature row `row` is article text.
     #[inline]
     pub fn score(&self, row: &[f32]) -> f32 {
-        let row = &padded(row);
-        self.complete().chunks(LOCKSTEP).fold(self.base_score, |score, group| add_leaves(group, row, score))
+        let (forest, row) = (self.forest(), &padded(row));
+        (0..forest.groups()).fold(self.base_score, |score, group| forest.add_group(group, row, score))
     }
 
-    fn complete(&self) -> &[Complete] {
-        self.complete.get_or_init(|| {
-            let depth = self.trees.iter().map(Complete::depth_of).max().unwrap_or(0);
-            self.trees.iter().map(|tree| Complete::of(tree, depth)).collect()
-        })
+    fn forest(&self) -> &Forest {
+        self.forest.get_or_init(|| Forest::of(&self.trees))
     }
 
     /// A decider keeping lines whose probability of being article text is at least
@@ -412,7 +429,7 @@ mod tests {
             trees: vec![stump()],
             trained_on: vec![],
             bounds_from: Default::default(),
-            complete: Default::default(),
+            forest: Default::default(),
         };
         assert_eq!(model.score(&[3.0, 0.0]), -0.5);
         assert_eq!(model.score(&[10.0, 0.0]), -0.5);
@@ -441,7 +458,7 @@ mod tests {
             trees,
             trained_on: vec![],
             bounds_from: Default::default(),
-            complete: Default::default(),
+            forest: Default::default(),
         };
         for p in [0.0, 0.2, 0.5, 0.7, 1.0] {
             let decider = model.decider(p);
@@ -463,21 +480,43 @@ mod tests {
 
     #[test]
     fn complete_trees_give_the_stored_trees_answers() {
-        // A lopsided tree: a leaf at depth 1 beside a subtree of depth 3.
-        let tree = Tree {
+        // A lopsided tree: a leaf at depth 1 beside a subtree of depth 3; beside it, in one
+        // forest, a chain of depth 4 pads it one level deeper. Nine trees fill a group and
+        // start the next.
+        let lopsided = Tree {
             feature: vec![0, Tree::LEAF, 1, Tree::LEAF, 0, Tree::LEAF, Tree::LEAF],
             threshold: vec![5.0, 0.0, 2.0, 0.0, 8.0, 0.0, 0.0],
             left: vec![1, 0, 3, 0, 5, 0, 0],
             right: vec![2, 0, 4, 0, 6, 0, 0],
             value: vec![0.0, 1.0, 0.0, 2.0, 0.0, 3.0, 4.0],
         };
-        assert_eq!(Complete::depth_of(&tree), 3);
-        let complete = Complete::of(&tree, 4);
-        assert_eq!(complete.depth, 4);
+        let n = 9;
+        let mut chain = Tree {
+            feature: vec![Tree::LEAF; n],
+            threshold: vec![0.0; n],
+            left: vec![0; n],
+            right: vec![0; n],
+            value: (0..n).map(|v| v as f32 * 0.25).collect(),
+        };
+        for level in 0..4 {
+            let node = 2 * level;
+            chain.feature[node] = (level % 2) as u16;
+            chain.threshold[node] = level as f32 + 0.5;
+            chain.left[node] = node as u32 + 1;
+            chain.right[node] = node as u32 + 2;
+        }
+        assert_eq!((depth_of(&lopsided), depth_of(&chain)), (3, 4));
+        let trees: Vec<Tree> =
+            (0..9).map(|t| if t % 2 == 0 { lopsided.clone() } else { chain.clone() }).collect();
+        let forest = Forest::of(&trees);
+        assert_eq!((forest.depth, forest.groups()), (4, 2));
         for a in 0..12 {
-            for b in 0..5 {
+            for b in 0..6 {
                 let row = [a as f32, b as f32];
-                assert_eq!(complete.value(&padded(&row)), tree.value[tree.leaf(&row)], "{row:?}");
+                let expected = trees.iter().fold(0.5f32, |score, tree| score + tree.value[tree.leaf(&row)]);
+                let got =
+                    (0..forest.groups()).fold(0.5, |score, g| forest.add_group(g, &padded(&row), score));
+                assert_eq!(got, expected, "{row:?}");
             }
         }
     }

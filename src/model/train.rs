@@ -198,7 +198,7 @@ pub fn fit(data: &Dataset, names: &[&str], monotone: &[i8], options: &TrainOptio
         trees,
         trained_on: Vec::new(),
         bounds_from: Default::default(),
-        complete: Default::default(),
+        forest: Default::default(),
     }
 }
 
