@@ -90,7 +90,9 @@ struct Forest {
     /// The trees of the model; `nodes` holds whole groups of [`LOCKSTEP`] (padding trees
     /// always go left to a leaf of 0 and are never added).
     trees: usize,
-    /// The entries of every tree, tree after tree.
+    /// The entries of every tree: a group of [`LOCKSTEP`] trees after another, the group's
+    /// trees interleaved (entry `at` of the group's tree `i` at `LOCKSTEP * at + i`), so that
+    /// a step of the walk needs no offset per tree.
     nodes: Vec<Node>,
 }
 
@@ -129,21 +131,24 @@ impl Forest {
         let first_leaf = 1usize << depth;
         let groups = trees.len().div_ceil(LOCKSTEP);
         let mut nodes = vec![Node { feature: 0, value: f32::INFINITY }; groups * LOCKSTEP * stride];
+        // Entry `at` of tree `t` is at `Forest::entry(t, at)`.
+        let entry = |t: usize, at: usize| (t / LOCKSTEP * stride + at) * LOCKSTEP + t % LOCKSTEP;
         for t in trees.len()..groups * LOCKSTEP {
-            nodes[t * stride + first_leaf..(t + 1) * stride].fill(Node { feature: 0, value: 0.0 });
+            for at in first_leaf..stride {
+                nodes[entry(t, at)] = Node { feature: 0, value: 0.0 };
+            }
         }
         for (t, tree) in trees.iter().enumerate() {
-            let nodes = &mut nodes[t * stride..(t + 1) * stride];
             // (original node, its place in the complete tree)
             let mut stack = vec![(0usize, 1usize)];
             while let Some((node, at)) = stack.pop() {
                 if at >= first_leaf {
-                    nodes[at] = Node { feature: 0, value: tree.value[node] };
+                    nodes[entry(t, at)] = Node { feature: 0, value: tree.value[node] };
                 } else if tree.feature[node] == Tree::LEAF {
                     stack.push((node, 2 * at));
                 } else {
                     let feature = u32::from(tree.feature[node]) & (ROW_WIDTH as u32 - 1);
-                    nodes[at] = Node { feature, value: tree.threshold[node] };
+                    nodes[entry(t, at)] = Node { feature, value: tree.threshold[node] };
                     stack.push((tree.left[node] as usize, 2 * at));
                     stack.push((tree.right[node] as usize, 2 * at + 1));
                 }
@@ -156,27 +161,25 @@ impl Forest {
     /// `LOCKSTEP * group..`) for `row`.
     #[inline]
     fn add_group(&self, group: usize, row: &[f32; ROW_WIDTH], score: f32) -> f32 {
-        let first = group * LOCKSTEP;
-        let count = (self.trees - first).min(LOCKSTEP);
+        let count = (self.trees - group * LOCKSTEP).min(LOCKSTEP);
         // Eight independent chains of loads, a level of each at a time, so that the
         // processor overlaps them. The group's entries are a power of two: masking an index
         // with their count spares the bounds checks.
-        let nodes = &self.nodes[first * self.stride..(first + LOCKSTEP) * self.stride];
+        let size = LOCKSTEP * self.stride;
+        let nodes = &self.nodes[group * size..(group + 1) * size];
         let mask = nodes.len() - 1;
-        let stride = self.stride;
-        let offset: [usize; LOCKSTEP] = std::array::from_fn(|i| i * stride);
         let mut at = [1usize; LOCKSTEP];
         for _ in 0..self.depth {
-            for (at, offset) in at.iter_mut().zip(offset) {
-                let node = nodes[(offset + *at) & mask];
+            for (i, at) in at.iter_mut().enumerate() {
+                let node = nodes[(*at * LOCKSTEP + i) & mask];
                 let x = row[node.feature as usize & (ROW_WIDTH - 1)];
                 *at = 2 * *at + usize::from(x > node.value);
             }
         }
         at[..count]
             .iter()
-            .zip(offset)
-            .fold(score, |score, (&at, offset)| score + nodes[(offset + at) & mask].value)
+            .enumerate()
+            .fold(score, |score, (i, &at)| score + nodes[(at * LOCKSTEP + i) & mask].value)
     }
 
     fn groups(&self) -> usize {
