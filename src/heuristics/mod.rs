@@ -114,9 +114,13 @@ pub(crate) struct Judgement<'a> {
     /// The language `shapes` were judged in: a shape depends only on its line and the
     /// language, so they serve every round and phase judged in it.
     shaped_in: Option<Option<Language>>,
-    /// Detected once per phase, from the lines the rules keep: the longest of them are the
-    /// article.
+    /// Detected from the lines kept (the longest of them are the article) when first needed,
+    /// and again when a phase starts on lines that would make another sample.
     language: Option<Option<Language>>,
+    /// A phase started since `language` was detected: it holds only if the sample is the same.
+    phase_started: bool,
+    /// The lines kept when the sample was taken.
+    sampled_from: Vec<u32>,
     /// The lines of the sample taken last, in line order, with their word counts until shapes
     /// take them (shaping counts the same words).
     sampled: Vec<(usize, Option<language::WordCounts>)>,
@@ -157,6 +161,8 @@ impl<'a> Judgement<'a> {
             shapes: vec![None; doc.len()],
             shaped_in: None,
             language: None,
+            phase_started: false,
+            sampled_from: Vec::new(),
             sampled: Vec::new(),
             alive: Vec::new(),
             scratch: String::new(),
@@ -193,7 +199,7 @@ impl<'a> Judgement<'a> {
     /// Starts a phase: the language is detected again from the lines kept now (and the lines
     /// shaped again if it is another).
     pub(crate) fn start_phase(&mut self) {
-        self.language = None;
+        self.phase_started = true;
     }
 
     /// The language sample of the lines kept, remembering which lines it took.
@@ -202,7 +208,21 @@ impl<'a> Judgement<'a> {
         let sample = Language::sample(lines_of(alive).map(|i| (doc.line_text(i), folded.held(i))));
         self.sampled = sample.lines().iter().map(|&(k, counts)| (alive[k] as usize, counts)).collect();
         self.sampled.sort_unstable_by_key(|&(line, _)| line);
+        self.sampled_from.clone_from(alive);
         sample
+    }
+
+    /// True when the lines kept now would make the sample taken last: all its lines are kept,
+    /// and every kept line was kept then.
+    fn same_sample(&self, verdicts: &[Verdict]) -> bool {
+        if !self.sampled.iter().all(|&(line, _)| verdicts[line].is_keep()) {
+            return false;
+        }
+        let mut then = self.sampled_from.iter().peekable();
+        (0..verdicts.len()).filter(|&i| verdicts[i].is_keep()).all(|i| {
+            while then.next_if(|&&line| (line as usize) < i).is_some() {}
+            then.next_if(|&&line| line as usize == i).is_some()
+        })
     }
 
     /// One round over the lines `verdicts` still keeps, dropping what it judges to be
@@ -214,6 +234,12 @@ impl<'a> Judgement<'a> {
         self.alive.extend((0..doc.len()).filter(|&i| verdicts[i].is_keep()).map(|i| i as u32));
         if self.alive.is_empty() {
             return Round::Idle;
+        }
+        // The sample is a prefix of the kept lines (the long ones, then the short ones, in
+        // order): with every line of it still kept and no line kept that was not then, it
+        // would be the same sample, and the same language.
+        if std::mem::take(&mut self.phase_started) && self.language.is_some() && !self.same_sample(verdicts) {
+            self.language = None;
         }
         let detected = match self.language {
             Some(language) => language,
@@ -389,7 +415,7 @@ impl<'a> Judgement<'a> {
         let detected = self.language.flatten();
         // Usually the article's long lines, still all kept: the sample would be the same (its
         // lines are the first long lines, then short ones, that are kept), no need to ask.
-        let same_sample = self.sampled.iter().all(|&(line, _)| verdicts[line].is_keep());
+        let same_sample = self.same_sample(verdicts);
         let now = if same_sample { detected } else { Language::detect_sample(&self.sample()) };
         if now == detected {
             return false;
