@@ -311,9 +311,10 @@ pub(super) struct RowContext<'a> {
     /// characters fit, see `segment::MAX_DOCUMENT_BYTES`).
     total_chars: u32,
     total_prose: u32,
-    /// The last line asked about and the characters before it: rows are asked for in order,
-    /// so a running sum serves them (no table per line on a huge document).
-    cursor: std::cell::Cell<(usize, u32)>,
+    /// Characters of the kept lines before the `k`-th, and of those in prose lines (`n + 1`
+    /// entries each: sums over any window of lines are two lookups).
+    chars_before: Vec<u32>,
+    prose_before: Vec<u32>,
     main_first: Option<usize>,
     main_last: Option<usize>,
     /// The first and the last prose line of the main stretch (its edges without the short
@@ -339,12 +340,17 @@ impl<'a> RoundFacts<'a> {
         let n = self.shapes.len();
         let good = |k: usize| self.judged[k] == Judged::Good;
         let prose = |s: Shape| matches!(s.class, Class::Good | Class::NearGood);
+        let (mut chars_before, mut prose_before) = (Vec::with_capacity(n + 1), Vec::with_capacity(n + 1));
         let (mut total_chars, mut total_prose) = (0u32, 0u32);
         for k in 0..n {
+            chars_before.push(total_chars);
+            prose_before.push(total_prose);
             let shape = self.shapes.get(k);
             total_chars += shape.chars;
             total_prose += if prose(shape) { shape.chars } else { 0 };
         }
+        chars_before.push(total_chars);
+        prose_before.push(total_prose);
         let in_main = |k: &usize| self.in_main[*k] && good(*k);
         let main_first = (0..n).find(in_main);
         let main_last = (0..n).rev().find(in_main);
@@ -395,7 +401,8 @@ impl<'a> RoundFacts<'a> {
             facts: self,
             total_chars,
             total_prose,
-            cursor: std::cell::Cell::new((0, 0)),
+            chars_before,
+            prose_before,
             main_first,
             main_last,
             prose_span,
@@ -458,20 +465,6 @@ impl RowContext<'_> {
         headline || listed || closing || self.inside_main(k)
     }
 
-    /// Characters of the kept lines before the `k`-th.
-    fn chars_before(&self, k: usize) -> u32 {
-        let (mut at, mut chars) = self.cursor.get();
-        if at > k {
-            (at, chars) = (0, 0);
-        }
-        while at < k {
-            chars += self.facts.shapes.get(at).chars;
-            at += 1;
-        }
-        self.cursor.set((at, chars));
-        chars
-    }
-
     /// The row of the `k`-th kept line.
     pub(super) fn row(&self, k: usize) -> Row {
         let facts = self.facts;
@@ -517,7 +510,7 @@ impl RowContext<'_> {
         set(F::teaser, flag(facts.teasers[k]));
         set(F::heuristics_keep, flag(good(k) && facts.in_main[k] && !facts.teasers[k]));
         set(F::position, if n > 1 { k as f32 / (n - 1) as f32 } else { 0.0 });
-        set(F::text_before, self.chars_before(k) as f32 / total_chars);
+        set(F::text_before, self.chars_before[k] as f32 / total_chars);
         set(F::lines_before_main, self.main_first.map_or(-1.0, |f| f.saturating_sub(k) as f32));
         set(F::lines_after_main, self.main_last.map_or(-1.0, |l| k.saturating_sub(l) as f32));
         for (offset, [length, class, judged]) in [
@@ -529,7 +522,8 @@ impl RowContext<'_> {
             let j = k as isize + offset;
             let (c, cl, g) = if (0..n as isize).contains(&j) {
                 let j = j as usize;
-                (shape_of(j).chars as f32, class_value(shape_of(j).class), flag(good(j)))
+                let chars = self.chars_before[j + 1] - self.chars_before[j];
+                (chars as f32, class_value(facts.shapes.classes[j]), flag(good(j)))
             } else {
                 (-1.0, -1.0, 0.0)
             };
@@ -538,13 +532,8 @@ impl RowContext<'_> {
             set(judged, g);
         }
         let (lo, hi) = (k.saturating_sub(5), (k + 6).min(n));
-        let (mut window, mut prose_in_window) = (0u32, 0u32);
-        for j in lo..hi {
-            let shape = shape_of(j);
-            window += shape.chars;
-            prose_in_window +=
-                if matches!(shape.class, Class::Good | Class::NearGood) { shape.chars } else { 0 };
-        }
+        let window = self.chars_before[hi] - self.chars_before[lo];
+        let prose_in_window = self.prose_before[hi] - self.prose_before[lo];
         set(F::prose_around, prose_in_window as f32 / window.max(1) as f32);
         let run = self.short_run[k];
         set(F::short_run, f32::from(run.length));
