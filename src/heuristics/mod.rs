@@ -119,8 +119,8 @@ pub(crate) struct Judgement<'a> {
     language: Option<Option<Language>>,
     /// A phase started since `language` was detected: it holds only if the sample is the same.
     phase_started: bool,
-    /// The lines kept when the sample was taken.
-    sampled_from: Vec<u32>,
+    /// How many lines were kept when the sample was taken.
+    sampled_from: usize,
     /// The lines of the sample taken last, in line order, with their word counts until shapes
     /// take them (shaping counts the same words).
     sampled: Vec<(usize, Option<language::WordCounts>)>,
@@ -162,7 +162,7 @@ impl<'a> Judgement<'a> {
             shaped_in: None,
             language: None,
             phase_started: false,
-            sampled_from: Vec::new(),
+            sampled_from: 0,
             sampled: Vec::new(),
             alive: Vec::new(),
             scratch: String::new(),
@@ -208,21 +208,17 @@ impl<'a> Judgement<'a> {
         let sample = Language::sample(lines_of(alive).map(|i| (doc.line_text(i), folded.held(i))));
         self.sampled = sample.lines().iter().map(|&(k, counts)| (alive[k] as usize, counts)).collect();
         self.sampled.sort_unstable_by_key(|&(line, _)| line);
-        self.sampled_from.clone_from(alive);
+        self.sampled_from = alive.len();
         sample
     }
 
-    /// True when the lines kept now would make the sample taken last: all its lines are kept,
-    /// and every kept line was kept then.
+    /// True when the lines kept now would make the sample taken last: the sample is a prefix
+    /// of the kept lines (the long ones, then the short ones, in order), and verdicts only
+    /// ever turn from keep to drop (the rounds drop; the rules' scopes, settled again between
+    /// phases, take earlier drops as given), so it is the same while all its lines are kept.
     fn same_sample(&self, verdicts: &[Verdict]) -> bool {
-        if !self.sampled.iter().all(|&(line, _)| verdicts[line].is_keep()) {
-            return false;
-        }
-        let mut then = self.sampled_from.iter().peekable();
-        (0..verdicts.len()).filter(|&i| verdicts[i].is_keep()).all(|i| {
-            while then.next_if(|&&line| (line as usize) < i).is_some() {}
-            then.next_if(|&&line| line as usize == i).is_some()
-        })
+        debug_assert!(verdicts.iter().filter(|v| v.is_keep()).count() <= self.sampled_from);
+        self.sampled.iter().all(|&(line, _)| verdicts[line].is_keep())
     }
 
     /// One round over the lines `verdicts` still keeps, dropping what it judges to be
@@ -235,9 +231,6 @@ impl<'a> Judgement<'a> {
         if self.alive.is_empty() {
             return Round::Idle;
         }
-        // The sample is a prefix of the kept lines (the long ones, then the short ones, in
-        // order): with every line of it still kept and no line kept that was not then, it
-        // would be the same sample, and the same language.
         if std::mem::take(&mut self.phase_started) && self.language.is_some() && !self.same_sample(verdicts) {
             self.language = None;
         }

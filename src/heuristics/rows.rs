@@ -302,6 +302,20 @@ fn class_value(class: Class) -> f32 {
     }
 }
 
+/// Sums over the kept lines around the `k`-th: the characters before it, and those of the
+/// window of [`WINDOW`] lines each side (and in its prose lines).
+#[derive(Debug, Clone, Copy, Default)]
+struct Cursor {
+    /// The line the sums are for.
+    k: usize,
+    before: u32,
+    window: u32,
+    window_prose: u32,
+}
+
+/// Lines each side of a line in its window (`prose_around`).
+const WINDOW: usize = 5;
+
 /// What every row of a round reads besides its own line: totals over the kept lines, the
 /// main stretch's ends, the runs of short lines and of rows laid out alike. Built once per round, so that each row
 /// is made when the model asks for it and never all held at once.
@@ -311,10 +325,9 @@ pub(super) struct RowContext<'a> {
     /// characters fit, see `segment::MAX_DOCUMENT_BYTES`).
     total_chars: u32,
     total_prose: u32,
-    /// Characters of the kept lines before the `k`-th, and of those in prose lines (`n + 1`
-    /// entries each: sums over any window of lines are two lookups).
-    chars_before: Vec<u32>,
-    prose_before: Vec<u32>,
+    /// Running sums for the line last asked about: rows are asked for in order, so a cursor
+    /// serves them (no table per line on a huge document).
+    cursor: std::cell::Cell<Option<Cursor>>,
     main_first: Option<usize>,
     main_last: Option<usize>,
     /// The first and the last prose line of the main stretch (its edges without the short
@@ -340,17 +353,12 @@ impl<'a> RoundFacts<'a> {
         let n = self.shapes.len();
         let good = |k: usize| self.judged[k] == Judged::Good;
         let prose = |s: Shape| matches!(s.class, Class::Good | Class::NearGood);
-        let (mut chars_before, mut prose_before) = (Vec::with_capacity(n + 1), Vec::with_capacity(n + 1));
         let (mut total_chars, mut total_prose) = (0u32, 0u32);
         for k in 0..n {
-            chars_before.push(total_chars);
-            prose_before.push(total_prose);
             let shape = self.shapes.get(k);
             total_chars += shape.chars;
             total_prose += if prose(shape) { shape.chars } else { 0 };
         }
-        chars_before.push(total_chars);
-        prose_before.push(total_prose);
         let in_main = |k: &usize| self.in_main[*k] && good(*k);
         let main_first = (0..n).find(in_main);
         let main_last = (0..n).rev().find(in_main);
@@ -401,8 +409,7 @@ impl<'a> RoundFacts<'a> {
             facts: self,
             total_chars,
             total_prose,
-            chars_before,
-            prose_before,
+            cursor: std::cell::Cell::new(None),
             main_first,
             main_last,
             prose_span,
@@ -465,6 +472,51 @@ impl RowContext<'_> {
         headline || listed || closing || self.inside_main(k)
     }
 
+    /// The sums for the `k`-th kept line, moved on from the line asked about before (from the
+    /// first line when `k` is behind it): each step adds a line to the window and takes one
+    /// out.
+    fn cursor_at(&self, k: usize) -> Cursor {
+        let shapes = self.facts.shapes;
+        let n = shapes.len();
+        let chars = |j: usize| shapes.get(j).chars;
+        let prose = |j: usize| {
+            let shape = shapes.get(j);
+            if matches!(shape.class, Class::Good | Class::NearGood) {
+                shape.chars
+            } else {
+                0
+            }
+        };
+        let mut cursor = match self.cursor.get() {
+            Some(cursor) if cursor.k <= k => cursor,
+            _ => {
+                let mut first = Cursor::default();
+                for j in 0..(WINDOW + 1).min(n) {
+                    first.window += chars(j);
+                    first.window_prose += prose(j);
+                }
+                first
+            }
+        };
+        while cursor.k < k {
+            let at = cursor.k;
+            cursor.before += chars(at);
+            // The window of `at` is `at - WINDOW..=at + WINDOW`; that of `at + 1` drops the
+            // first and takes one more.
+            if let Some(out) = at.checked_sub(WINDOW) {
+                cursor.window -= chars(out);
+                cursor.window_prose -= prose(out);
+            }
+            if at + WINDOW + 1 < n {
+                cursor.window += chars(at + WINDOW + 1);
+                cursor.window_prose += prose(at + WINDOW + 1);
+            }
+            cursor.k += 1;
+        }
+        self.cursor.set(Some(cursor));
+        cursor
+    }
+
     /// The row of the `k`-th kept line.
     pub(super) fn row(&self, k: usize) -> Row {
         let facts = self.facts;
@@ -510,7 +562,8 @@ impl RowContext<'_> {
         set(F::teaser, flag(facts.teasers[k]));
         set(F::heuristics_keep, flag(good(k) && facts.in_main[k] && !facts.teasers[k]));
         set(F::position, if n > 1 { k as f32 / (n - 1) as f32 } else { 0.0 });
-        set(F::text_before, self.chars_before[k] as f32 / total_chars);
+        let cursor = self.cursor_at(k);
+        set(F::text_before, cursor.before as f32 / total_chars);
         set(F::lines_before_main, self.main_first.map_or(-1.0, |f| f.saturating_sub(k) as f32));
         set(F::lines_after_main, self.main_last.map_or(-1.0, |l| k.saturating_sub(l) as f32));
         for (offset, [length, class, judged]) in [
@@ -522,8 +575,7 @@ impl RowContext<'_> {
             let j = k as isize + offset;
             let (c, cl, g) = if (0..n as isize).contains(&j) {
                 let j = j as usize;
-                let chars = self.chars_before[j + 1] - self.chars_before[j];
-                (chars as f32, class_value(facts.shapes.classes[j]), flag(good(j)))
+                (shape_of(j).chars as f32, class_value(facts.shapes.classes[j]), flag(good(j)))
             } else {
                 (-1.0, -1.0, 0.0)
             };
@@ -531,10 +583,7 @@ impl RowContext<'_> {
             set(class, cl);
             set(judged, g);
         }
-        let (lo, hi) = (k.saturating_sub(5), (k + 6).min(n));
-        let window = self.chars_before[hi] - self.chars_before[lo];
-        let prose_in_window = self.prose_before[hi] - self.prose_before[lo];
-        set(F::prose_around, prose_in_window as f32 / window.max(1) as f32);
+        set(F::prose_around, cursor.window_prose as f32 / cursor.window.max(1) as f32);
         let run = self.short_run[k];
         set(F::short_run, f32::from(run.length));
         set(F::short_run_position, f32::from(run.place));
