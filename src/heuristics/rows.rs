@@ -68,13 +68,15 @@ fn pattern_of(text: &str) -> u8 {
         token.chars().next().is_some_and(|c| c.is_ascii_digit())
             && token.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | ',' | ':' | '/' | '-' | '–'))
     };
-    let mut tokens = text.split_whitespace();
+    // A normalised line's only white space is ASCII (see `normalize`): split on bytes, not on
+    // decoded characters.
+    let mut tokens = text.split_ascii_whitespace();
     let first = tokens.next().unwrap_or("");
     let second = tokens.clone().next().unwrap_or("");
     let last = tokens.next_back().unwrap_or(first);
     let unit = |token: &str| token.chars().count() <= 3 && token.chars().all(char::is_alphabetic);
     // "250 g": the number before a short unit.
-    let before_last = text.split_whitespace().rev().nth(1).unwrap_or("");
+    let before_last = text.split_ascii_whitespace().rev().nth(1).unwrap_or("");
     let bullet = first.starts_with(['•', '·', '▪', '►', '‣', '◦', '*', '-', '–', '—'])
         || (first.len() <= 4
             && first.ends_with(['.', ')'])
@@ -84,7 +86,7 @@ fn pattern_of(text: &str) -> u8 {
     let colon = text.match_indices(':').map(|(i, _)| i).find(|&i| text.as_bytes().get(i + 1) == Some(&b' '));
     let key_value = colon.is_some_and(|i| {
         let (key, value) = (&text[..i], &text[i + 2..]);
-        !value.trim().is_empty() && key.split_whitespace().count() <= 3 && !key.is_empty()
+        !value.trim().is_empty() && key.split_ascii_whitespace().nth(3).is_none() && !key.is_empty()
     });
     // "June 9 – Tampa", "Sept. 14 Gates open": a date that starts with its month.
     let dated = numeric(second.trim_end_matches([',', '.', ':'])) && is_month(first);
