@@ -632,6 +632,56 @@ mod tests {
     }
 
     #[test]
+    fn rows_read_the_same_sums_in_any_order() {
+        use crate::types::Heuristic;
+        // Fifteen kept lines of three lengths and classes (wider than the window each side).
+        let classes = [Class::Good, Class::Short, Class::Bad, Class::NearGood, Class::Short];
+        let cache: Vec<Option<Shape>> = (0..15)
+            .map(|j| {
+                let class = classes[j % classes.len()];
+                Some(Shape { chars: 10 + 7 * (j as u32 % 4), class, why: Heuristic::NotProse, marks: 0 })
+            })
+            .collect();
+        let alive: Vec<u32> = (0..15).collect();
+        let shapes = RoundShapes::new(&cache, &alive);
+        let n = alive.len();
+        let stats = vec![LineStats::default(); n];
+        let judged = vec![Judged::Good; n];
+        let (flags, counts) = (vec![false; n], vec![0u8; n]);
+        let facts = RoundFacts {
+            shapes: &shapes,
+            stats: &stats,
+            alive: &alive,
+            judged: &judged,
+            in_main: &flags,
+            teasers: &flags,
+            comment_boundaries: &flags,
+            chrome_before: &counts,
+            language_known: true,
+        };
+        let in_order: Vec<Row> = {
+            let context = facts.context();
+            (0..n).map(|k| context.row(k)).collect()
+        };
+        let context = facts.context();
+        for k in [14, 3, 9, 0, 12, 12, 5] {
+            assert_eq!(context.row(k), in_order[k], "line {k} asked out of order");
+        }
+        let total: u32 = (0..n).map(|j| shapes.get(j).chars).sum();
+        for (k, row) in in_order.iter().enumerate() {
+            let before: u32 = (0..k).map(|j| shapes.get(j).chars).sum();
+            let window = k.saturating_sub(WINDOW)..(k + WINDOW + 1).min(n);
+            let chars: u32 = window.clone().map(|j| shapes.get(j).chars).sum();
+            let prose: u32 = window
+                .filter(|&j| matches!(shapes.get(j).class, Class::Good | Class::NearGood))
+                .map(|j| shapes.get(j).chars)
+                .sum();
+            assert_eq!(row[F::text_before as usize], before as f32 / total as f32, "line {k}");
+            assert_eq!(row[F::prose_around as usize], prose as f32 / chars as f32, "line {k}");
+        }
+    }
+
+    #[test]
     fn line_stats_stay_small() {
         // One per line of a document when the model runs: 3.6 million on a 200 MB document.
         assert_eq!(std::mem::size_of::<LineStats>(), 12);
