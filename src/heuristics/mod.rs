@@ -196,8 +196,8 @@ impl<'a> Judgement<'a> {
         self.recorded.take().unwrap_or_default()
     }
 
-    /// Starts a phase: the language is detected again from the lines kept now (and the lines
-    /// shaped again if it is another).
+    /// Starts a phase: unless the lines kept now would make the same sample, the language is
+    /// detected again from them (and the lines shaped again if it is another).
     pub(crate) fn start_phase(&mut self) {
         self.phase_started = true;
     }

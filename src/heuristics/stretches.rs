@@ -22,10 +22,11 @@ pub(super) fn main_stretches(
 ) -> Vec<bool> {
     let is_prose =
         |k: usize| judged[k] == Judged::Good && matches!(shapes.get(k).class, Class::Good | Class::NearGood);
-    let mut stretches: Vec<(usize, usize, usize)> = Vec::new(); // (first, last, prose chars)
-                                                                // Lines since the last prose line, and how many of them are clear boilerplate (dropped by a
-                                                                // rule, or bad by their own shape). A gap of nothing but short lines is a list inside the
-                                                                // article, however long.
+    // (first, last, prose chars)
+    let mut stretches: Vec<(usize, usize, usize)> = Vec::new();
+    // Lines since the last prose line, and how many of them are clear boilerplate (dropped by a
+    // rule, or bad by their own shape). A gap of nothing but short lines is a list inside the
+    // article, however long.
     let (mut gap, mut strong, mut nav) = (0, 0, 0);
     for k in 0..judged.len() {
         strong += dropped_before[k] as usize;

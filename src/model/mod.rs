@@ -131,7 +131,7 @@ impl Forest {
         let first_leaf = 1usize << depth;
         let groups = trees.len().div_ceil(LOCKSTEP);
         let mut nodes = vec![Node { feature: 0, value: f32::INFINITY }; groups * LOCKSTEP * stride];
-        // Entry `at` of tree `t` is at `Forest::entry(t, at)`.
+        // Where entry `at` of tree `t` lies (see `Forest::nodes`).
         let entry = |t: usize, at: usize| (t / LOCKSTEP * stride + at) * LOCKSTEP + t % LOCKSTEP;
         for t in trees.len()..groups * LOCKSTEP {
             for at in first_leaf..stride {
