@@ -1,7 +1,8 @@
 //! The engine's stages on the repository's fixture pages (real scraped pages with chrome), as
 //! throughput in bytes: normalise, segment, match (bundled rules), then whole documents with
-//! rules only and with the default heuristics. Whole-process runs against ripgrep and cat are
-//! in scripts/bench-speed.sh.
+//! rules only and with the default heuristics; and the line model alone on the rows those
+//! pages make, as rows a second. Whole-process runs against ripgrep and cat are in
+//! scripts/bench-speed.sh.
 
 use std::path::Path;
 
@@ -75,6 +76,21 @@ fn stages(c: &mut Criterion) {
         b.iter(|| {
             pages.iter().map(|p| defaults.run(p, DocumentContext::default()).dropped_lines()).sum::<usize>()
         })
+    });
+    group.finish();
+
+    // The line model alone, on the rows the fixture pages make in every round (a web page's
+    // line is judged in about two rounds): what a row costs.
+    let rows: Vec<thresh::heuristics::Row> = pages
+        .iter()
+        .flat_map(|p| defaults.judgement_rows(p, DocumentContext::default()).rows)
+        .map(|(_, row)| row)
+        .collect();
+    let decider = thresh::heuristics::bundled_model().decider(0.3);
+    let mut group = c.benchmark_group("line model");
+    group.throughput(Throughput::Elements(rows.len() as u64));
+    group.bench_function("decide, bundled model", |b| {
+        b.iter(|| rows.iter().filter(|row| decider.keeps(&row[..])).count())
     });
     group.finish();
 }
