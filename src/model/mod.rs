@@ -526,8 +526,11 @@ mod tests {
 
     #[test]
     fn refuses_models_of_other_features_and_broken_trees() {
-        let model = r#"{"version":1,"features":["x"],"base_score":0,"trees":[]}"#;
-        assert!(LineModel::parse("m.json", model, &["x"]).is_ok());
+        let model = r#"{"version":1,"features":["x"],"base_score":0.5,"trees":[]}"#;
+        // No tree: the base score alone decides.
+        let empty = LineModel::parse("m.json", model, &["x"]).unwrap();
+        assert_eq!(empty.score(&[3.0]), 0.5);
+        assert!(empty.decider(0.6).keeps(&[3.0]) && !empty.decider(0.7).keeps(&[3.0]));
         let err = LineModel::parse("m.json", model, &["a", "b"]).unwrap_err();
         assert!(err.to_string().contains("m.json: not a thresh model: trained on other features"), "{err}");
         let err = LineModel::parse("m.json", "{", &["x"]).unwrap_err();
