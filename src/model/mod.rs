@@ -423,6 +423,28 @@ mod tests {
         }
     }
 
+    /// A chain of `levels` splits, each going right to a leaf and left to the next split;
+    /// split `level` tests feature `level % features` at `level + 0.5`, and node `v` is worth
+    /// `v / 4`.
+    fn chain(levels: usize, features: usize) -> Tree {
+        let n = 2 * levels + 1;
+        let mut chain = Tree {
+            feature: vec![Tree::LEAF; n],
+            threshold: vec![0.0; n],
+            left: vec![0; n],
+            right: vec![0; n],
+            value: (0..n).map(|v| v as f32 * 0.25).collect(),
+        };
+        for level in 0..levels {
+            let node = 2 * level;
+            chain.feature[node] = (level % features) as u16;
+            chain.threshold[node] = level as f32 + 0.5;
+            chain.left[node] = node as u32 + 1;
+            chain.right[node] = node as u32 + 2;
+        }
+        chain
+    }
+
     #[test]
     fn a_row_takes_its_path_and_credits_the_split() {
         let model = LineModel {
@@ -493,21 +515,7 @@ mod tests {
             right: vec![2, 0, 4, 0, 6, 0, 0],
             value: vec![0.0, 1.0, 0.0, 2.0, 0.0, 3.0, 4.0],
         };
-        let n = 9;
-        let mut chain = Tree {
-            feature: vec![Tree::LEAF; n],
-            threshold: vec![0.0; n],
-            left: vec![0; n],
-            right: vec![0; n],
-            value: (0..n).map(|v| v as f32 * 0.25).collect(),
-        };
-        for level in 0..4 {
-            let node = 2 * level;
-            chain.feature[node] = (level % 2) as u16;
-            chain.threshold[node] = level as f32 + 0.5;
-            chain.left[node] = node as u32 + 1;
-            chain.right[node] = node as u32 + 2;
-        }
+        let chain = chain(4, 2);
         assert_eq!((depth_of(&lopsided), depth_of(&chain)), (3, 4));
         let trees: Vec<Tree> =
             (0..9).map(|t| if t % 2 == 0 { lopsided.clone() } else { chain.clone() }).collect();
@@ -543,20 +551,7 @@ mod tests {
         tree.feature[0] = 5;
         assert!(tree.check(2).is_err());
         // A chain of 40 levels would be walked as a complete tree of 2^40 nodes.
-        let n = 81;
-        let mut chain = Tree {
-            feature: vec![Tree::LEAF; n],
-            threshold: vec![0.0; n],
-            left: vec![0; n],
-            right: vec![0; n],
-            value: vec![0.0; n],
-        };
-        for level in 0..40 {
-            let node = 2 * level;
-            chain.feature[node] = 0;
-            chain.left[node] = node as u32 + 1;
-            chain.right[node] = node as u32 + 2;
-        }
+        let chain = chain(40, 1);
         assert!(chain.check(1).unwrap_err().contains("deeper than 16"));
     }
 }
