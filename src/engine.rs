@@ -54,17 +54,20 @@ pub struct LineJudgement {
     pub row: Row,
     /// The features that moved the probability most, with how much (log-odds), largest first.
     pub reasons: Vec<(usize, f32)>,
+    /// The dial the line was judged at: the setting, or less in a text the rules found no
+    /// chrome in (a line of the article needs a third of it).
+    pub dial: f32,
 }
 
 impl LineJudgement {
     /// Features shown as reasons.
     pub const REASONS: usize = 4;
 
-    fn of(model: &LineModel, row: Row) -> Self {
+    fn of(model: &LineModel, row: Row, dial: f64) -> Self {
         let mut reasons: Vec<(usize, f32)> = model.contributions(&row).into_iter().enumerate().collect();
         reasons.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then(a.0.cmp(&b.0)));
         reasons.truncate(Self::REASONS);
-        LineJudgement { probability: model.probability(&row), row, reasons }
+        LineJudgement { probability: model.probability(&row), row, reasons, dial: dial as f32 }
     }
 }
 
@@ -141,14 +144,14 @@ impl Cleaner {
 
     /// Cleans an already normalised and segmented document.
     pub fn run_document(&self, document: Document, context: DocumentContext<'_>) -> Outcome {
-        self.run_recording(document, context, false).0
+        self.run_recording(document, context, false).outcome
     }
 
     /// Cleans decoded text and returns, besides the outcome, the feature row of every line
     /// in every round of the judgement: what `thresh train` learns from.
     pub fn judgement_rows(&self, text: &str, context: DocumentContext<'_>) -> JudgedRows {
         let document = Document::from_normalized(normalize(text));
-        let (outcome, rows) = self.run_recording(document, context, true);
+        let Recorded { outcome, rows, .. } = self.run_recording(document, context, true);
         JudgedRows { outcome, rows: rows.into_iter().map(|(line, row)| (line as usize, row)).collect() }
     }
 
@@ -161,30 +164,34 @@ impl Cleaner {
         context: DocumentContext<'_>,
     ) -> (Outcome, Vec<Option<LineJudgement>>) {
         let document = Document::from_normalized(normalize(text));
-        let (outcome, rows) = self.run_recording(document, context, self.model().is_some());
+        let Recorded { outcome, rows, dial } = self.run_recording(document, context, self.model().is_some());
         let mut judged: Vec<Option<LineJudgement>> = vec![None; outcome.document.len()];
         if let Some(model) = self.model() {
             for (line, row) in rows {
-                judged[line as usize] = Some(LineJudgement::of(model, row));
+                judged[line as usize] = Some(LineJudgement::of(model, row, dial));
             }
         }
         (outcome, judged)
     }
 
-    fn run_recording(
-        &self,
-        document: Document,
-        context: DocumentContext<'_>,
-        record: bool,
-    ) -> (Outcome, Vec<(u32, Row)>) {
+    fn run_recording(&self, document: Document, context: DocumentContext<'_>, record: bool) -> Recorded {
         #[cfg(debug_assertions)]
         injected_fault(&document);
         let mut folded = crate::features::FoldedLines::default();
         let hits = self.rules.find_hits_folding(&document, context, &mut folded);
         let verdicts = decide(&self.rules, &document, &hits);
-        let (verdicts, rows) = self.settle(&document, &hits, &folded, verdicts, record);
-        (Outcome { document, verdicts, hits }, rows)
+        let (verdicts, rows, dial) = self.settle(&document, &hits, &folded, verdicts, record);
+        Recorded { outcome: Outcome { document, verdicts, hits }, rows, dial }
     }
+}
+
+/// What cleaning a document with its rows recorded gives.
+struct Recorded {
+    outcome: Outcome,
+    /// Every row of every round (when recorded), with its line.
+    rows: Vec<(u32, Row)>,
+    /// The line model's dial for the document.
+    dial: f64,
 }
 
 impl Cleaner {
@@ -196,15 +203,17 @@ impl Cleaner {
         folded: &crate::features::FoldedLines,
         mut verdicts: Vec<Verdict>,
         record: bool,
-    ) -> (Vec<Verdict>, Vec<(u32, Row)>) {
+    ) -> (Vec<Verdict>, Vec<(u32, Row)>, f64) {
         let rules = JudgementRules {
             config: self.rules.heuristics_config(),
             heuristics: self.rules.heuristic_rules(),
             roles: self.rules.drop_roles(),
             model: self.model(),
         };
-        let Some(mut judgement) = Judgement::new(rules, document, folded) else {
-            return (verdicts, Vec::new());
+        let dial = rules.config.min_article_probability;
+        let rules_dropped = verdicts.iter().any(|v| !v.is_keep());
+        let Some(mut judgement) = Judgement::new(rules, document, folded, rules_dropped) else {
+            return (verdicts, Vec::new(), dial);
         };
         if record {
             judgement.record_rows();
@@ -218,7 +227,8 @@ impl Cleaner {
         if rules.model.is_some() && judgement.forget_evidence() {
             verdicts = self.phases(&mut judgement, document, hits, verdicts, scoped);
         }
-        (verdicts, judgement.take_recorded())
+        let dial = judgement.dial();
+        (verdicts, judgement.take_recorded(), dial)
     }
 
     /// Phases (see the module doc) from `verdicts` until one changes nothing, within the

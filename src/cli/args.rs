@@ -270,7 +270,8 @@ pub struct RuleArgs {
     pub model: Option<PathBuf>,
     /// The precision/recall dial: keep a line the model judges when its probability of being
     /// article text is at least P (0.0-1.0; default 0.3, or the rule files' `[heuristics]`
-    /// `min_article_probability`). Lower keeps more.
+    /// `min_article_probability`). Lower keeps more. A text in which the rules find no chrome
+    /// at all is judged at two thirds of P, the article's own lines at a third.
     #[arg(long, value_name = "P", value_parser = parse_probability)]
     pub min_article_probability: Option<f64>,
 }

@@ -68,6 +68,14 @@ pub fn load_model(path: &std::path::Path) -> Result<LineModel, crate::model::Mod
 /// (see `rows::RowContext::in_article`).
 const ARTICLE_MARGIN: f64 = 3.0;
 
+/// In a text where the rules found no chrome at all (no line dropped before the judgement),
+/// the line model's dial is this share of its setting. Such a text is most likely an article
+/// already extracted, or a clean one, where what the model would drop is mostly the article's
+/// own short lines (a caption, a list item, a credit); a web page shows its chrome to the
+/// rules first. On dev, 1% of whole pages, 17% of extractor outputs and 89% of gold texts are
+/// such texts (see `docs/model.md`, "The dial").
+pub(crate) const CLEAN_TEXT_DIAL_SHARE: f64 = 2.0 / 3.0;
+
 /// What the judgement takes from the rule set: its thresholds, the rule of each heuristic, and
 /// what each rule's drops mean ([`DropRole`]), all resolved when the rules were built.
 #[derive(Debug, Clone, Copy)]
@@ -139,16 +147,19 @@ pub(crate) struct Judgement<'a> {
     /// Some round read evidence of the rules (a line dropped as chrome or as a marker before
     /// a kept line, or a teaser).
     saw_evidence: bool,
+    /// The line model's dial for this document (see [`CLEAN_TEXT_DIAL_SHARE`]).
+    dial: f64,
 }
 
 impl<'a> Judgement<'a> {
     /// The judgement of `doc`, or `None` when the heuristics are switched off. `folded` holds
     /// folded lines of `doc` (all of them, unless the document is huge); the others are folded
-    /// when needed.
+    /// when needed. `rules_dropped` tells whether the rules dropped any line of it.
     pub(crate) fn new(
         rules: JudgementRules<'a>,
         doc: &'a Document,
         folded: &'a crate::features::FoldedLines,
+        rules_dropped: bool,
     ) -> Option<Self> {
         if !rules.config.enabled || rules.heuristics.iter().all(Option::is_none) {
             return None;
@@ -170,6 +181,8 @@ impl<'a> Judgement<'a> {
             recorded: None,
             with_evidence: true,
             saw_evidence: false,
+            dial: rules.config.min_article_probability
+                * if rules_dropped { 1.0 } else { CLEAN_TEXT_DIAL_SHARE },
         })
     }
 
@@ -182,6 +195,12 @@ impl<'a> Judgement<'a> {
     pub(crate) fn forget_evidence(&mut self) -> bool {
         self.with_evidence = false;
         self.saw_evidence
+    }
+
+    /// The probability of article text below which the line model drops a line of this
+    /// document (the article's own lines: a third of it).
+    pub(crate) fn dial(&self) -> f64 {
+        self.dial
     }
 
     /// Records the feature row of every line judged in every round from now on (see
@@ -247,6 +266,7 @@ impl<'a> Judgement<'a> {
         }
         let stopwords = detected.map(Language::stopwords);
         let make_rows = !self.stats.is_empty();
+        let dial = self.dial;
         let Judgement {
             shapes, sampled, alive, scratch, stats, recorded, with_evidence, saw_evidence, ..
         } = self;
@@ -324,12 +344,12 @@ impl<'a> Judgement<'a> {
                 recorded.extend(alive.iter().enumerate().map(|(k, &line)| (line, context.row(k))));
             }
             let keeps = rules.model.map(|model| {
-                let decide = model.decider(cfg.min_article_probability);
+                let decide = model.decider(dial);
                 // A line of the article as the rounds see it (its lists, tables, subheadings,
                 // a list it introduces with a colon, its headline) goes only when the model is
                 // three times as sure: losing a row of a table is worse than keeping a line of
                 // chrome.
-                let protected = model.decider(cfg.min_article_probability / ARTICLE_MARGIN);
+                let protected = model.decider(dial / ARTICLE_MARGIN);
                 let mut keeps: Vec<bool> = (0..alive.len())
                     .map(|k| if context.in_article(k) { &protected } else { &decide }.keeps(&context.row(k)))
                     .collect();

@@ -254,7 +254,25 @@ features! {
     kept_lines: 0, "lines kept in the round";
     language_known: 0, "the document's language has a stoplist";
     prose_share: 0, "share of the kept characters in good or near-good lines";
+    around_stopwords: 0, "share of function words (as `stopwords`, 0 without a stoplist), mean over the kept lines up to 3 each side";
+    around_terminal: 0, "share of those lines ending with a sentence mark";
+    around_words: 0, "their mean number of words";
+    around_capitalised: 0, "their mean share of capitalised tokens";
+    around_symbols: 0, "their mean share of punctuation and symbols";
+    around_letters: 0, "their mean share of letters";
+    around_separators: 0, "their mean number of separator tokens";
+    around_heading: 0, "share of them starting like a title";
 }
+
+/// The features read around a line, in row order from `around_stopwords`: each the mean,
+/// over the kept lines up to [`AROUND`] each side, of the line's own feature of that name.
+/// What the lines next to a line are like (prose, a list, a menu of capitalised words) tells
+/// what it is better than their lengths and classes alone.
+const AROUND_FEATURES: [F; 8] =
+    [F::stopwords, F::terminal, F::words, F::capitalised, F::symbols, F::letters, F::separators, F::heading];
+
+/// How many kept lines each side the `around_` features read.
+const AROUND: usize = 3;
 
 /// Number of features in a row.
 pub const FEATURES: usize = FEATURE_NAMES.len();
@@ -519,6 +537,24 @@ impl RowContext<'_> {
         cursor
     }
 
+    /// The values of [`AROUND_FEATURES`] for the `k`-th kept line, as its own row has them
+    /// (a share of function words without a stoplist counts as 0).
+    fn around_values(&self, k: usize) -> [f32; AROUND_FEATURES.len()] {
+        let stats = self.facts.stats_of(k);
+        let share = |part: u8| f32::from(part) / 250.0;
+        let flag = |b: bool| if b { 1.0 } else { 0.0 };
+        [
+            if stats.stopwords == NO_RATIO { 0.0 } else { share(stats.stopwords) },
+            flag(stats.pattern & TERMINAL != 0),
+            f32::from(stats.words),
+            share(stats.capitalised),
+            share(stats.symbols),
+            share(stats.letters),
+            f32::from(stats.separators),
+            flag(self.facts.shapes.get(k).has(Mark::Heading)),
+        ]
+    }
+
     /// The row of the `k`-th kept line.
     pub(super) fn row(&self, k: usize) -> Row {
         let facts = self.facts;
@@ -595,6 +631,16 @@ impl RowContext<'_> {
         set(F::kept_lines, n as f32);
         set(F::language_known, flag(facts.language_known));
         set(F::prose_share, self.total_prose as f32 / total_chars);
+        let mut around = [0f32; AROUND_FEATURES.len()];
+        let neighbours = (k.saturating_sub(AROUND)..(k + AROUND + 1).min(n)).filter(|&j| j != k);
+        let count = neighbours.clone().count();
+        for j in neighbours {
+            around.iter_mut().zip(self.around_values(j)).for_each(|(sum, value)| *sum += value);
+        }
+        let first = F::around_stopwords as usize;
+        for (i, sum) in around.into_iter().enumerate() {
+            row[first + i] = if count == 0 { 0.0 } else { sum / count as f32 };
+        }
         row
     }
 }
@@ -632,7 +678,7 @@ mod tests {
     }
 
     #[test]
-    fn rows_read_the_same_sums_in_any_order() {
+    fn rows_read_the_same_sums_and_lines_around_in_any_order() {
         use crate::types::Heuristic;
         // Fifteen kept lines of three lengths and classes (wider than the window each side).
         let classes = [Class::Good, Class::Short, Class::Bad, Class::NearGood, Class::Short];
@@ -645,7 +691,19 @@ mod tests {
         let alive: Vec<u32> = (0..15).collect();
         let shapes = RoundShapes::new(&cache, &alive);
         let n = alive.len();
-        let stats = vec![LineStats::default(); n];
+        // Lines unlike each other, some without a stoplist, every other one a sentence.
+        let stats: Vec<LineStats> = (0..n)
+            .map(|j| LineStats {
+                words: 3 * j as u16,
+                separators: (j % 3) as u8,
+                capitalised: 15 * j as u8,
+                symbols: 250 - 10 * j as u8,
+                letters: 7 * j as u8,
+                stopwords: if j % 4 == 0 { NO_RATIO } else { 12 * j as u8 },
+                pattern: if j % 2 == 1 { TERMINAL } else { 0 },
+                ..LineStats::default()
+            })
+            .collect();
         let judged = vec![Judged::Good; n];
         let (flags, counts) = (vec![false; n], vec![0u8; n]);
         let facts = RoundFacts {
@@ -678,6 +736,19 @@ mod tests {
                 .sum();
             assert_eq!(row[F::text_before as usize], before as f32 / total as f32, "line {k}");
             assert_eq!(row[F::prose_around as usize], prose as f32 / chars as f32, "line {k}");
+            // Each `around_` feature is the mean of the lines' own feature up to 3 each side.
+            let around: Vec<usize> =
+                (k.saturating_sub(AROUND)..(k + AROUND + 1).min(n)).filter(|&j| j != k).collect();
+            for (i, feature) in AROUND_FEATURES.iter().enumerate() {
+                let sum: f32 = around.iter().map(|&j| in_order[j][*feature as usize].max(0.0)).sum();
+                let mean = sum / around.len() as f32;
+                let got = row[F::around_stopwords as usize + i];
+                assert!(
+                    (got - mean).abs() < 1e-5,
+                    "line {k}, {}: {got} for {mean}",
+                    FEATURE_NAMES[*feature as usize]
+                );
+            }
         }
     }
 

@@ -96,14 +96,13 @@ fn write_rows(
         |verdict: &Verdict| rows == Rows::EveryLine || !matches!(verdict, Verdict::Keep(KeepReason::NoMatch));
     // A line kept below the dial stayed by a guard: the article's own line, a unit (sentence,
     // table, list) the model kept part of, or a model that would have kept nothing.
-    let dial = rules.heuristics_config().min_article_probability as f32;
     let listed: Vec<(usize, &'static str, String)> = (0..doc.len())
         .filter(|&i| shown(&outcome.verdicts[i]))
         .map(|i| {
             let (word, mut reason) = describe(&outcome.verdicts[i], rules, doc.line_text(i));
             if let Some(Some(judged)) = notes.judged.get(i) {
                 reason.push_str(&format!(" p={:.2}", judged.probability));
-                if matches!(outcome.verdicts[i], Verdict::Keep(_)) && judged.probability < dial {
+                if matches!(outcome.verdicts[i], Verdict::Keep(_)) && judged.probability < judged.dial {
                     reason.push_str(" (guarded)");
                 }
             }
@@ -196,6 +195,15 @@ pub fn feature_in_words(feature: usize, value: f32) -> String {
         "judged_good" => (if yes { "the revision keeps it" } else { "the revision drops it" }).into(),
         "in_main_stretch" => (if yes { "in the main stretch" } else { "outside the main stretch" }).into(),
         "terminal" => (if yes { "ends a sentence" } else { "no closing mark" }).into(),
+        // The mean of the lines up to 3 each side.
+        "around_stopwords" => format!("{:.0}% function words around", value * 100.0),
+        "around_terminal" => format!("{:.0}% of the lines around end a sentence", value * 100.0),
+        "around_words" => format!("{value:.1} words a line around"),
+        "around_capitalised" => format!("{:.0}% capitalised around", value * 100.0),
+        "around_symbols" => format!("{:.0}% symbols around", value * 100.0),
+        "around_letters" => format!("{:.0}% letters around", value * 100.0),
+        "around_separators" => format!("{value:.1} separators a line around"),
+        "around_heading" => format!("{:.0}% of the lines around like titles", value * 100.0),
         "prev2_chars" | "prev_chars" | "next_chars" | "next2_chars" => {
             let which = match name {
                 "prev2_chars" => "line two before",
@@ -276,6 +284,8 @@ mod tests {
         assert_eq!(words("stopwords", -1.0), "no stoplist");
         assert_eq!(words("bullet", 1.0), "bullet");
         assert_eq!(words("key_value", 0.0), "not key value");
+        assert_eq!(words("around_words", 20.0 / 3.0), "6.7 words a line around");
+        assert_eq!(words("around_terminal", 0.5), "50% of the lines around end a sentence");
         // Every feature has words.
         for (index, _) in FEATURE_NAMES.iter().enumerate() {
             assert!(!feature_in_words(index, 1.0).is_empty());
