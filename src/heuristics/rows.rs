@@ -274,6 +274,14 @@ const AROUND_FEATURES: [F; 8] =
 /// How many kept lines each side the `around_` features read.
 const AROUND: usize = 3;
 
+/// One line's values of [`AROUND_FEATURES`].
+type AroundValues = [f32; AROUND_FEATURES.len()];
+
+/// Slots of [`RowContext::around_values`]: a power of two above the `2 * AROUND + 1` lines a
+/// row reads.
+const AROUND_SLOTS: usize = 8;
+const _: () = assert!(AROUND_SLOTS.is_power_of_two() && AROUND_SLOTS > 2 * AROUND);
+
 /// Number of features in a row.
 pub const FEATURES: usize = FEATURE_NAMES.len();
 
@@ -348,6 +356,10 @@ pub(super) struct RowContext<'a> {
     /// Running sums for the line last asked about: rows are asked for in order, so a cursor
     /// serves them (no table per line on a huge document).
     cursor: std::cell::Cell<Option<Cursor>>,
+    /// The [`AROUND_FEATURES`] values of the lines last read, in slot `line % 8` with their
+    /// line: rows are asked for in order, so a line's values are taken once, not once for each
+    /// of the six rows that read them.
+    around_values: std::cell::RefCell<[(usize, AroundValues); AROUND_SLOTS]>,
     main_first: Option<usize>,
     main_last: Option<usize>,
     /// The first and the last prose line of the main stretch (its edges without the short
@@ -430,6 +442,9 @@ impl<'a> RoundFacts<'a> {
             total_chars,
             total_prose,
             cursor: std::cell::Cell::new(None),
+            around_values: std::cell::RefCell::new(
+                [(usize::MAX, [0.0; AROUND_FEATURES.len()]); AROUND_SLOTS],
+            ),
             main_first,
             main_last,
             prose_span,
@@ -539,7 +554,7 @@ impl RowContext<'_> {
 
     /// The values of [`AROUND_FEATURES`] for the `k`-th kept line, as its own row has them
     /// (a share of function words without a stoplist counts as 0).
-    fn around_values(&self, k: usize) -> [f32; AROUND_FEATURES.len()] {
+    fn around_values(&self, k: usize) -> AroundValues {
         let stats = self.facts.stats_of(k);
         let share = |part: u8| f32::from(part) / 250.0;
         let flag = |b: bool| if b { 1.0 } else { 0.0 };
@@ -634,8 +649,13 @@ impl RowContext<'_> {
         let mut around = [0f32; AROUND_FEATURES.len()];
         let neighbours = (k.saturating_sub(AROUND)..(k + AROUND + 1).min(n)).filter(|&j| j != k);
         let count = neighbours.clone().count();
+        let mut slots = self.around_values.borrow_mut();
         for j in neighbours {
-            around.iter_mut().zip(self.around_values(j)).for_each(|(sum, value)| *sum += value);
+            let slot = &mut slots[j % AROUND_SLOTS];
+            if slot.0 != j {
+                *slot = (j, self.around_values(j));
+            }
+            around.iter_mut().zip(slot.1).for_each(|(sum, value)| *sum += value);
         }
         let first = F::around_stopwords as usize;
         for (i, sum) in around.into_iter().enumerate() {
