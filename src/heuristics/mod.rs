@@ -74,7 +74,7 @@ const ARTICLE_MARGIN: f64 = 3.0;
 /// own short lines (a caption, a list item, a credit); a web page shows its chrome to the
 /// rules first. On dev, 1% of whole pages, 17% of extractor outputs and 89% of gold texts are
 /// such texts (see `docs/model.md`, "The dial").
-pub(crate) const CLEAN_TEXT_DIAL_SHARE: f64 = 2.0 / 3.0;
+const CLEAN_TEXT_DIAL_SHARE: f64 = 2.0 / 3.0;
 
 /// What the judgement takes from the rule set: its thresholds, the rule of each heuristic, and
 /// what each rule's drops mean ([`DropRole`]), all resolved when the rules were built.

@@ -356,9 +356,9 @@ pub(super) struct RowContext<'a> {
     /// Running sums for the line last asked about: rows are asked for in order, so a cursor
     /// serves them (no table per line on a huge document).
     cursor: std::cell::Cell<Option<Cursor>>,
-    /// The [`AROUND_FEATURES`] values of the lines last read, in slot `line % 8` with their
-    /// line: rows are asked for in order, so a line's values are taken once, not once for each
-    /// of the six rows that read them.
+    /// The [`AROUND_FEATURES`] values of the kept lines last read, the `k`-th in slot
+    /// `k % AROUND_SLOTS` with its `k`: rows are asked for in order, so a line's values are
+    /// taken once, not once for each of the six rows that read them.
     around_values: std::cell::RefCell<[(usize, AroundValues); AROUND_SLOTS]>,
     main_first: Option<usize>,
     main_last: Option<usize>,
