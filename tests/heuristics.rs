@@ -382,3 +382,22 @@ fn a_text_without_chrome_is_judged_at_a_lower_dial() {
     assert!(!page.is_empty());
     assert!(page.iter().all(|&d| (d - 0.3).abs() < 1e-6), "{page:?}");
 }
+
+#[test]
+fn explain_says_when_a_text_is_judged_at_the_lower_dial() {
+    let explain = |text: String| {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("page.txt");
+        std::fs::write(&file, text).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_thresh"))
+            .args(["explain", file.to_str().unwrap()])
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let note = "the rules found no chrome in this text: the model judges it at 0.20, not 0.30";
+    let clean = explain(format!("Bike lanes approved\n\n{P1}\n\n{P2}\n"));
+    assert!(clean.lines().next().unwrap().ends_with(note), "{clean}");
+    let page = explain(format!("Bike lanes approved\n\n{P1}\n\nAdvertisement\n\n{P2}\n"));
+    assert!(!page.contains("found no chrome"), "{page}");
+}

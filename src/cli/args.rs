@@ -78,7 +78,8 @@ pub enum Command {
     /// its guards kept the line. `p=0.42` is the line model's probability that the line is
     /// article text; `(guarded)` marks a line kept below the dial because it belongs to the
     /// article, to a sentence, table or list the model kept part of, or to a document the model
-    /// would have emptied.
+    /// would have emptied. A text in which the rules found no chrome is judged at two thirds of
+    /// the dial; a first row says so.
     ///
     /// Example: thresh explain page.txt | grep drop
     Explain(ExplainArgs),

@@ -110,6 +110,16 @@ fn write_rows(
         })
         .collect();
     let width = listed.iter().map(|(_, _, r)| r.chars().count()).max().unwrap_or(0).min(MAX_REASON_WIDTH);
+    // A text the rules found no chrome in is judged at a lower dial: say so once, above it.
+    let setting = rules.heuristics_config().min_article_probability as f32;
+    if let Some(dial) = notes.judged.iter().flatten().map(|j| j.dial).next().filter(|&d| d < setting) {
+        writeln!(
+            out,
+            "{:pad$}| the rules found no chrome in this text: the model judges it at {dial:.2}, not {setting:.2}",
+            "",
+            pad = width + 12
+        )?;
+    }
     let mut last_block = None;
     for (index, word, reason) in listed {
         let block = doc.lines()[index].block();
