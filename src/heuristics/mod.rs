@@ -351,7 +351,10 @@ impl<'a> Judgement<'a> {
                 // chrome.
                 let protected = model.decider(dial / ARTICLE_MARGIN);
                 let mut keeps: Vec<bool> = (0..alive.len())
-                    .map(|k| if context.in_article(k) { &protected } else { &decide }.keeps(&context.row(k)))
+                    .map(|k| {
+                        if context.in_article(k) { &protected } else { &decide }
+                            .keeps_padded(&context.padded_row(k))
+                    })
                     .collect();
                 // The lines of one sentence cut apart (by a page's links), and the rows of one
                 // Markdown table, share their fate: kept when any of them is.

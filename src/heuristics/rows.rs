@@ -572,13 +572,20 @@ impl RowContext<'_> {
 
     /// The row of the `k`-th kept line.
     pub(super) fn row(&self, k: usize) -> Row {
+        let padded = self.padded_row(k);
+        std::array::from_fn(|f| padded[f])
+    }
+
+    /// The row of the `k`-th kept line in the first [`FEATURES`] of [`crate::model::ROW_WIDTH`]
+    /// numbers (the rest 0), as the line model reads it: made in place, no copy.
+    pub(super) fn padded_row(&self, k: usize) -> [f32; crate::model::ROW_WIDTH] {
         let facts = self.facts;
         let n = facts.shapes.len();
         let shape_of = |j: usize| facts.shapes.get(j);
         let good = |j: usize| facts.judged[j] == Judged::Good;
         let total_chars = self.total_chars.max(1) as f32;
         let (shape, cached, stats) = (shape_of(k), facts.shapes.cached(k), facts.stats_of(k));
-        let mut row = [0f32; FEATURES];
+        let mut row = [0f32; crate::model::ROW_WIDTH];
         let mut set = |f: F, value: f32| row[f as usize] = value;
         let flag = |b: bool| if b { 1.0 } else { 0.0 };
         set(F::chars, shape.chars as f32);

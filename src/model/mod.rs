@@ -213,8 +213,13 @@ impl Decider<'_> {
     /// `model.score(row) >= threshold` (the same answer, from fewer trees).
     #[inline]
     pub fn keeps(&self, row: &[f32]) -> bool {
+        self.keeps_padded(&padded(row))
+    }
+
+    /// Like [`Decider::keeps`], for a row already padded to [`ROW_WIDTH`] (no copy).
+    #[inline]
+    pub fn keeps_padded(&self, row: &[f32; ROW_WIDTH]) -> bool {
         let forest = self.model.forest();
-        let row = &padded(row);
         let mut score = self.model.base_score;
         for group in 0..forest.groups() {
             let (least, most) = self.bounds_from[group * LOCKSTEP];
