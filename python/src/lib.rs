@@ -124,7 +124,8 @@ impl Cleaner {
     /// them. enable/disable: categories, packs or rule ids to switch on or off, as with
     /// `thresh clean --enable/--disable`. model: a line model file written by `thresh train`
     /// instead of the bundled one. min_article_probability: the precision/recall dial
-    /// (0.0-1.0, default 0.3; lower keeps more). Raises RuleError for a bad rule file,
+    /// (0.0-1.0, default 0.3; lower keeps more; a text in which the rules find no chrome is
+    /// judged at two thirds of it). Raises RuleError for a bad rule file,
     /// ValueError for a bad model file or dial.
     #[new]
     #[pyo3(signature = (rules = Vec::new(), default_rules = true, enable = Vec::new(), disable = Vec::new(), model = None, min_article_probability = None))]
