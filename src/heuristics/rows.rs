@@ -552,14 +552,15 @@ impl RowContext<'_> {
         cursor
     }
 
-    /// The values of [`AROUND_FEATURES`] for the `k`-th kept line, as its own row has them
-    /// (a share of function words without a stoplist counts as 0).
-    fn around_values(&self, k: usize) -> AroundValues {
+    /// The `k`-th kept line's own features of [`AROUND_FEATURES`], as its row has them (and
+    /// the rows of the lines around it read them: a share of function words without a
+    /// stoplist, -1, counts as 0 there).
+    fn own_values(&self, k: usize) -> AroundValues {
         let stats = self.facts.stats_of(k);
         let share = |part: u8| f32::from(part) / 250.0;
         let flag = |b: bool| if b { 1.0 } else { 0.0 };
         [
-            if stats.stopwords == NO_RATIO { 0.0 } else { share(stats.stopwords) },
+            if stats.stopwords == NO_RATIO { -1.0 } else { share(stats.stopwords) },
             flag(stats.pattern & TERMINAL != 0),
             f32::from(stats.words),
             share(stats.capitalised),
@@ -589,20 +590,13 @@ impl RowContext<'_> {
         let mut set = |f: F, value: f32| row[f as usize] = value;
         let flag = |b: bool| if b { 1.0 } else { 0.0 };
         set(F::chars, shape.chars as f32);
-        set(F::words, f32::from(stats.words));
+        // Its own features that the rows of the lines around it read too.
+        for (feature, value) in AROUND_FEATURES.into_iter().zip(self.own_values(k)) {
+            set(feature, value);
+        }
         set(F::tokens, f32::from(stats.tokens));
-        set(
-            F::stopwords,
-            if stats.stopwords == NO_RATIO { -1.0 } else { f32::from(stats.stopwords) / 250.0 },
-        );
         set(F::best_stopwords, f32::from(stats.best_stopwords) / 250.0);
-        set(F::separators, f32::from(stats.separators));
-        set(F::capitalised, f32::from(stats.capitalised) / 250.0);
         set(F::digits, f32::from(stats.digits) / 250.0);
-        set(F::symbols, f32::from(stats.symbols) / 250.0);
-        set(F::letters, f32::from(stats.letters) / 250.0);
-        set(F::terminal, flag(stats.pattern & TERMINAL != 0));
-        set(F::heading, flag(shape.has(Mark::Heading)));
         set(F::sentence, flag(shape.has(Mark::Sentence)));
         set(F::colon, flag(shape.has(Mark::Colon)));
         set(F::nav_like, flag(shape.has(Mark::NavLike)));
@@ -654,15 +648,15 @@ impl RowContext<'_> {
         set(F::language_known, flag(facts.language_known));
         set(F::prose_share, self.total_prose as f32 / total_chars);
         let mut around = [0f32; AROUND_FEATURES.len()];
-        let neighbours = (k.saturating_sub(AROUND)..(k + AROUND + 1).min(n)).filter(|&j| j != k);
-        let count = neighbours.clone().count();
+        let (lo, hi) = (k.saturating_sub(AROUND), (k + AROUND + 1).min(n));
+        let count = hi - lo - 1;
         let mut slots = self.around_values.borrow_mut();
-        for j in neighbours {
+        for j in (lo..hi).filter(|&j| j != k) {
             let slot = &mut slots[j % AROUND_SLOTS];
             if slot.0 != j {
-                *slot = (j, self.around_values(j));
+                *slot = (j, self.own_values(j));
             }
-            around.iter_mut().zip(slot.1).for_each(|(sum, value)| *sum += value);
+            around.iter_mut().zip(slot.1).for_each(|(sum, value)| *sum += value.max(0.0));
         }
         let first = F::around_stopwords as usize;
         for (i, sum) in around.into_iter().enumerate() {
@@ -763,6 +757,23 @@ mod tests {
                 .sum();
             assert_eq!(row[F::text_before as usize], before as f32 / total as f32, "line {k}");
             assert_eq!(row[F::prose_around as usize], prose as f32 / chars as f32, "line {k}");
+            // The line's own features, as its statistics give them.
+            let stats = &stats[k];
+            let share = |part: u8| f32::from(part) / 250.0;
+            let stopwords = if k % 4 == 0 { -1.0 } else { share(stats.stopwords) };
+            let own = [
+                (F::stopwords, stopwords),
+                (F::terminal, (k % 2) as f32),
+                (F::words, (3 * k) as f32),
+                (F::capitalised, share(stats.capitalised)),
+                (F::symbols, share(stats.symbols)),
+                (F::letters, share(stats.letters)),
+                (F::separators, (k % 3) as f32),
+                (F::heading, 0.0),
+            ];
+            for (feature, value) in own {
+                assert_eq!(row[feature as usize], value, "line {k}, {}", FEATURE_NAMES[feature as usize]);
+            }
             // Each `around_` feature is the mean of the lines' own feature up to 3 each side.
             let around: Vec<usize> =
                 (k.saturating_sub(AROUND)..(k + AROUND + 1).min(n)).filter(|&j| j != k).collect();
