@@ -110,14 +110,15 @@ fn write_rows(
         })
         .collect();
     let width = listed.iter().map(|(_, _, r)| r.chars().count()).max().unwrap_or(0).min(MAX_REASON_WIDTH);
+    // Notes under a row start at its text's column.
+    let pad = width + 12;
     // A text the rules found no chrome in is judged at a lower dial: say so once, above it.
     let setting = rules.heuristics_config().min_article_probability as f32;
     if let Some(dial) = notes.judged.iter().flatten().map(|j| j.dial).next().filter(|&d| d < setting) {
         writeln!(
             out,
             "{:pad$}| the rules found no chrome in this text: the model judges it at {dial:.2}, not {setting:.2}",
-            "",
-            pad = width + 12
+            ""
         )?;
     }
     let mut last_block = None;
@@ -135,7 +136,6 @@ fn write_rows(
         };
         writeln!(out, "{:>5} {word} {reason:<width$} | {}", index + 1, doc.line_text(index))?;
         if let Some(Some(judged)) = notes.judged.get(index) {
-            let pad = width + 12;
             if matches!(outcome.verdicts[index], Verdict::Drop(_)) || notes.features {
                 let reasons: Vec<String> = judged
                     .reasons
