@@ -95,9 +95,12 @@ impl Decision<'_> {
         match rules.rule(hit.rule).action {
             Action::Keep | Action::Heuristic => {}
             Action::DropLine | Action::DropRepeat => self.mark(at, hit.rule, matched),
-            Action::DropBlock => {
+            Action::DropBlock { from_line } => {
                 let block = doc.lines()[at].block();
                 let range = self.limit_blocks(hit.rule, block..=block, at);
+                // `max_block_words` still weighs the whole block, as without `from_line`: a
+                // heading inside a long block loses only itself.
+                let range = if from_line { range.start.max(at)..range.end } else { range };
                 self.mark_range(range, hit, |_| DropCause::InBlock { marker });
             }
             Action::DropWindow(window) => {
@@ -321,6 +324,23 @@ mod tests {
         assert_eq!(run(rules, "a\n\nRelated\nShort one\nShort two\n\nb\n"), "a\n\nb\n");
         let glued = "a\n\nRelated\nThe council said the new rules would take effect in March.\n";
         assert_eq!(run(rules, glued), "a\n\nThe council said the new rules would take effect in March.\n");
+    }
+
+    #[test]
+    fn drop_block_from_line_spares_what_is_above_the_marker() {
+        let rules =
+            "[[rule]]\nid = \"x\"\nline = \"Related Posts\"\naction = \"drop-block\"\nfrom_line = true\n";
+        // An extractor's output in one block: the article above the heading stays.
+        let one_block =
+            "Headline\nA short article of one paragraph.\nRelated Posts\nOther story\nAnother story\n";
+        assert_eq!(run(rules, one_block), "Headline\nA short article of one paragraph.\n");
+        assert_eq!(run(rules, "a\n\nRelated Posts\nOther story\n\nb\n"), "a\n\nb\n");
+        // max_block_words still weighs the whole block: a long one loses only the heading.
+        let guarded = rules.replace("from_line = true", "from_line = true\nmax_block_words = 8");
+        assert_eq!(
+            run(&guarded, one_block),
+            "Headline\nA short article of one paragraph.\nOther story\nAnother story\n"
+        );
     }
 
     #[test]

@@ -239,7 +239,11 @@ pub enum Action {
     /// Drop the line.
     DropLine,
     /// Drop the block (paragraph) holding the line.
-    DropBlock,
+    DropBlock {
+        /// Only from the line to the block's end: a heading drops the list under it, never
+        /// the text above it in its block (an extractor's output may be one block).
+        from_line: bool,
+    },
     /// Drop from the line to the end of the document (footers).
     DropToEnd {
         /// Whether the matching line goes too.
@@ -265,7 +269,7 @@ impl Action {
         match self {
             Action::Keep => "keep",
             Action::DropLine => "drop-line",
-            Action::DropBlock => "drop-block",
+            Action::DropBlock { .. } => "drop-block",
             Action::DropToEnd { .. } => "drop-to-end",
             Action::DropToStart { .. } => "drop-to-start",
             Action::DropWindow(_) => "drop-window",

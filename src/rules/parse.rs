@@ -36,6 +36,7 @@ const RULE_KEYS: &[&str] = &[
     "scope",
     "action",
     "inclusive",
+    "from_line",
     "window",
     "enabled",
     "examples",
@@ -330,6 +331,7 @@ impl<'a> Reader<'a> {
         let name = self.string(table, "action").unwrap_or_else(|| "drop-line".to_string());
         let action_span = self.span_of(table, "action").unwrap_or(rule_span.clone());
         let inclusive = self.boolean(table, "inclusive");
+        let from_line = self.boolean(table, "from_line");
         let window = self.table(table, "window").map(|w| {
             self.check_keys(w, WINDOW_KEYS, "window");
             let unit = match self.string(w, "unit").as_deref() {
@@ -350,7 +352,7 @@ impl<'a> Reader<'a> {
         let action = match name.as_str() {
             "keep" => Action::Keep,
             "drop-line" => Action::DropLine,
-            "drop-block" => Action::DropBlock,
+            "drop-block" => Action::DropBlock { from_line: from_line.unwrap_or(false) },
             "drop-to-end" => Action::DropToEnd { inclusive: inclusive.unwrap_or(true) },
             "drop-to-start" => Action::DropToStart { inclusive: inclusive.unwrap_or(true) },
             "drop-repeat" => Action::DropRepeat,
@@ -383,7 +385,11 @@ impl<'a> Reader<'a> {
                 format!("rule `{id}`: `inclusive` applies only to drop-to-end and drop-to-start"),
             );
         }
-        let block_action = matches!(action, Action::DropBlock)
+        if from_line.is_some() && !matches!(action, Action::DropBlock { .. }) {
+            let span = self.span_of(table, "from_line").unwrap_or(rule_span.clone());
+            self.error(span, format!("rule `{id}`: `from_line` applies only to drop-block"));
+        }
+        let block_action = matches!(action, Action::DropBlock { .. })
             || matches!(action, Action::DropWindow(Window { unit: Unit::Blocks, .. }));
         if find(table, "max_block_words").is_some() && !block_action {
             let span = self.span_of(table, "max_block_words").unwrap_or(rule_span.clone());
@@ -672,6 +678,15 @@ action = "explode"
         assert_eq!(errs[1], "t.toml:8:9: rule `b`: bad regex \"(unclosed\": unclosed group");
         assert!(errs[2].starts_with("t.toml:12:8: rule `a`: `line` is an empty list"), "{}", errs[2]);
         assert!(errs[3].starts_with("t.toml:17:10: rule `c`: unknown action `explode`"), "{}", errs[3]);
+    }
+
+    #[test]
+    fn from_line_is_read_for_drop_block_and_an_error_elsewhere() {
+        let text = "[[rule]]\nid = \"a\"\nline = \"Related\"\naction = \"drop-block\"\nfrom_line = true\n";
+        let parsed = parse_pack(Path::new("t.toml"), text).unwrap();
+        assert_eq!(parsed.pack.rules[0].action, Action::DropBlock { from_line: true });
+        let errs = errors("[[rule]]\nid = \"b\"\nline = \"Related\"\nfrom_line = true\n");
+        assert_eq!(errs, vec!["t.toml:4:13: rule `b`: `from_line` applies only to drop-block"]);
     }
 
     #[test]
