@@ -367,6 +367,19 @@ impl<'a> Judgement<'a> {
                     }
                     start = end;
                 }
+                // A list's heading stays with its list: a line of the article right above two
+                // kept lines of a list, a table or a schedule ("2.4.0 (12 March 2024)" above
+                // "Added: …", "Fixed: …").
+                for k in 0..keeps.len().saturating_sub(2) {
+                    if !keeps[k]
+                        && keeps[k + 1..k + 3] == [true, true]
+                        && context.structured(k + 1)
+                        && context.structured(k + 2)
+                        && context.in_article(k)
+                    {
+                        keeps[k] = true;
+                    }
+                }
                 // A list has no holes: the items of a list introduced by a colon between two
                 // that stay (or its colon line and an item) stay.
                 let mut start = 0;

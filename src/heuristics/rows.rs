@@ -484,6 +484,18 @@ impl RowContext<'_> {
         self.prose_span.is_some_and(|(first, last)| (first..=last).contains(&k))
     }
 
+    /// True when the `k`-th kept line is laid out as an item of a list, a table or a
+    /// schedule: it starts or ends with a number, starts with a bullet, is a key and a value,
+    /// or is a row of a Markdown table.
+    pub(super) fn structured(&self, k: usize) -> bool {
+        const ITEM: u8 = Pattern::StartsWithNumber as u8
+            | Pattern::EndsWithNumber as u8
+            | Pattern::Bullet as u8
+            | Pattern::KeyValue as u8
+            | TABLE_ROW;
+        self.facts.stats_of(k).pattern & ITEM != 0
+    }
+
     /// True when the `k`-th kept line belongs to the article as the rounds see it: between
     /// the first and the last prose line of its main stretch (its lists, tables and
     /// subheadings included), a list it introduces with a colon, its headline (a heading the
