@@ -162,6 +162,11 @@ pub fn feature_in_words(feature: usize, value: f32) -> String {
     let name = crate::heuristics::FEATURE_NAMES[feature];
     let yes = value > 0.5;
     let share = |what: &str| format!("{:.0}% {what}", value * 100.0);
+    // A share less that of the document's prose.
+    let against_prose = |what: &str| {
+        let side = if value < 0.0 { "below" } else { "above" };
+        format!("{what} {:.0} points {side} the prose", (value * 100.0).abs())
+    };
     let class = |whose: &str| {
         let class = match value as i32 {
             0 => "good",
@@ -176,10 +181,11 @@ pub fn feature_in_words(feature: usize, value: f32) -> String {
         "chars" => format!("{value} characters"),
         "words" => format!("{value} words"),
         "tokens" => format!("{value} tokens"),
-        "stopwords" if value < 0.0 => "no stoplist".into(),
-        "stopwords" => share("function words"),
+        // -1 only without a stoplist: a share less that of the prose is above -1.
+        "stopwords" if value <= -1.0 => "no stoplist".into(),
+        "stopwords" => against_prose("function words"),
         "best_stopwords" => share("function words at best"),
-        "capitalised" => share("capitalised"),
+        "capitalised" => against_prose("capitalised"),
         "digits" => share("digits"),
         "symbols" => share("symbols"),
         "letters" => share("letters"),
@@ -206,10 +212,10 @@ pub fn feature_in_words(feature: usize, value: f32) -> String {
         "in_main_stretch" => (if yes { "in the main stretch" } else { "outside the main stretch" }).into(),
         "terminal" => (if yes { "ends a sentence" } else { "no closing mark" }).into(),
         // The mean of the lines up to 3 each side.
-        "around_stopwords" => format!("{:.0}% function words around", value * 100.0),
+        "around_stopwords" => against_prose("function words around"),
         "around_terminal" => format!("{:.0}% of the lines around end a sentence", value * 100.0),
         "around_words" => format!("{value:.1} words a line around"),
-        "around_capitalised" => format!("{:.0}% capitalised around", value * 100.0),
+        "around_capitalised" => against_prose("capitalised around"),
         "around_symbols" => format!("{:.0}% symbols around", value * 100.0),
         "around_letters" => format!("{:.0}% letters around", value * 100.0),
         "around_separators" => format!("{value:.1} separators a line around"),
@@ -292,6 +298,9 @@ mod tests {
         assert_eq!(words("next2_chars", 12.0), "line two after 12 characters");
         assert_eq!(words("short_run", 5.0), "in a run of 5 short lines");
         assert_eq!(words("stopwords", -1.0), "no stoplist");
+        assert_eq!(words("stopwords", -0.3), "function words 30 points below the prose");
+        assert_eq!(words("capitalised", 0.25), "capitalised 25 points above the prose");
+        assert_eq!(words("around_capitalised", -0.1), "capitalised around 10 points below the prose");
         assert_eq!(words("bullet", 1.0), "bullet");
         assert_eq!(words("key_value", 0.0), "not key value");
         assert_eq!(words("around_words", 20.0 / 3.0), "6.7 words a line around");
