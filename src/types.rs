@@ -204,11 +204,14 @@ pub enum Heuristic {
     UnrelatedTeaser,
     /// The line model finds the line unlike article text where the rounds above kept it.
     LineModel,
+    /// Outside the article, a short line the line model alone keeps among menu or footer
+    /// items it drops.
+    FooterIsland,
 }
 
 impl Heuristic {
     /// Every heuristic, in the order `thresh rules list` shows them.
-    pub const ALL: [Heuristic; 9] = [
+    pub const ALL: [Heuristic; 10] = [
         Heuristic::NotProse,
         Heuristic::MenuLine,
         Heuristic::Counter,
@@ -218,6 +221,7 @@ impl Heuristic {
         Heuristic::OutsideMainText,
         Heuristic::UnrelatedTeaser,
         Heuristic::LineModel,
+        Heuristic::FooterIsland,
     ];
 
     /// The rule id, as `thresh rules list` and `explain` show it.
@@ -232,6 +236,7 @@ impl Heuristic {
             Heuristic::OutsideMainText => "heuristics/outside-main-text",
             Heuristic::UnrelatedTeaser => "heuristics/unrelated-teaser",
             Heuristic::LineModel => "heuristics/line-model",
+            Heuristic::FooterIsland => "heuristics/footer-island",
         }
     }
 
@@ -256,6 +261,9 @@ impl Heuristic {
             }
             Heuristic::LineModel => {
                 "The trained line model: its shape, neighbours and place read as boilerplate (off: the rounds alone decide)"
+            }
+            Heuristic::FooterIsland => {
+                "Outside the article, a short line the line model alone keeps between two menu or footer items it drops"
             }
         }
     }

@@ -184,3 +184,63 @@ fn explain_shows_what_the_model_made_of_each_line() {
         assert!(dial != "0.5" || guarded > 0, "{text}");
     }
 }
+
+/// A model file of one tree over `chars` that keeps long lines and lines of exactly 15
+/// characters, and drops every other short line.
+fn model_keeping_lines_of_15_characters() -> String {
+    let names: Vec<String> = thresh::heuristics::FEATURE_NAMES.iter().map(|n| format!("\"{n}\"")).collect();
+    // node 0: chars <= 100 ? 1 : 2 (long: keep); node 1: chars <= 14.5 ? 3 (drop) : 4;
+    // node 4: chars <= 15.5 ? 5 (keep) : 6 (drop). `u16::MAX` marks a leaf.
+    let leaf = u16::MAX;
+    format!(
+        r#"{{"version": 1, "features": [{}], "base_score": 0.0, "trees": [{{
+            "feature": [0, 0, {leaf}, {leaf}, 0, {leaf}, {leaf}],
+            "threshold": [100.0, 14.5, 0.0, 0.0, 15.5, 0.0, 0.0],
+            "left": [1, 3, 0, 0, 5, 0, 0],
+            "right": [2, 4, 0, 0, 6, 0, 0],
+            "value": [0.0, 0.0, 5.0, -5.0, 0.0, 5.0, -5.0]}}]}}"#,
+        names.join(", ")
+    )
+}
+
+#[test]
+fn a_footer_line_the_model_alone_keeps_among_dropped_ones_goes() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("model.json");
+    std::fs::write(&model, model_keeping_lines_of_15_characters()).unwrap();
+    let [p1, p2, p3] = [
+        "The city council voted on Tuesday to build forty kilometres of protected bike lanes over the next three years, ending a debate that had divided residents for a decade.",
+        "Supporters said that the lanes would make the city safer for the children who cycle to school, while opponents argued that the shops along the main road would suffer.",
+        "The mayor said that the first lanes would open in the spring, and that the council would report on their use to the residents of each district before deciding on more.",
+    ];
+    // A footer of short lines after the article, above a menu line, which the rounds drop:
+    // "Privacy and you" (15 characters) is the one the model keeps; "Tel: 555 010 99" (15 too)
+    // is a key and a value, an item of a list.
+    let page = dir.path().join("page.txt");
+    let footer = [
+        "Jobs",
+        "Masthead",
+        "Privacy and you",
+        "Ethics",
+        "Letters",
+        "Tel: 555 010 99",
+        "Staff",
+        "News | Sport | Weather | Traffic | Jobs",
+    ];
+    std::fs::write(&page, format!("{p1}\n{p2}\n{p3}\n{}\n", footer.join("\n"))).unwrap();
+    let clean = |extra: &[&str]| {
+        let mut args = vec!["clean", "--model", s(&model), s(&page)];
+        args.extend_from_slice(extra);
+        stdout(&thresh(&args))
+    };
+    let cleaned = clean(&[]);
+    assert!(cleaned.contains(p3) && !cleaned.contains("Privacy and you"), "{cleaned}");
+    assert!(cleaned.contains("Tel: 555 010 99"), "a list item is no island: {cleaned}");
+    assert!(!cleaned.contains("Masthead"), "{cleaned}");
+    let explained = stdout(&thresh(&["explain", "--model", s(&model), s(&page)]));
+    let line = explained.lines().find(|l| l.ends_with("| Privacy and you")).unwrap();
+    assert!(line.contains("drop heuristics/footer-island p=0.99"), "{line}");
+    // Switched off, the model's verdict stands.
+    let kept = clean(&["--disable", "heuristics/footer-island"]);
+    assert!(kept.contains("Privacy and you") && !kept.contains("Masthead"), "{kept}");
+}

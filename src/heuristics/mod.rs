@@ -327,6 +327,8 @@ impl<'a> Judgement<'a> {
         };
         let judged = revise(&classes, &teaser_markers, &cfg);
         let keep = main_stretches(&judged, &classes, &boundaries, &dropped_before, &cfg);
+        // The lines the model keeps that `heuristics/footer-island` drops.
+        let mut islands = vec![false; alive.len()];
         let model_keeps: Option<Vec<bool>> = if make_rows {
             let facts = RoundFacts {
                 shapes: &classes,
@@ -356,6 +358,13 @@ impl<'a> Judgement<'a> {
                             .keeps_padded(&context.padded_row(k))
                     })
                     .collect();
+                // A footer has no islands (see `RowContext::footer_islands`).
+                if rules.heuristics[Heuristic::FooterIsland.index()].is_some() {
+                    for k in context.footer_islands(&keeps) {
+                        keeps[k] = false;
+                        islands[k] = true;
+                    }
+                }
                 // The lines of one sentence cut apart (by a page's links), and the rows of one
                 // Markdown table, share their fate: kept when any of them is.
                 let mut start = 0;
@@ -416,7 +425,7 @@ impl<'a> Judgement<'a> {
             };
             let why = match &model_keeps {
                 Some(keeps) if keeps[k] => continue,
-
+                Some(_) if islands[k] => Heuristic::FooterIsland,
                 // What the rounds say names the cause when they agree.
                 Some(_) => heuristic.unwrap_or(Heuristic::LineModel),
                 None => match heuristic {

@@ -528,6 +528,33 @@ impl RowContext<'_> {
         self.prose_span.is_some_and(|(first, last)| (first..=last).contains(&k))
     }
 
+    /// The kept lines that `keeps` (the model's verdicts, by kept line) leaves as islands of a
+    /// menu or a footer: outside the article, inside a run of short lines, kept between two
+    /// lines of the run that go, dropped by the rounds, no item of a list or a table, and not
+    /// introducing what follows with a colon. A
+    /// footer's "Privacy Policy" the model keeps at 0.32 while it drops "About us" and
+    /// "Contact" on either side is such an island; a lone item of a spec list is not.
+    pub(super) fn footer_islands(&self, keeps: &[bool]) -> Vec<usize> {
+        let facts = self.facts;
+        let inside_short_run = |k: usize| {
+            let run = self.short_run[k];
+            run.length > 0 && run.place > 0 && run.place + 1 < run.length
+        };
+        let rounds_keep = |k: usize| facts.judged[k] == Judged::Good && facts.in_main[k] && !facts.teasers[k];
+        (1..keeps.len().saturating_sub(1))
+            .filter(|&k| {
+                keeps[k]
+                    && !keeps[k - 1]
+                    && !keeps[k + 1]
+                    && inside_short_run(k)
+                    && !rounds_keep(k)
+                    && !self.in_article(k)
+                    && !self.structured(k)
+                    && !facts.shapes.get(k).has(Mark::Colon)
+            })
+            .collect()
+    }
+
     /// True when the `k`-th kept line is laid out as an item of a list, a table or a
     /// schedule: it starts or ends with a number, starts with a bullet, is a key and a value,
     /// or is a row of a Markdown table.
@@ -876,6 +903,72 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn a_footer_line_kept_alone_among_dropped_short_lines_is_an_island() {
+        use crate::types::Heuristic;
+        // Three paragraphs, then a footer of six short lines; line 6 is a key and a value.
+        let classes = [
+            Class::Good,
+            Class::Good,
+            Class::Good,
+            Class::Short,
+            Class::Short,
+            Class::Short,
+            Class::Short,
+            Class::Short,
+            Class::Short,
+        ];
+        let cache: Vec<Option<Shape>> = classes
+            .iter()
+            .map(|&class| {
+                Some(Shape {
+                    chars: if class == Class::Good { 300 } else { 12 },
+                    class,
+                    why: Heuristic::NotProse,
+                    marks: 0,
+                })
+            })
+            .collect();
+        let alive: Vec<u32> = (0..classes.len() as u32).collect();
+        let shapes = RoundShapes::new(&cache, &alive);
+        let n = alive.len();
+        let stats: Vec<LineStats> = (0..n)
+            .map(|j| LineStats {
+                pattern: if j == 6 { Pattern::KeyValue as u8 } else { 0 },
+                ..LineStats::default()
+            })
+            .collect();
+        let judged: Vec<Judged> = (0..n)
+            .map(|j| if j < 3 { Judged::Good } else { Judged::Bad(Heuristic::ShortInBoilerplate) })
+            .collect();
+        let in_main: Vec<bool> = (0..n).map(|j| j < 3).collect();
+        let (flags, counts) = (vec![false; n], vec![0u8; n]);
+        let facts = RoundFacts {
+            shapes: &shapes,
+            stats: &stats,
+            alive: &alive,
+            judged: &judged,
+            in_main: &in_main,
+            teasers: &flags,
+            comment_boundaries: &flags,
+            chrome_before: &counts,
+            language_known: true,
+        };
+        let context = facts.context();
+        // Line 4 is kept alone inside the run; line 6 is a list item; line 8 ends the run (and
+        // the page); line 3, right after the article, is its closing line's place.
+        let keeps = [true, true, true, true, true, false, true, false, true];
+        assert_eq!(context.footer_islands(&keeps), Vec::<usize>::new(), "line 4's neighbour 3 is kept");
+        let keeps = [true, true, true, false, true, false, true, false, true];
+        assert_eq!(context.footer_islands(&keeps), vec![4]);
+        // The rounds keeping a line, or the article holding it, takes it off the list.
+        let in_main: Vec<bool> = (0..n).map(|j| j < 3 || j == 4).collect();
+        let judged: Vec<Judged> =
+            (0..n).map(|j| if j < 3 || j == 4 { Judged::Good } else { judged[j] }).collect();
+        let facts = RoundFacts { judged: &judged, in_main: &in_main, ..facts };
+        assert_eq!(facts.context().footer_islands(&keeps), Vec::<usize>::new());
     }
 
     #[test]
