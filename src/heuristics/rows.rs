@@ -27,7 +27,7 @@ pub(super) struct LineStats {
     stopwords: u8,
     /// The highest stopword share among the stoplists of the line's script.
     best_stopwords: u8,
-    /// Bits of [`Pattern`], [`TERMINAL`], [`STARTS_MIDWAY`] and [`TABLE_ROW`].
+    /// Bits of [`Pattern`], [`TERMINAL`], [`STARTS_MIDWAY`], [`TABLE_ROW`] and [`TAB_ROW`].
     pattern: u8,
 }
 
@@ -55,6 +55,10 @@ const STARTS_MIDWAY: u8 = 32;
 /// The bit of [`LineStats::pattern`] that tells the line is a row of a Markdown table (see
 /// [`is_table_row`]).
 const TABLE_ROW: u8 = 64;
+/// The bit of [`LineStats::pattern`] that tells the line holds three or more cells between
+/// tabs, a row of a table as extractors write one ("3\tSam Okafor\tNorthside AC\t34:18"). No
+/// feature reads it: only which lines share their fate (see [`RowContext::continues_unit`]).
+const TAB_ROW: u8 = 128;
 
 /// True when a trimmed line starts like the rest of a sentence.
 fn starts_midway(text: &str) -> bool {
@@ -177,7 +181,8 @@ impl LineStats {
             pattern: pattern_of(text)
                 | if terminal { TERMINAL } else { 0 }
                 | if table_row { TABLE_ROW } else { 0 }
-                | if starts_midway(text) { STARTS_MIDWAY } else { 0 },
+                | if starts_midway(text) { STARTS_MIDWAY } else { 0 }
+                | if text.bytes().filter(|&b| b == b'\t').take(2).count() == 2 { TAB_ROW } else { 0 },
         }
     }
 }
@@ -432,8 +437,9 @@ impl<'a> RoundFacts<'a> {
         }
         let first_boundary = self.comment_boundaries.iter().position(|&b| b);
         // Rows laid out alike: the same number and bullet bits (a key may come and go).
-        let layout =
-            |k: usize| self.stats_of(k).pattern & !(Pattern::KeyValue as u8 | TERMINAL | STARTS_MIDWAY);
+        let layout = |k: usize| {
+            self.stats_of(k).pattern & !(Pattern::KeyValue as u8 | TERMINAL | STARTS_MIDWAY | TAB_ROW)
+        };
         let mut pattern_run = vec![0u16; n];
         let mut k = 0;
         while k < n {
@@ -516,10 +522,14 @@ impl RowContext<'_> {
     }
 
     /// True when the `k`-th kept line goes on with the one before it as one unit: the rest of
-    /// its sentence, or the next row of its Markdown table.
+    /// its sentence, or the next row of its table (Markdown, or cells between tabs).
     pub(super) fn continues_unit(&self, k: usize) -> bool {
         self.continues_sentence(k)
-            || (k > 0 && self.facts.stats_of(k).pattern & self.facts.stats_of(k - 1).pattern & TABLE_ROW != 0)
+            || (k > 0
+                && self.facts.stats_of(k).pattern
+                    & self.facts.stats_of(k - 1).pattern
+                    & (TABLE_ROW | TAB_ROW)
+                    != 0)
     }
 
     /// True when the `k`-th kept line lies between the first and the last prose line of the
@@ -969,6 +979,43 @@ mod tests {
             (0..n).map(|j| if j < 3 || j == 4 { Judged::Good } else { judged[j] }).collect();
         let facts = RoundFacts { judged: &judged, in_main: &in_main, ..facts };
         assert_eq!(facts.context().footer_islands(&keeps), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn rows_of_one_table_are_one_unit_and_the_tab_bit_is_no_feature() {
+        use crate::types::Heuristic;
+        let cache: Vec<Option<Shape>> = (0..5)
+            .map(|_| Some(Shape { chars: 30, class: Class::Short, why: Heuristic::NotProse, marks: 0 }))
+            .collect();
+        let alive: Vec<u32> = (0..5).collect();
+        let shapes = RoundShapes::new(&cache, &alive);
+        // A line, two rows between tabs, two rows of a Markdown table.
+        let patterns = [0, TAB_ROW, TAB_ROW | Pattern::StartsWithNumber as u8, TABLE_ROW, TABLE_ROW];
+        let stats: Vec<LineStats> =
+            patterns.iter().map(|&pattern| LineStats { pattern, ..LineStats::default() }).collect();
+        let judged = vec![Judged::Good; 5];
+        let (flags, counts) = (vec![false; 5], vec![0u8; 5]);
+        let facts = RoundFacts {
+            shapes: &shapes,
+            stats: &stats,
+            alive: &alive,
+            judged: &judged,
+            in_main: &flags,
+            teasers: &flags,
+            comment_boundaries: &flags,
+            chrome_before: &counts,
+            language_known: true,
+        };
+        let context = facts.context();
+        let units: Vec<bool> = (0..5).map(|k| context.continues_unit(k)).collect();
+        assert_eq!(units, [false, false, true, false, true]);
+        // The rows read the same as without the bit: it only joins the table's rows.
+        let plain: Vec<LineStats> =
+            stats.iter().map(|s| LineStats { pattern: s.pattern & !TAB_ROW, ..*s }).collect();
+        let without = RoundFacts { stats: &plain, ..facts };
+        for k in 0..5 {
+            assert_eq!(context.row(k), without.context().row(k), "line {k}");
+        }
     }
 
     #[test]
