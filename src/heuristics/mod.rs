@@ -366,7 +366,8 @@ impl<'a> Judgement<'a> {
                     }
                 }
                 // The lines of one sentence cut apart (by a page's links), and the rows of one
-                // Markdown table, share their fate: kept when any of them is.
+                // table (Markdown, or cells between tabs), share their fate: kept when any of
+                // them is.
                 let mut start = 0;
                 while start < keeps.len() {
                     let end =

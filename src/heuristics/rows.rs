@@ -548,9 +548,9 @@ impl RowContext<'_> {
     /// The kept lines that `keeps` (the model's verdicts, by kept line) leaves as islands of a
     /// menu or a footer: outside the article, inside a run of short lines, kept between two
     /// lines of the run that go, dropped by the rounds, no item of a list or a table, and not
-    /// introducing what follows with a colon. A
-    /// footer's "Privacy Policy" the model keeps at 0.32 while it drops "About us" and
-    /// "Contact" on either side is such an island; a lone item of a spec list is not.
+    /// introducing what follows with a colon. A footer's "Privacy Policy" the model keeps at
+    /// 0.32 while it drops "About us" and "Contact" on either side is such an island; a lone
+    /// item of a spec list is not.
     pub(super) fn footer_islands(&self, keeps: &[bool]) -> Vec<usize> {
         let facts = self.facts;
         let inside_short_run = |k: usize| {
@@ -574,13 +574,14 @@ impl RowContext<'_> {
 
     /// True when the `k`-th kept line is laid out as an item of a list, a table or a
     /// schedule: it starts or ends with a number, starts with a bullet, is a key and a value,
-    /// or is a row of a Markdown table.
+    /// or is a row of a table (Markdown, or cells between tabs).
     pub(super) fn structured(&self, k: usize) -> bool {
         const ITEM: u8 = Pattern::StartsWithNumber as u8
             | Pattern::EndsWithNumber as u8
             | Pattern::Bullet as u8
             | Pattern::KeyValue as u8
-            | TABLE_ROW;
+            | TABLE_ROW
+            | TAB_ROW;
         self.facts.stats_of(k).pattern & ITEM != 0
     }
 
@@ -897,17 +898,17 @@ mod tests {
             let around: Vec<usize> =
                 (k.saturating_sub(AROUND)..(k + AROUND + 1).min(n)).filter(|&j| j != k).collect();
             for (i, feature) in AROUND_FEATURES.iter().enumerate() {
-                let (norm, own) = match feature {
-                    F::stopwords => (prose_stopwords, prose_stopwords),
-                    F::capitalised => (prose_capitalised, prose_capitalised),
-                    _ => (0.0, 0.0),
+                let norm = match feature {
+                    F::stopwords => prose_stopwords,
+                    F::capitalised => prose_capitalised,
+                    _ => 0.0,
                 };
                 let value = |j: usize| {
                     let value = in_order[j][*feature as usize];
                     if value == -1.0 {
                         0.0
                     } else {
-                        value + own
+                        value + norm
                     }
                 };
                 let sum: f32 = around.iter().map(|&j| value(j)).sum();
