@@ -152,11 +152,6 @@ fn share(part: usize, whole: usize) -> u8 {
     (part.min(whole) * 250).checked_div(whole).unwrap_or(0) as u8
 }
 
-/// A share quantised by [`share`] or [`quantised`], as a number from 0 to 1.
-fn share_of(part: u8) -> f32 {
-    f32::from(part) / 250.0
-}
-
 fn quantised(ratio: f64) -> u8 {
     (ratio.clamp(0.0, 1.0) * 250.0).round() as u8
 }
@@ -510,6 +505,16 @@ impl ProseNorms {
         let mean = |sum: f64, weight: f64| if weight > 0.0 { (sum / weight) as f32 } else { 0.0 };
         ProseNorms { capitalised: mean(capitalised, words), stopwords: mean(stopwords, stop_words) }
     }
+
+    /// What a line's own feature `feature` (one of [`AROUND_FEATURES`]) is read against: the
+    /// prose's share for the shares of capitalised tokens and function words, 0 for the rest.
+    fn norm_of(&self, feature: F) -> f32 {
+        match feature {
+            F::capitalised => self.capitalised,
+            F::stopwords => self.stopwords,
+            _ => 0.0,
+        }
+    }
 }
 
 impl RowContext<'_> {
@@ -557,19 +562,25 @@ impl RowContext<'_> {
             let run = self.short_run[k];
             run.length > 0 && run.place > 0 && run.place + 1 < run.length
         };
-        let rounds_keep = |k: usize| facts.judged[k] == Judged::Good && facts.in_main[k] && !facts.teasers[k];
         (1..keeps.len().saturating_sub(1))
             .filter(|&k| {
                 keeps[k]
                     && !keeps[k - 1]
                     && !keeps[k + 1]
                     && inside_short_run(k)
-                    && !rounds_keep(k)
+                    && !self.rounds_keep(k)
                     && !self.in_article(k)
                     && !self.structured(k)
                     && !facts.shapes.get(k).has(Mark::Colon)
             })
             .collect()
+    }
+
+    /// True when the rounds, without the model, keep the `k`-th kept line: the revision keeps
+    /// it, it lies in the main stretch and is no teaser (the feature `heuristics_keep`).
+    fn rounds_keep(&self, k: usize) -> bool {
+        let facts = self.facts;
+        facts.judged[k] == Judged::Good && facts.in_main[k] && !facts.teasers[k]
     }
 
     /// True when the `k`-th kept line is laid out as an item of a list, a table or a
@@ -692,13 +703,9 @@ impl RowContext<'_> {
         let flag = |b: bool| if b { 1.0 } else { 0.0 };
         set(F::chars, shape.chars as f32);
         // Its own features that the rows of the lines around it read too.
+        // Shares read against the document's prose (-1, no stoplist, stays as it is).
         for (feature, value) in AROUND_FEATURES.into_iter().zip(self.own_values(k)) {
-            set(feature, value);
-        }
-        let norms = self.prose_norms;
-        set(F::capitalised, share_of(stats.capitalised) - norms.capitalised);
-        if stats.stopwords != NO_RATIO {
-            set(F::stopwords, share_of(stats.stopwords) - norms.stopwords);
+            set(feature, if value == -1.0 { value } else { value - self.prose_norms.norm_of(feature) });
         }
         set(F::tokens, f32::from(stats.tokens));
         set(F::best_stopwords, f32::from(stats.best_stopwords) / 250.0);
@@ -720,7 +727,7 @@ impl RowContext<'_> {
         set(F::judged_good, flag(good(k)));
         set(F::in_main_stretch, flag(facts.in_main[k]));
         set(F::teaser, flag(facts.teasers[k]));
-        set(F::heuristics_keep, flag(good(k) && facts.in_main[k] && !facts.teasers[k]));
+        set(F::heuristics_keep, flag(self.rounds_keep(k)));
         set(F::position, if n > 1 { k as f32 / (n - 1) as f32 } else { 0.0 });
         let cursor = self.cursor_at(k);
         set(F::text_before, cursor.before as f32 / total_chars);
@@ -765,12 +772,9 @@ impl RowContext<'_> {
             around.iter_mut().zip(slot.1).for_each(|(sum, value)| *sum += value.max(0.0));
         }
         let first = F::around_stopwords as usize;
-        for (i, sum) in around.into_iter().enumerate() {
-            row[first + i] = if count == 0 { 0.0 } else { sum / count as f32 };
-        }
-        if count > 0 {
-            row[F::around_stopwords as usize] -= self.prose_norms.stopwords;
-            row[F::around_capitalised as usize] -= self.prose_norms.capitalised;
+        for (i, (sum, feature)) in around.into_iter().zip(AROUND_FEATURES).enumerate() {
+            row[first + i] =
+                if count == 0 { 0.0 } else { sum / count as f32 - self.prose_norms.norm_of(feature) };
         }
         row
     }
@@ -779,6 +783,29 @@ impl RowContext<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The facts of a round over `shapes` without the rules' evidence (no teaser, no
+    /// comment-section start, no chrome dropped before a line), the document's language known.
+    /// The few empty slices are leaked: a test's lifetime.
+    fn facts_without_evidence<'a>(
+        shapes: &'a RoundShapes<'a>,
+        stats: &'a [LineStats],
+        judged: &'a [Judged],
+        in_main: &'a [bool],
+    ) -> RoundFacts<'a> {
+        let none: &'a [bool] = vec![false; shapes.len()].leak();
+        RoundFacts {
+            shapes,
+            stats,
+            alive: shapes.alive,
+            judged,
+            in_main,
+            teasers: none,
+            comment_boundaries: none,
+            chrome_before: vec![0u8; shapes.len()].leak(),
+            language_known: true,
+        }
+    }
 
     #[test]
     fn the_bundled_model_loads() {
@@ -835,19 +862,8 @@ mod tests {
                 ..LineStats::default()
             })
             .collect();
-        let judged = vec![Judged::Good; n];
-        let (flags, counts) = (vec![false; n], vec![0u8; n]);
-        let facts = RoundFacts {
-            shapes: &shapes,
-            stats: &stats,
-            alive: &alive,
-            judged: &judged,
-            in_main: &flags,
-            teasers: &flags,
-            comment_boundaries: &flags,
-            chrome_before: &counts,
-            language_known: true,
-        };
+        let (judged, in_main) = (vec![Judged::Good; n], vec![false; n]);
+        let facts = facts_without_evidence(&shapes, &stats, &judged, &in_main);
         let in_order: Vec<Row> = {
             let context = facts.context();
             (0..n).map(|k| context.row(k)).collect()
@@ -962,18 +978,7 @@ mod tests {
             .map(|j| if j < 3 { Judged::Good } else { Judged::Bad(Heuristic::ShortInBoilerplate) })
             .collect();
         let in_main: Vec<bool> = (0..n).map(|j| j < 3).collect();
-        let (flags, counts) = (vec![false; n], vec![0u8; n]);
-        let facts = RoundFacts {
-            shapes: &shapes,
-            stats: &stats,
-            alive: &alive,
-            judged: &judged,
-            in_main: &in_main,
-            teasers: &flags,
-            comment_boundaries: &flags,
-            chrome_before: &counts,
-            language_known: true,
-        };
+        let facts = facts_without_evidence(&shapes, &stats, &judged, &in_main);
         let context = facts.context();
         // Line 4 is kept alone inside the run; line 6 is a list item; line 8 ends the run (and
         // the page); line 3, right after the article, is its closing line's place.
@@ -1001,19 +1006,8 @@ mod tests {
         let patterns = [0, TAB_ROW, TAB_ROW | Pattern::StartsWithNumber as u8, TABLE_ROW, TABLE_ROW];
         let stats: Vec<LineStats> =
             patterns.iter().map(|&pattern| LineStats { pattern, ..LineStats::default() }).collect();
-        let judged = vec![Judged::Good; 5];
-        let (flags, counts) = (vec![false; 5], vec![0u8; 5]);
-        let facts = RoundFacts {
-            shapes: &shapes,
-            stats: &stats,
-            alive: &alive,
-            judged: &judged,
-            in_main: &flags,
-            teasers: &flags,
-            comment_boundaries: &flags,
-            chrome_before: &counts,
-            language_known: true,
-        };
+        let (judged, in_main) = (vec![Judged::Good; 5], vec![false; 5]);
+        let facts = facts_without_evidence(&shapes, &stats, &judged, &in_main);
         let context = facts.context();
         let units: Vec<bool> = (0..5).map(|k| context.continues_unit(k)).collect();
         assert_eq!(units, [false, false, true, false, true]);
