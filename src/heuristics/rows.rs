@@ -372,9 +372,9 @@ pub(super) struct RowContext<'a> {
     /// `k % AROUND_SLOTS` with its `k`: rows are asked for in order, so a line's values are
     /// taken once, not once for each of the six rows that read them.
     around_values: std::cell::RefCell<[(usize, AroundValues); AROUND_SLOTS]>,
-    /// The shares of capitalised tokens and of function words of the document's prose (see
-    /// [`ProseNorms`]), which the row's own and around shares are taken relative to.
-    prose_norms: ProseNorms,
+    /// What each of the [`AROUND_FEATURES`] of a line, its own and the mean around, is read
+    /// against (see [`prose_norms`]).
+    prose_norms: AroundValues,
     main_first: Option<usize>,
     main_last: Option<usize>,
     /// The first and the last prose line of the main stretch (its edges without the short
@@ -454,7 +454,7 @@ impl<'a> RoundFacts<'a> {
         }
         RowContext {
             after_colon,
-            prose_norms: ProseNorms::of(self),
+            prose_norms: prose_norms(self),
             facts: self,
             total_chars,
             total_prose,
@@ -479,42 +479,31 @@ impl<'a> RoundFacts<'a> {
 /// stoplists cover their languages' prose unevenly. Measured before the model was retrained
 /// on it (LightGBM on the same rows), this cut the line error on the snippet pages, mostly
 /// German, from 0.097 to 0.082 with them left out of training (`docs/model.md`).
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub(super) struct ProseNorms {
-    capitalised: f32,
-    stopwords: f32,
-}
-
-impl ProseNorms {
-    fn of(facts: &RoundFacts<'_>) -> Self {
-        let (mut words, mut capitalised) = (0f64, 0f64);
-        let (mut stop_words, mut stopwords) = (0f64, 0f64);
-        for k in 0..facts.shapes.len() {
-            if facts.shapes.cached(k).class != Class::Good {
-                continue;
-            }
-            let stats = facts.stats_of(k);
-            let w = f64::from(stats.words);
-            words += w;
-            capitalised += w * f64::from(stats.capitalised) / 250.0;
-            if stats.stopwords != NO_RATIO {
-                stop_words += w;
-                stopwords += w * f64::from(stats.stopwords) / 250.0;
-            }
+/// For each of the [`AROUND_FEATURES`], what it is read against: the prose's share for the
+/// shares of capitalised tokens and function words, 0 for the rest.
+fn prose_norms(facts: &RoundFacts<'_>) -> AroundValues {
+    let (mut words, mut capitalised) = (0f64, 0f64);
+    let (mut stop_words, mut stopwords) = (0f64, 0f64);
+    for k in 0..facts.shapes.len() {
+        if facts.shapes.cached(k).class != Class::Good {
+            continue;
         }
-        let mean = |sum: f64, weight: f64| if weight > 0.0 { (sum / weight) as f32 } else { 0.0 };
-        ProseNorms { capitalised: mean(capitalised, words), stopwords: mean(stopwords, stop_words) }
-    }
-
-    /// What a line's own feature `feature` (one of [`AROUND_FEATURES`]) is read against: the
-    /// prose's share for the shares of capitalised tokens and function words, 0 for the rest.
-    fn norm_of(&self, feature: F) -> f32 {
-        match feature {
-            F::capitalised => self.capitalised,
-            F::stopwords => self.stopwords,
-            _ => 0.0,
+        let stats = facts.stats_of(k);
+        let w = f64::from(stats.words);
+        words += w;
+        capitalised += w * f64::from(stats.capitalised) / 250.0;
+        if stats.stopwords != NO_RATIO {
+            stop_words += w;
+            stopwords += w * f64::from(stats.stopwords) / 250.0;
         }
     }
+    let mean = |sum: f64, weight: f64| if weight > 0.0 { (sum / weight) as f32 } else { 0.0 };
+    let (capitalised, stopwords) = (mean(capitalised, words), mean(stopwords, stop_words));
+    AROUND_FEATURES.map(|feature| match feature {
+        F::capitalised => capitalised,
+        F::stopwords => stopwords,
+        _ => 0.0,
+    })
 }
 
 impl RowContext<'_> {
@@ -704,8 +693,10 @@ impl RowContext<'_> {
         set(F::chars, shape.chars as f32);
         // Its own features that the rows of the lines around it read too.
         // Shares read against the document's prose (-1, no stoplist, stays as it is).
-        for (feature, value) in AROUND_FEATURES.into_iter().zip(self.own_values(k)) {
-            set(feature, if value == -1.0 { value } else { value - self.prose_norms.norm_of(feature) });
+        for ((feature, value), norm) in
+            AROUND_FEATURES.into_iter().zip(self.own_values(k)).zip(self.prose_norms)
+        {
+            set(feature, if value == -1.0 { value } else { value - norm });
         }
         set(F::tokens, f32::from(stats.tokens));
         set(F::best_stopwords, f32::from(stats.best_stopwords) / 250.0);
@@ -772,9 +763,8 @@ impl RowContext<'_> {
             around.iter_mut().zip(slot.1).for_each(|(sum, value)| *sum += value.max(0.0));
         }
         let first = F::around_stopwords as usize;
-        for (i, (sum, feature)) in around.into_iter().zip(AROUND_FEATURES).enumerate() {
-            row[first + i] =
-                if count == 0 { 0.0 } else { sum / count as f32 - self.prose_norms.norm_of(feature) };
+        for (i, (sum, norm)) in around.into_iter().zip(self.prose_norms).enumerate() {
+            row[first + i] = if count == 0 { 0.0 } else { sum / count as f32 - norm };
         }
         row
     }
