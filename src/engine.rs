@@ -212,7 +212,14 @@ impl Cleaner {
         };
         let dial = rules.config.min_article_probability;
         let rules_dropped = verdicts.iter().any(|v| !v.is_keep());
-        let Some(mut judgement) = Judgement::new(rules, document, folded, rules_dropped) else {
+        let mut comment_headers: Vec<u32> = hits
+            .iter()
+            .filter(|h| h.veto.is_none() && rules.roles[h.rule as usize].comment_header)
+            .map(|h| h.line)
+            .collect();
+        comment_headers.dedup();
+        let Some(mut judgement) = Judgement::new(rules, document, folded, rules_dropped, comment_headers)
+        else {
             return (verdicts, Vec::new(), dial);
         };
         if record {

@@ -23,6 +23,8 @@ pub enum Veto {
     StopwordRatio,
     /// The line lies outside the rule's scope (decided in [`crate::decide`]).
     Scope,
+    /// The document has fewer lines the rule matches than its `min_lines`.
+    MinLines,
 }
 
 impl Veto {
@@ -33,6 +35,7 @@ impl Veto {
             Veto::MaxWords => "guard/max-words",
             Veto::StopwordRatio => "guard/stopword-ratio",
             Veto::Scope => "guard/scope",
+            Veto::MinLines => "guard/min-lines",
         }
     }
 }
@@ -207,11 +210,14 @@ pub enum Heuristic {
     /// Outside the article, a short line the line model alone keeps among menu or footer
     /// items it drops.
     FooterIsland,
+    /// From the first comment header (a line of a `comment-header` rule) after the article's
+    /// first paragraph, what the line model keeps: the comments.
+    CommentThread,
 }
 
 impl Heuristic {
     /// Every heuristic, in the order `thresh rules list` shows them.
-    pub const ALL: [Heuristic; 10] = [
+    pub const ALL: [Heuristic; 11] = [
         Heuristic::NotProse,
         Heuristic::MenuLine,
         Heuristic::Counter,
@@ -222,6 +228,7 @@ impl Heuristic {
         Heuristic::UnrelatedTeaser,
         Heuristic::LineModel,
         Heuristic::FooterIsland,
+        Heuristic::CommentThread,
     ];
 
     /// The rule id, as `thresh rules list` and `explain` show it.
@@ -237,6 +244,7 @@ impl Heuristic {
             Heuristic::UnrelatedTeaser => "heuristics/unrelated-teaser",
             Heuristic::LineModel => "heuristics/line-model",
             Heuristic::FooterIsland => "heuristics/footer-island",
+            Heuristic::CommentThread => "heuristics/comment-thread",
         }
     }
 
@@ -265,6 +273,9 @@ impl Heuristic {
             Heuristic::FooterIsland => {
                 "Outside the article, a short line the line model alone keeps between two menu or footer items it drops"
             }
+            Heuristic::CommentThread => {
+                "From the first comment header after the article's first paragraph, what the line model keeps: the comments"
+            }
         }
     }
 
@@ -285,6 +296,9 @@ pub struct DropRole {
     /// The rule drops repeated lines (a repeated headline): a weak teaser marker, and no sign
     /// of chrome around it (galleries repeat captions inside articles).
     pub repeat: bool,
+    /// The rule drops nothing but marks the headers of comments (`action = "mark"`): the
+    /// judgement reads them (`heuristics/comment-thread`).
+    pub comment_header: bool,
 }
 
 /// The bounds on the repeated work for one document, owned by the engine (see

@@ -188,17 +188,23 @@ fn explain_shows_what_the_model_made_of_each_line() {
 /// A model file of one tree over `chars` that keeps long lines and lines of exactly 15
 /// characters, and drops every other short line.
 fn model_keeping_lines_of_15_characters() -> String {
-    let names: Vec<String> = thresh::heuristics::FEATURE_NAMES.iter().map(|n| format!("\"{n}\"")).collect();
     // node 0: chars <= 100 ? 1 : 2 (long: keep); node 1: chars <= 14.5 ? 3 (drop) : 4;
     // node 4: chars <= 15.5 ? 5 (keep) : 6 (drop). `u16::MAX` marks a leaf.
     let leaf = u16::MAX;
-    format!(
-        r#"{{"version": 1, "features": [{}], "base_score": 0.0, "trees": [{{
-            "feature": [0, 0, {leaf}, {leaf}, 0, {leaf}, {leaf}],
+    one_tree_model(&format!(
+        r#""feature": [0, 0, {leaf}, {leaf}, 0, {leaf}, {leaf}],
             "threshold": [100.0, 14.5, 0.0, 0.0, 15.5, 0.0, 0.0],
             "left": [1, 3, 0, 0, 5, 0, 0],
             "right": [2, 4, 0, 0, 6, 0, 0],
-            "value": [0.0, 0.0, 5.0, -5.0, 0.0, 5.0, -5.0]}}]}}"#,
+            "value": [0.0, 0.0, 5.0, -5.0, 0.0, 5.0, -5.0]"#
+    ))
+}
+
+/// A model file of this thresh's features with one tree (its arrays, as JSON fields).
+fn one_tree_model(tree: &str) -> String {
+    let names: Vec<String> = thresh::heuristics::FEATURE_NAMES.iter().map(|n| format!("\"{n}\"")).collect();
+    format!(
+        r#"{{"version": 1, "features": [{}], "base_score": 0.0, "trees": [{{{tree}}}]}}"#,
         names.join(", ")
     )
 }
@@ -243,4 +249,64 @@ fn a_footer_line_the_model_alone_keeps_among_dropped_ones_goes() {
     // Switched off, the model's verdict stands.
     let kept = clean(&["--disable", "heuristics/footer-island"]);
     assert!(kept.contains("Privacy and you") && !kept.contains("Masthead"), "{kept}");
+}
+
+/// A model of one leaf that keeps every line (probability 0.99).
+fn model_keeping_every_line() -> String {
+    one_tree_model(r#""feature": [65535], "threshold": [0.0], "left": [0], "right": [0], "value": [5.0]"#)
+}
+
+#[test]
+fn the_comments_under_an_article_go_from_the_header_after_its_first_comment() {
+    let dir = tempfile::tempdir().unwrap();
+    let model = dir.path().join("model.json");
+    std::fs::write(&model, model_keeping_every_line()).unwrap();
+    let [p1, p2, p3] = ARTICLES[0];
+    let byline = "Posted by Maria Lopez on March 3, 2024 at 9:15 am";
+    let comments = [
+        "by Tom Baker on March 3, 2024 at 10:02 am",
+        "Finally! I have been waiting years for a safe way to ride my bike to work in the morning, and now my children will be able to cycle to their school on the other side of the river too.",
+        "by Anna Weber on March 3, 2024 at 11:40 am",
+        "I run a shop on the main road, and I am worried about where my customers will park their cars once the lanes are built, since most of them come from the villages around the city.",
+        "by Joe Smith on March 4, 2024 at 8:05 am",
+        "The lanes in the next city over made the traffic worse for a year, and then everybody got used to them, and now nobody there would want to go back to how the main road was before.",
+    ];
+    let page = dir.path().join("page.txt");
+    std::fs::write(
+        &page,
+        format!("Bike lanes for the city\n{byline}\n{p1}\n{p2}\n{p3}\n{}\n", comments.join("\n")),
+    )
+    .unwrap();
+    let clean = |extra: &[&str]| {
+        let mut args = vec!["clean", "--model", s(&model), s(&page)];
+        args.extend_from_slice(extra);
+        stdout(&thresh(&args))
+    };
+    // The byline above the article is shaped like a comment's header: it stays, and the
+    // thread starts at the next header.
+    let article = format!("Bike lanes for the city\n{byline}\n{p1}\n{p2}\n{p3}\n");
+    assert_eq!(clean(&[]), article);
+    let explained = stdout(&thresh(&["explain", "--model", s(&model), s(&page)]));
+    for line in comments {
+        let row = explained.lines().find(|l| l.ends_with(&format!("| {line}"))).unwrap();
+        assert!(row.contains("drop heuristics/comment-thread"), "{row}");
+    }
+    // Switched off, the model's verdicts stand.
+    let kept = clean(&["--disable", "heuristics/comment-thread"]);
+    assert!(kept.contains(comments[5]), "{kept}");
+    // Without a byline, the first header is a comment's: that comment stays (the first header
+    // is never taken for the start).
+    std::fs::write(&page, format!("{p1}\n{p2}\n{p3}\n{}\n", comments.join("\n"))).unwrap();
+    assert_eq!(clean(&[]), format!("{p1}\n{p2}\n{p3}\n{}\n{}\n", comments[0], comments[1]));
+    // Two headers are too few for the rule (`min_lines = 3`): a byline can come twice.
+    std::fs::write(
+        &page,
+        format!("{byline}\n{p1}\n{p2}\n{p3}\n{}\n{}\n{}\n", comments[0], comments[1], comments[5]),
+    )
+    .unwrap();
+    let two = clean(&[]);
+    assert!(two.contains(comments[5]), "{two}");
+    let explained = stdout(&thresh(&["explain", "--model", s(&model), s(&page)]));
+    let row = explained.lines().find(|l| l.ends_with(&format!("| {}", comments[0]))).unwrap();
+    assert!(row.contains("keep guard/min-lines (comments/comment-byline)"), "{row}");
 }

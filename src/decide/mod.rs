@@ -93,7 +93,7 @@ impl Decision<'_> {
         let (at, marker) = (hit.line as usize, hit.line);
         let matched = DropCause::Matched(hit.evidence);
         match rules.rule(hit.rule).action {
-            Action::Keep | Action::Heuristic => {}
+            Action::Keep | Action::Heuristic | Action::Mark => {}
             Action::DropLine | Action::DropRepeat => self.mark(at, hit.rule, matched),
             Action::DropBlock { from_line } => {
                 let block = doc.lines()[at].block();

@@ -149,17 +149,22 @@ pub(crate) struct Judgement<'a> {
     saw_evidence: bool,
     /// The line model's dial for this document (see [`CLEAN_TEXT_DIAL_SHARE`]).
     dial: f64,
+    /// The lines marked as comment headers by the rules (`role = "comment-header"`), in
+    /// order: see [`comment_thread`].
+    comment_headers: Vec<u32>,
 }
 
 impl<'a> Judgement<'a> {
     /// The judgement of `doc`, or `None` when the heuristics are switched off. `folded` holds
     /// folded lines of `doc` (all of them, unless the document is huge); the others are folded
-    /// when needed. `rules_dropped` tells whether the rules dropped any line of it.
+    /// when needed. `rules_dropped` tells whether the rules dropped any line of it;
+    /// `comment_headers` lists, in order, the lines the rules marked as comment headers.
     pub(crate) fn new(
         rules: JudgementRules<'a>,
         doc: &'a Document,
         folded: &'a crate::features::FoldedLines,
         rules_dropped: bool,
+        comment_headers: Vec<u32>,
     ) -> Option<Self> {
         if !rules.config.enabled || rules.heuristics.iter().all(Option::is_none) {
             return None;
@@ -183,6 +188,7 @@ impl<'a> Judgement<'a> {
             saw_evidence: false,
             dial: rules.config.min_article_probability
                 * if rules_dropped { 1.0 } else { CLEAN_TEXT_DIAL_SHARE },
+            comment_headers,
         })
     }
 
@@ -268,7 +274,16 @@ impl<'a> Judgement<'a> {
         let make_rows = !self.stats.is_empty();
         let dial = self.dial;
         let Judgement {
-            shapes, sampled, alive, scratch, stats, recorded, with_evidence, saw_evidence, ..
+            shapes,
+            sampled,
+            alive,
+            scratch,
+            stats,
+            recorded,
+            with_evidence,
+            saw_evidence,
+            comment_headers,
+            ..
         } = self;
         let alive: &[u32] = alive;
         let mut counted = sampled.iter_mut().peekable();
@@ -327,8 +342,10 @@ impl<'a> Judgement<'a> {
         };
         let judged = revise(&classes, &teaser_markers, &cfg);
         let keep = main_stretches(&judged, &classes, &boundaries, &dropped_before, &cfg);
-        // The lines the model keeps that `heuristics/footer-island` drops.
+        // The lines the model keeps that `heuristics/footer-island` drops, and those of
+        // `heuristics/comment-thread`.
         let mut islands = vec![false; alive.len()];
+        let mut thread = vec![false; alive.len()];
         let model_keeps: Option<Vec<bool>> = if make_rows {
             let facts = RoundFacts {
                 shapes: &classes,
@@ -406,6 +423,17 @@ impl<'a> Judgement<'a> {
                     }
                     start = end;
                 }
+                // The comments under the article go, whatever the model makes of them: it
+                // reads a comment's prose as article text. Evidence of the rules, like the
+                // teaser markers: not read once the engine judges without it.
+                if *with_evidence && rules.heuristics[Heuristic::CommentThread.index()].is_some() {
+                    if let Some(start) = comment_thread(comment_headers, alive, &judged, &keep) {
+                        *saw_evidence = true;
+                        for (keep, in_thread) in keeps[start..].iter_mut().zip(&mut thread[start..]) {
+                            *in_thread = std::mem::take(keep);
+                        }
+                    }
+                }
                 keeps
             });
             // A model that would keep nothing has no article to go by: the rounds decide.
@@ -427,6 +455,7 @@ impl<'a> Judgement<'a> {
             let why = match &model_keeps {
                 Some(keeps) if keeps[k] => continue,
                 Some(_) if islands[k] => Heuristic::FooterIsland,
+                Some(_) if thread[k] => Heuristic::CommentThread,
                 // What the rounds say names the cause when they agree.
                 Some(_) => heuristic.unwrap_or(Heuristic::LineModel),
                 None => match heuristic {
@@ -464,6 +493,28 @@ impl<'a> Judgement<'a> {
     }
 }
 
+/// Where the comments under the article start, among the kept lines `alive`: at a comment
+/// header (of `headers`, lines in order) that follows the article's first paragraph (the
+/// first good line of its main stretch, by `judged` and `in_main`) and a good line after an
+/// earlier header, and that another header follows (a thread is more than one comment).
+///
+/// The first header is never the start: an article's byline can be shaped like a comment's
+/// header ("Posted by jdoe on Monday July 23, @08:24PM" above the story, "by anon (1234) on
+/// Monday July 23, @08:25PM" above each comment), and where it is a comment's, the thread
+/// loses one comment. The rule's `min_lines` keeps a page's one or two bylines from marking
+/// anything at all.
+fn comment_thread(headers: &[u32], alive: &[u32], judged: &[Judged], in_main: &[bool]) -> Option<usize> {
+    if headers.len() < 3 {
+        return None;
+    }
+    let anchor = (0..alive.len()).find(|&k| judged[k] == Judged::Good && in_main[k])?;
+    let mut marked = (0..alive.len()).filter(|&k| headers.binary_search(&alive[k]).is_ok());
+    let first = marked.next()?;
+    let good_after_first = (first + 1..alive.len()).find(|&k| judged[k] == Judged::Good)?;
+    let start = marked.find(|&k| k > anchor && k > good_after_first)?;
+    marked.next().map(|_| start)
+}
+
 /// For each kept line, the dropped lines right before it (since the previous kept line).
 fn gaps(alive: &[u32]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
     let start = |k: usize| if k == 0 { 0 } else { alive[k - 1] as usize + 1 };
@@ -473,4 +524,30 @@ fn gaps(alive: &[u32]) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
 /// The kept lines as indices.
 fn lines_of(alive: &[u32]) -> impl Iterator<Item = usize> + Clone + '_ {
     alive.iter().map(|&line| line as usize)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_comment_thread_starts_at_a_header_after_the_article_and_a_comment() {
+        const G: Judged = Judged::Good;
+        const B: Judged = Judged::Bad(Heuristic::NotProse);
+        // Kept lines 0..9 are document lines 10..19: a byline (11) shaped like a comment's
+        // header, the article (12, 13), then three comments (14, 16, 18), each with its text.
+        let alive: Vec<u32> = (10..20).collect();
+        let judged = [B, B, G, G, B, G, B, G, B, G];
+        let in_main = [false, true, true, true, true, true, true, true, true, true];
+        assert_eq!(comment_thread(&[11, 14, 16, 18], &alive, &judged, &in_main), Some(4));
+        // The first header is never the start, even after the article: its first comment stays.
+        assert_eq!(comment_thread(&[14, 16, 18], &alive, &judged, &in_main), Some(6));
+        // Another header must follow the start: one comment is no thread.
+        assert_eq!(comment_thread(&[11, 14], &alive, &judged, &in_main), None);
+        assert_eq!(comment_thread(&[11, 14, 15], &alive, &judged, &in_main), Some(4));
+        // No good line of the main stretch to anchor the article on: nothing is cut.
+        assert_eq!(comment_thread(&[11, 14, 16, 18], &alive, &judged, &[false; 10]), None);
+        // Headers that are no longer kept do not count.
+        assert_eq!(comment_thread(&[1, 2, 3], &alive, &judged, &in_main), None);
+    }
 }

@@ -264,6 +264,7 @@ pub(super) fn compile(
                 teaser_marker: role == rules::Role::TeaserMarker,
                 comment_boundary: role == rules::Role::CommentBoundary,
                 repeat: rule.action == Action::DropRepeat,
+                comment_header: role == rules::Role::CommentHeader,
             }
         })
         .collect();

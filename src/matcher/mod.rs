@@ -229,6 +229,7 @@ impl RuleSet {
             counted = Some((hit.line, words));
             hit.veto = self.veto(hit, words, doc);
         }
+        self.veto_too_few_lines(&mut hits);
         if chunk.first > 0 {
             // A huge document's last chunk is a sliver of it, and the heuristics fold what they
             // need; held through them, its buffer (up to twice the chunk) raised the peak.
@@ -374,6 +375,24 @@ impl RuleSet {
         None
     }
 
+    /// Vetoes every hit of a rule with `min_lines` whose hits that pass the other guards are
+    /// fewer than that.
+    fn veto_too_few_lines(&self, hits: &mut [Hit]) {
+        let min_lines = |rule: RuleIndex| self.loaded(rule).rule.guards.min_lines.filter(|&min| min > 1);
+        if !hits.iter().any(|h| min_lines(h.rule).is_some()) {
+            return;
+        }
+        let mut passing: HashMap<RuleIndex, usize> = HashMap::new();
+        for hit in hits.iter().filter(|h| h.veto.is_none() && min_lines(h.rule).is_some()) {
+            *passing.entry(hit.rule).or_default() += 1;
+        }
+        for hit in hits.iter_mut().filter(|h| h.veto.is_none()) {
+            if min_lines(hit.rule).is_some_and(|min| passing[&hit.rule] < min) {
+                hit.veto = Some(Veto::MinLines);
+            }
+        }
+    }
+
     /// The site packs whose domains include the page's URL.
     fn site_packs_of_url(&self, context: DocumentContext<'_>) -> HashSet<&str> {
         let mut active = HashSet::new();
@@ -464,6 +483,24 @@ mod tests {
 
     fn doc(text: &str) -> Document {
         Document::from_normalized(normalize(text))
+    }
+
+    #[test]
+    fn min_lines_vetoes_a_rule_whose_lines_are_too_few() {
+        let rules = set("[[rule]]\nid = \"x\"\nregex = '^by \\w+ at [0-9]+'\nmin_lines = 3\nmax_words = 4\n");
+        let live = |text: &str| {
+            let hits = rules.find_hits(&doc(text), DocumentContext::default());
+            hits.iter().map(|h| (h.line, h.veto)).collect::<Vec<_>>()
+        };
+        // Only lines that pass the other guards count: "by everyone at 10 today" has too many
+        // words.
+        let two = "by ann at 10\ntext\nby bob at 11\nby everyone at 10 today\n";
+        assert_eq!(
+            live(two),
+            vec![(0, Some(Veto::MinLines)), (2, Some(Veto::MinLines)), (3, Some(Veto::MaxWords))]
+        );
+        let three = "by ann at 10\ntext\nby bob at 11\nby cy at 12\n";
+        assert_eq!(live(three), vec![(0, None), (2, None), (3, None)]);
     }
 
     #[test]

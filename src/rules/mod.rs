@@ -130,6 +130,10 @@ pub enum Role {
     /// `comment-boundary`: a comment section starts here ("Leave a Reply", "12 Comments"); the
     /// article's main stretch never continues across it.
     CommentBoundary,
+    /// `comment-header`: the header of one comment (its author and time), with
+    /// `action = "mark"`; where the document has such lines, the judgement takes the first one
+    /// after the article's first paragraph as the start of its comments.
+    CommentHeader,
     /// `none`: nothing beyond the drop (switches off a category's default role).
     None,
 }
@@ -140,13 +144,16 @@ impl Role {
         match self {
             Role::TeaserMarker => "teaser-marker",
             Role::CommentBoundary => "comment-boundary",
+            Role::CommentHeader => "comment-header",
             Role::None => "none",
         }
     }
 
     /// The role a rule file names.
     pub fn from_name(name: &str) -> Option<Role> {
-        [Role::TeaserMarker, Role::CommentBoundary, Role::None].into_iter().find(|r| r.name() == name)
+        [Role::TeaserMarker, Role::CommentBoundary, Role::CommentHeader, Role::None]
+            .into_iter()
+            .find(|r| r.name() == name)
     }
 
     /// The role of a rule that names none: the categories `teasers` and `comment-section`
@@ -208,6 +215,10 @@ pub struct Guards {
     /// For drop-block and drop-window in blocks: a block with more words than this loses only
     /// the matching line, so a heading glued to a real paragraph never takes the paragraph along.
     pub max_block_words: Option<usize>,
+    /// The document holds at least this many lines the rule matches (that no other guard
+    /// vetoes): a pattern that means chrome only when it repeats, such as a comment's header
+    /// (a page's own byline comes once).
+    pub min_lines: Option<usize>,
 }
 
 /// Where a rule applies; with several bounds a line in any of them is in scope.
@@ -258,6 +269,9 @@ pub enum Action {
     DropWindow(Window),
     /// Drop the line when it repeats an earlier line (duplicated headlines).
     DropRepeat,
+    /// Drop nothing: the lines are evidence the judgement reads by the rule's role (the
+    /// headers of comments: `role = "comment-header"`).
+    Mark,
     /// A heuristic of [`crate::heuristics`], listed as a rule so it can be explained and
     /// switched off like one; it has no matcher and cannot be written in a rule file.
     Heuristic,
@@ -274,6 +288,7 @@ impl Action {
             Action::DropToStart { .. } => "drop-to-start",
             Action::DropWindow(_) => "drop-window",
             Action::DropRepeat => "drop-repeat",
+            Action::Mark => "mark",
             Action::Heuristic => "heuristic",
         }
     }

@@ -33,6 +33,7 @@ const RULE_KEYS: &[&str] = &[
     "max_words",
     "max_stopword_ratio",
     "max_block_words",
+    "min_lines",
     "scope",
     "action",
     "inclusive",
@@ -44,8 +45,16 @@ const RULE_KEYS: &[&str] = &[
 const SCOPE_KEYS: &[&str] = &["first_lines", "last_lines", "first_blocks", "last_blocks"];
 const WINDOW_KEYS: &[&str] = &["before", "after", "unit"];
 const EXAMPLE_KEYS: &[&str] = &["match", "no_match"];
-const ACTIONS: &[&str] =
-    &["drop-line", "drop-block", "drop-to-end", "drop-to-start", "drop-window", "drop-repeat", "keep"];
+const ACTIONS: &[&str] = &[
+    "drop-line",
+    "drop-block",
+    "drop-to-end",
+    "drop-to-start",
+    "drop-window",
+    "drop-repeat",
+    "keep",
+    "mark",
+];
 
 /// Largest compiled size of one rule regex; keeps hostile patterns from eating memory.
 pub(crate) const REGEX_SIZE_LIMIT: usize = 2 << 20;
@@ -266,6 +275,7 @@ impl<'a> Reader<'a> {
             max_words,
             max_stopword_ratio: self.ratio(table, "max_stopword_ratio"),
             max_block_words: self.count(table, "max_block_words"),
+            min_lines: self.count(table, "min_lines"),
         };
         let scope = match self.table(table, "scope") {
             Some(scope_table) => {
@@ -286,11 +296,32 @@ impl<'a> Reader<'a> {
                 let span = self.span_of(table, "role").unwrap_or(span.clone());
                 self.error(
                     span,
-                    format!("unknown role `{name}`: use \"teaser-marker\", \"comment-boundary\" or \"none\""),
+                    format!("unknown role `{name}`: use \"teaser-marker\", \"comment-boundary\", \"comment-header\" or \"none\""),
                 );
             }
             role
         });
+        // A mark drops nothing: it means something only through a role that reads marks, and
+        // that role only through marks.
+        if let Some(action) = &action {
+            let header = role == Some(Role::CommentHeader);
+            if *action == Action::Mark && !header {
+                let span = self.span_of(table, "action").unwrap_or(span.clone());
+                self.error(
+                    span,
+                    format!(
+                        "rule `{id}`: action = \"mark\" drops nothing; it needs role = \"comment-header\""
+                    ),
+                );
+            } else if header && *action != Action::Mark {
+                let span = self.span_of(table, "role").unwrap_or(span.clone());
+                self.error(span, format!("rule `{id}`: role = \"comment-header\" goes with action = \"mark\" (the judgement drops the comments)"));
+            }
+            if *action == Action::Mark && find(table, "scope").is_some() {
+                let span = self.span_of(table, "scope").unwrap_or(span.clone());
+                self.error(span, format!("rule `{id}`: `scope` does not apply to action = \"mark\""));
+            }
+        }
         let enabled = self.boolean(table, "enabled").unwrap_or(true);
         let examples = match self.table(table, "examples") {
             Some(examples) => {
@@ -356,6 +387,7 @@ impl<'a> Reader<'a> {
             "drop-to-end" => Action::DropToEnd { inclusive: inclusive.unwrap_or(true) },
             "drop-to-start" => Action::DropToStart { inclusive: inclusive.unwrap_or(true) },
             "drop-repeat" => Action::DropRepeat,
+            "mark" => Action::Mark,
             "drop-window" => match window {
                 Some(window) => Action::DropWindow(window),
                 None => {
@@ -723,6 +755,27 @@ action = "explode"
         assert_eq!(pack.rules[0].role, Some(Role::CommentBoundary));
         let errs = errors("[[rule]]\nid = \"x/header\"\nline = \"Comments\"\nrole = \"comment-start\"\n");
         assert!(errs[0].starts_with("t.toml:4:8: unknown role `comment-start`"), "{errs:?}");
+    }
+
+    #[test]
+    fn a_mark_goes_with_the_comment_header_role_and_min_lines_is_read() {
+        let toml = "[[rule]]\nid = \"c/header\"\nregex = 'says:$'\naction = \"mark\"\nrole = \"comment-header\"\nmin_lines = 3\n";
+        let rule = &parse_pack(Path::new("t.toml"), toml).unwrap().pack.rules[0];
+        assert_eq!(
+            (rule.action, rule.role, rule.guards.min_lines),
+            (Action::Mark, Some(Role::CommentHeader), Some(3))
+        );
+        let errs = errors("[[rule]]\nid = \"c\"\nline = \"Reply\"\naction = \"mark\"\n");
+        assert_eq!(
+            errs,
+            vec![
+                "t.toml:4:10: rule `c`: action = \"mark\" drops nothing; it needs role = \"comment-header\""
+            ]
+        );
+        let errs = errors("[[rule]]\nid = \"c\"\nline = \"Reply\"\nrole = \"comment-header\"\n");
+        assert_eq!(errs, vec!["t.toml:4:8: rule `c`: role = \"comment-header\" goes with action = \"mark\" (the judgement drops the comments)"]);
+        let errs = errors(&format!("{toml}scope = {{ first_lines = 5 }}\n"));
+        assert_eq!(errs, vec!["t.toml:7:9: rule `c/header`: `scope` does not apply to action = \"mark\""]);
     }
 
     #[test]
