@@ -19,7 +19,7 @@ use std::collections::HashMap;
 
 use crate::decide::{decide, decide_after, dropped, Verdict};
 use crate::heuristics::Row;
-use crate::heuristics::{Judgement, JudgementRules, Round};
+use crate::heuristics::{CommentMarks, Judgement, JudgementRules, Round};
 use crate::matcher::{DocumentContext, Hit, RuleSet};
 use crate::model::LineModel;
 use crate::normalize::{normalize, normalize_owned};
@@ -212,13 +212,8 @@ impl Cleaner {
         };
         let dial = rules.config.min_article_probability;
         let rules_dropped = verdicts.iter().any(|v| !v.is_keep());
-        let mut comment_headers: Vec<u32> = hits
-            .iter()
-            .filter(|h| h.veto.is_none() && rules.roles[h.rule as usize].comment_header)
-            .map(|h| h.line)
-            .collect();
-        comment_headers.dedup();
-        let Some(mut judgement) = Judgement::new(rules, document, folded, rules_dropped, comment_headers)
+        let comment_marks = CommentMarks::of(hits, rules.roles);
+        let Some(mut judgement) = Judgement::new(rules, document, folded, rules_dropped, comment_marks)
         else {
             return (verdicts, Vec::new(), dial);
         };

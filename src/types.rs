@@ -210,8 +210,9 @@ pub enum Heuristic {
     /// Outside the article, a short line the line model alone keeps among menu or footer
     /// items it drops.
     FooterIsland,
-    /// From the first comment header (a line of a `comment-header` rule) after the article's
-    /// first paragraph, what the line model keeps: the comments.
+    /// From where the rules' marks say the comments start (a `comment-start` line, or a
+    /// `comment-header` line after a first comment) after the article's first paragraph,
+    /// what the line model keeps.
     CommentThread,
 }
 
@@ -274,7 +275,7 @@ impl Heuristic {
                 "Outside the article, a short line the line model alone keeps between two menu or footer items it drops"
             }
             Heuristic::CommentThread => {
-                "From the first comment header after the article's first paragraph, what the line model keeps: the comments"
+                "From where the comments start after the article's first paragraph (the rules' comment-header and comment-start marks), what the line model keeps"
             }
         }
     }
@@ -299,6 +300,8 @@ pub struct DropRole {
     /// The rule drops nothing but marks the headers of comments (`action = "mark"`): the
     /// judgement reads them (`heuristics/comment-thread`).
     pub comment_header: bool,
+    /// The rule drops nothing but marks where comments start ("12 Comments Leave a comment").
+    pub comment_start: bool,
 }
 
 /// The bounds on the repeated work for one document, owned by the engine (see

@@ -256,11 +256,18 @@ fn model_keeping_every_line() -> String {
     one_tree_model(r#""feature": [65535], "threshold": [0.0], "left": [0], "right": [0], "value": [5.0]"#)
 }
 
-#[test]
-fn the_comments_under_an_article_go_from_the_header_after_its_first_comment() {
+/// A directory holding that model, and the model's path: the guards on the model's verdicts
+/// alone decide what goes.
+fn with_model_keeping_every_line() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let model = dir.path().join("model.json");
     std::fs::write(&model, model_keeping_every_line()).unwrap();
+    (dir, model)
+}
+
+#[test]
+fn the_comments_under_an_article_go_from_the_header_after_its_first_comment() {
+    let (dir, model) = with_model_keeping_every_line();
     let [p1, p2, p3] = ARTICLES[0];
     let byline = "Posted by Maria Lopez on March 3, 2024 at 9:15 am";
     let comments = [
@@ -309,4 +316,27 @@ fn the_comments_under_an_article_go_from_the_header_after_its_first_comment() {
     let explained = stdout(&thresh(&["explain", "--model", s(&model), s(&page)]));
     let row = explained.lines().find(|l| l.ends_with(&format!("| {}", comments[0]))).unwrap();
     assert!(row.contains("keep guard/min-lines (comments/comment-byline)"), "{row}");
+}
+
+#[test]
+fn a_comment_count_with_a_prompt_opens_the_comments_only_after_the_article() {
+    let (dir, model) = with_model_keeping_every_line();
+    let [p1, p2, p3] = ARTICLES[0];
+    let opening = "14 Comments Leave a comment";
+    let comment = "Finally! I have been waiting years for a safe way to ride my bike to work in the morning.";
+    let page = dir.path().join("page.txt");
+    let clean = |text: &str| {
+        std::fs::write(&page, text).unwrap();
+        stdout(&thresh(&["clean", "--model", s(&model), s(&page)]))
+    };
+    // After the article: it and the comments under it go.
+    let after = clean(&format!("Bike lanes for the city\n{p1}\n{p2}\n{p3}\n{opening}\n{comment}\n"));
+    assert_eq!(after, format!("Bike lanes for the city\n{p1}\n{p2}\n{p3}\n"));
+    let explained = stdout(&thresh(&["explain", "--model", s(&model), s(&page)]));
+    let row = explained.lines().find(|l| l.ends_with(&format!("| {comment}"))).unwrap();
+    assert!(row.contains("drop heuristics/comment-thread"), "{row}");
+    // Under the headline, above the article (which the rounds keep it with), it starts
+    // nothing: the article's first paragraph comes after it.
+    let above = format!("Bike lanes for the city\n{opening}\n{p1}\n{p2}\n{p3}\n");
+    assert_eq!(clean(&above), above);
 }

@@ -149,22 +149,46 @@ pub(crate) struct Judgement<'a> {
     saw_evidence: bool,
     /// The line model's dial for this document (see [`CLEAN_TEXT_DIAL_SHARE`]).
     dial: f64,
-    /// The lines marked as comment headers by the rules (`role = "comment-header"`), in
-    /// order: see [`comment_thread`].
-    comment_headers: Vec<u32>,
+    /// Where the rules' marks say comments are: see [`comment_thread`].
+    comment_marks: CommentMarks,
+}
+
+/// The lines the rules marked where comments are (`action = "mark"`), each list in order.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CommentMarks {
+    /// Headers of comments (`role = "comment-header"`).
+    pub(crate) headers: Vec<u32>,
+    /// Lines that open the comments (`role = "comment-start"`).
+    pub(crate) starts: Vec<u32>,
+}
+
+impl CommentMarks {
+    /// The marks of the live `hits` (sorted by line), by the rules' `roles`.
+    pub(crate) fn of(hits: &[crate::types::Hit], roles: &[DropRole]) -> Self {
+        let marked = |role: fn(&DropRole) -> bool| {
+            let mut lines: Vec<u32> = hits
+                .iter()
+                .filter(|h| h.veto.is_none() && role(&roles[h.rule as usize]))
+                .map(|h| h.line)
+                .collect();
+            lines.dedup();
+            lines
+        };
+        CommentMarks { headers: marked(|r| r.comment_header), starts: marked(|r| r.comment_start) }
+    }
 }
 
 impl<'a> Judgement<'a> {
     /// The judgement of `doc`, or `None` when the heuristics are switched off. `folded` holds
     /// folded lines of `doc` (all of them, unless the document is huge); the others are folded
     /// when needed. `rules_dropped` tells whether the rules dropped any line of it;
-    /// `comment_headers` lists, in order, the lines the rules marked as comment headers.
+    /// `comment_marks` where the rules' marks say comments are.
     pub(crate) fn new(
         rules: JudgementRules<'a>,
         doc: &'a Document,
         folded: &'a crate::features::FoldedLines,
         rules_dropped: bool,
-        comment_headers: Vec<u32>,
+        comment_marks: CommentMarks,
     ) -> Option<Self> {
         if !rules.config.enabled || rules.heuristics.iter().all(Option::is_none) {
             return None;
@@ -188,7 +212,7 @@ impl<'a> Judgement<'a> {
             saw_evidence: false,
             dial: rules.config.min_article_probability
                 * if rules_dropped { 1.0 } else { CLEAN_TEXT_DIAL_SHARE },
-            comment_headers,
+            comment_marks,
         })
     }
 
@@ -282,7 +306,7 @@ impl<'a> Judgement<'a> {
             recorded,
             with_evidence,
             saw_evidence,
-            comment_headers,
+            comment_marks,
             ..
         } = self;
         let alive: &[u32] = alive;
@@ -427,7 +451,9 @@ impl<'a> Judgement<'a> {
                 // reads a comment's prose as article text. Evidence of the rules, like the
                 // teaser markers: not read once the engine judges without it.
                 if *with_evidence && rules.heuristics[Heuristic::CommentThread.index()].is_some() {
-                    if let Some(start) = comment_thread(comment_headers, alive, &judged, &keep) {
+                    if let Some(start) =
+                        comment_thread(comment_marks, alive, &classes.classes, &judged, &keep)
+                    {
                         *saw_evidence = true;
                         for (keep, in_thread) in keeps[start..].iter_mut().zip(&mut thread[start..]) {
                             *in_thread = std::mem::take(keep);
@@ -493,26 +519,48 @@ impl<'a> Judgement<'a> {
     }
 }
 
-/// Where the comments under the article start, among the kept lines `alive`: at a comment
-/// header (of `headers`, lines in order) that follows the article's first paragraph (the
-/// first good line of its main stretch, by `judged` and `in_main`) and a good line after an
-/// earlier header, and that another header follows (a thread is more than one comment).
+/// Where the comments under the article start, among the kept lines `alive`, from the rules'
+/// marks; `classes` are the lines' classes this round, `judged` the rounds' verdicts and
+/// `in_main` the article's main stretch.
 ///
-/// The first header is never the start: an article's byline can be shaped like a comment's
-/// header ("Posted by jdoe on Monday July 23, @08:24PM" above the story, "by anon (1234) on
-/// Monday July 23, @08:25PM" above each comment), and where it is a comment's, the thread
-/// loses one comment. The rule's `min_lines` keeps a page's one or two bylines from marking
-/// anything at all.
-fn comment_thread(headers: &[u32], alive: &[u32], judged: &[Judged], in_main: &[bool]) -> Option<usize> {
-    if headers.len() < 3 {
-        return None;
-    }
-    let anchor = (0..alive.len()).find(|&k| judged[k] == Judged::Good && in_main[k])?;
-    let mut marked = (0..alive.len()).filter(|&k| headers.binary_search(&alive[k]).is_ok());
-    let first = marked.next()?;
-    let good_after_first = (first + 1..alive.len()).find(|&k| judged[k] == Judged::Good)?;
-    let start = marked.find(|&k| k > anchor && k > good_after_first)?;
-    marked.next().map(|_| start)
+/// - A line opening the comments (a `comment-start` mark) starts them when it follows the
+///   article's first paragraph: a line of the main stretch that is prose on its own (class
+///   good). A line kept only by its neighbours, as a headline is, does not count: "12 Comments
+///   Leave a comment" under a headline, above the article, starts nothing.
+/// - A comment's header (a `comment-header` mark) starts them when it follows the first line
+///   the rounds keep as good in the main stretch (a thread of comments can outweigh a short
+///   story, and its stretch be the main one) and a line kept as good after an earlier header
+///   (a comment's text, however short), and another header follows it (a thread is more than
+///   one comment). The first header is never the start: an article's byline can be shaped
+///   like a comment's header ("Posted by jdoe on Monday July 23, @08:24PM" above the story,
+///   "by anon (1234) on Monday July 23, @08:25PM" above each comment), and where it is a
+///   comment's, the thread loses one comment. The rule's `min_lines` keeps a page's one or
+///   two bylines from marking anything at all.
+///
+/// The earlier of the two, if any.
+fn comment_thread(
+    marks: &CommentMarks,
+    alive: &[u32],
+    classes: &[Class],
+    judged: &[Judged],
+    in_main: &[bool],
+) -> Option<usize> {
+    let first_in_main = |good: &dyn Fn(usize) -> bool| (0..alive.len()).find(|&k| in_main[k] && good(k));
+    let opened = first_in_main(&|k| classes[k] == Class::Good)
+        .and_then(|paragraph| marked(&marks.starts, alive).find(|&k| k > paragraph));
+    let by_headers = first_in_main(&|k| judged[k] == Judged::Good).and_then(|kept| {
+        let mut headers = marked(&marks.headers, alive);
+        let first = headers.next()?;
+        let comment = (first + 1..alive.len()).find(|&k| judged[k] == Judged::Good)?;
+        let start = headers.find(|&k| k > kept && k > comment)?;
+        headers.next().map(|_| start)
+    });
+    opened.into_iter().chain(by_headers).min()
+}
+
+/// The kept lines (positions in `alive`) that are among `lines` (in order).
+fn marked<'a>(lines: &'a [u32], alive: &'a [u32]) -> impl Iterator<Item = usize> + 'a {
+    (0..alive.len()).filter(move |&k| lines.binary_search(&alive[k]).is_ok())
 }
 
 /// For each kept line, the dropped lines right before it (since the previous kept line).
@@ -532,22 +580,64 @@ mod tests {
 
     #[test]
     fn a_comment_thread_starts_at_a_header_after_the_article_and_a_comment() {
-        const G: Judged = Judged::Good;
-        const B: Judged = Judged::Bad(Heuristic::NotProse);
-        // Kept lines 0..9 are document lines 10..19: a byline (11) shaped like a comment's
-        // header, the article (12, 13), then three comments (14, 16, 18), each with its text.
+        const G: Class = Class::Good;
+        const B: Class = Class::Short;
+        // The rounds keep what is good, and the headline above the article.
+        let judged = |classes: &[Class]| -> Vec<Judged> {
+            classes
+                .iter()
+                .enumerate()
+                .map(|(k, &c)| if c == G || k == 0 { Judged::Good } else { Judged::Bad(Heuristic::NotProse) })
+                .collect()
+        };
+        // Kept lines 0..9 are document lines 10..19: a headline (10), a byline (11) shaped
+        // like a comment's header, the article (12, 13), then three comments (14, 16, 18),
+        // each with its text.
         let alive: Vec<u32> = (10..20).collect();
-        let judged = [B, B, G, G, B, G, B, G, B, G];
+        let classes = [B, B, G, G, B, G, B, G, B, G];
         let in_main = [false, true, true, true, true, true, true, true, true, true];
-        assert_eq!(comment_thread(&[11, 14, 16, 18], &alive, &judged, &in_main), Some(4));
+        let headers = |lines: &[u32]| CommentMarks { headers: lines.to_vec(), starts: Vec::new() };
+        assert_eq!(
+            comment_thread(&headers(&[11, 14, 16, 18]), &alive, &classes, &judged(&classes), &in_main),
+            Some(4)
+        );
         // The first header is never the start, even after the article: its first comment stays.
-        assert_eq!(comment_thread(&[14, 16, 18], &alive, &judged, &in_main), Some(6));
+        assert_eq!(
+            comment_thread(&headers(&[14, 16, 18]), &alive, &classes, &judged(&classes), &in_main),
+            Some(6)
+        );
         // Another header must follow the start: one comment is no thread.
-        assert_eq!(comment_thread(&[11, 14], &alive, &judged, &in_main), None);
-        assert_eq!(comment_thread(&[11, 14, 15], &alive, &judged, &in_main), Some(4));
+        assert_eq!(comment_thread(&headers(&[11, 14]), &alive, &classes, &judged(&classes), &in_main), None);
+        assert_eq!(
+            comment_thread(&headers(&[11, 14, 15]), &alive, &classes, &judged(&classes), &in_main),
+            Some(4)
+        );
         // No good line of the main stretch to anchor the article on: nothing is cut.
-        assert_eq!(comment_thread(&[11, 14, 16, 18], &alive, &judged, &[false; 10]), None);
+        assert_eq!(
+            comment_thread(&headers(&[11, 14, 16, 18]), &alive, &classes, &judged(&classes), &[false; 10]),
+            None
+        );
         // Headers that are no longer kept do not count.
-        assert_eq!(comment_thread(&[1, 2, 3], &alive, &judged, &in_main), None);
+        assert_eq!(comment_thread(&headers(&[1, 2, 3]), &alive, &classes, &judged(&classes), &in_main), None);
+        // A line opening the comments starts them on its own, once past the article's first
+        // paragraph; above it (a count and a prompt under the headline), nothing.
+        let starts = |lines: &[u32]| CommentMarks { headers: Vec::new(), starts: lines.to_vec() };
+        assert_eq!(
+            comment_thread(&starts(&[11, 15]), &alive, &classes, &judged(&classes), &in_main),
+            Some(5)
+        );
+        assert_eq!(comment_thread(&starts(&[11]), &alive, &classes, &judged(&classes), &in_main), None);
+        // The headline is in the main stretch but no paragraph: not what the article's start is
+        // read from, though the rounds may keep it as good.
+        let in_main_from_headline = [true; 10];
+        assert_eq!(
+            comment_thread(&starts(&[11]), &alive, &classes, &judged(&classes), &in_main_from_headline),
+            None
+        );
+        // Whichever comes first.
+        let both = CommentMarks { headers: vec![11, 14, 16, 18], starts: vec![17] };
+        assert_eq!(comment_thread(&both, &alive, &classes, &judged(&classes), &in_main), Some(4));
+        let both = CommentMarks { headers: vec![14, 16, 18], starts: vec![15] };
+        assert_eq!(comment_thread(&both, &alive, &classes, &judged(&classes), &in_main), Some(5));
     }
 }

@@ -265,6 +265,7 @@ pub(super) fn compile(
                 comment_boundary: role == rules::Role::CommentBoundary,
                 repeat: rule.action == Action::DropRepeat,
                 comment_header: role == rules::Role::CommentHeader,
+                comment_start: role == rules::Role::CommentStart,
             }
         })
         .collect();

@@ -131,9 +131,13 @@ pub enum Role {
     /// article's main stretch never continues across it.
     CommentBoundary,
     /// `comment-header`: the header of one comment (its author and time), with
-    /// `action = "mark"`; where the document has such lines, the judgement takes the first one
-    /// after the article's first paragraph as the start of its comments.
+    /// `action = "mark"`; where the document has such lines, the judgement takes one after the
+    /// article's first paragraph and a first comment as the start of its comments.
     CommentHeader,
+    /// `comment-start`: the line that opens the comments ("12 Comments Leave a comment"), with
+    /// `action = "mark"`; the judgement takes the first one after the article's first
+    /// paragraph as the start of its comments.
+    CommentStart,
     /// `none`: nothing beyond the drop (switches off a category's default role).
     None,
 }
@@ -145,15 +149,22 @@ impl Role {
             Role::TeaserMarker => "teaser-marker",
             Role::CommentBoundary => "comment-boundary",
             Role::CommentHeader => "comment-header",
+            Role::CommentStart => "comment-start",
             Role::None => "none",
         }
     }
 
     /// The role a rule file names.
     pub fn from_name(name: &str) -> Option<Role> {
-        [Role::TeaserMarker, Role::CommentBoundary, Role::CommentHeader, Role::None]
+        [Role::TeaserMarker, Role::CommentBoundary, Role::CommentHeader, Role::CommentStart, Role::None]
             .into_iter()
             .find(|r| r.name() == name)
+    }
+
+    /// True for the roles of marks (`action = "mark"`): what the judgement reads of lines no
+    /// rule drops.
+    pub fn reads_marks(self) -> bool {
+        matches!(self, Role::CommentHeader | Role::CommentStart)
     }
 
     /// The role of a rule that names none: the categories `teasers` and `comment-section`
@@ -269,8 +280,8 @@ pub enum Action {
     DropWindow(Window),
     /// Drop the line when it repeats an earlier line (duplicated headlines).
     DropRepeat,
-    /// Drop nothing: the lines are evidence the judgement reads by the rule's role (the
-    /// headers of comments: `role = "comment-header"`).
+    /// Drop nothing: the lines are evidence the judgement reads by the rule's role (where
+    /// comments start: `role = "comment-header"` or `"comment-start"`).
     Mark,
     /// A heuristic of [`crate::heuristics`], listed as a rule so it can be explained and
     /// switched off like one; it has no matcher and cannot be written in a rule file.

@@ -296,7 +296,7 @@ impl<'a> Reader<'a> {
                 let span = self.span_of(table, "role").unwrap_or(span.clone());
                 self.error(
                     span,
-                    format!("unknown role `{name}`: use \"teaser-marker\", \"comment-boundary\", \"comment-header\" or \"none\""),
+                    format!("unknown role `{name}`: use \"teaser-marker\", \"comment-boundary\", \"comment-header\", \"comment-start\" or \"none\""),
                 );
             }
             role
@@ -304,18 +304,19 @@ impl<'a> Reader<'a> {
         // A mark drops nothing: it means something only through a role that reads marks, and
         // that role only through marks.
         if let Some(action) = &action {
-            let header = role == Some(Role::CommentHeader);
-            if *action == Action::Mark && !header {
+            let reads_marks = role.is_some_and(Role::reads_marks);
+            if *action == Action::Mark && !reads_marks {
                 let span = self.span_of(table, "action").unwrap_or(span.clone());
                 self.error(
                     span,
                     format!(
-                        "rule `{id}`: action = \"mark\" drops nothing; it needs role = \"comment-header\""
+                        "rule `{id}`: action = \"mark\" drops nothing; it needs role = \"comment-header\" or \"comment-start\""
                     ),
                 );
-            } else if header && *action != Action::Mark {
+            } else if reads_marks && *action != Action::Mark {
+                let name = role.map_or("", Role::name);
                 let span = self.span_of(table, "role").unwrap_or(span.clone());
-                self.error(span, format!("rule `{id}`: role = \"comment-header\" goes with action = \"mark\" (the judgement drops the comments)"));
+                self.error(span, format!("rule `{id}`: role = \"{name}\" goes with action = \"mark\" (the judgement drops the comments)"));
             }
             if *action == Action::Mark && find(table, "scope").is_some() {
                 let span = self.span_of(table, "scope").unwrap_or(span.clone());
@@ -753,12 +754,12 @@ action = "explode"
         let toml = "[[rule]]\nid = \"x/header\"\nline = \"Comments\"\nrole = \"comment-boundary\"\n";
         let pack = parse_pack(Path::new("t.toml"), toml).unwrap().pack;
         assert_eq!(pack.rules[0].role, Some(Role::CommentBoundary));
-        let errs = errors("[[rule]]\nid = \"x/header\"\nline = \"Comments\"\nrole = \"comment-start\"\n");
-        assert!(errs[0].starts_with("t.toml:4:8: unknown role `comment-start`"), "{errs:?}");
+        let errs = errors("[[rule]]\nid = \"x/header\"\nline = \"Comments\"\nrole = \"comment-begin\"\n");
+        assert!(errs[0].starts_with("t.toml:4:8: unknown role `comment-begin`"), "{errs:?}");
     }
 
     #[test]
-    fn a_mark_goes_with_the_comment_header_role_and_min_lines_is_read() {
+    fn a_mark_goes_with_a_role_that_reads_marks_and_min_lines_is_read() {
         let toml = "[[rule]]\nid = \"c/header\"\nregex = 'says:$'\naction = \"mark\"\nrole = \"comment-header\"\nmin_lines = 3\n";
         let rule = &parse_pack(Path::new("t.toml"), toml).unwrap().pack.rules[0];
         assert_eq!(
@@ -769,9 +770,16 @@ action = "explode"
         assert_eq!(
             errs,
             vec![
-                "t.toml:4:10: rule `c`: action = \"mark\" drops nothing; it needs role = \"comment-header\""
+                "t.toml:4:10: rule `c`: action = \"mark\" drops nothing; it needs role = \"comment-header\" or \"comment-start\""
             ]
         );
+        let start =
+            "[[rule]]\nid = \"c\"\nline = \"12 Comments Leave a comment\"\nrole = \"comment-start\"\n";
+        let errs = errors(start);
+        assert_eq!(errs, vec!["t.toml:4:8: rule `c`: role = \"comment-start\" goes with action = \"mark\" (the judgement drops the comments)"]);
+        let rule =
+            &parse_pack(Path::new("t.toml"), &format!("{start}action = \"mark\"\n")).unwrap().pack.rules[0];
+        assert_eq!((rule.action, rule.role), (Action::Mark, Some(Role::CommentStart)));
         let errs = errors("[[rule]]\nid = \"c\"\nline = \"Reply\"\nrole = \"comment-header\"\n");
         assert_eq!(errs, vec!["t.toml:4:8: rule `c`: role = \"comment-header\" goes with action = \"mark\" (the judgement drops the comments)"]);
         let errs = errors(&format!("{toml}scope = {{ first_lines = 5 }}\n"));
