@@ -545,6 +545,9 @@ fn comment_thread(
     judged: &[Judged],
     in_main: &[bool],
 ) -> Option<usize> {
+    if marks.starts.is_empty() && marks.headers.len() < 3 {
+        return None;
+    }
     let first_in_main = |good: &dyn Fn(usize) -> bool| (0..alive.len()).find(|&k| in_main[k] && good(k));
     let opened = first_in_main(&|k| classes[k] == Class::Good)
         .and_then(|paragraph| marked(&marks.starts, alive).find(|&k| k > paragraph));

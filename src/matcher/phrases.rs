@@ -60,10 +60,11 @@ impl Tier {
         self.filter[bit / 64] |= 1 << (bit % 64);
     }
 
-    /// The bucket of phrases that may start at `bytes[at..]`.
+    /// The bucket of phrases that may start where the text's next eight bytes (zero past
+    /// the end) are `eight`: its first `width` bytes are the key.
     #[inline]
-    fn candidates(&self, bytes: &[u8], at: usize) -> Option<&Bucket> {
-        let key = key_at(bytes, at, self.width);
+    fn candidates(&self, eight: u64) -> Option<&Bucket> {
+        let key = eight & (u64::MAX >> (64 - 8 * self.width));
         let bit = Self::filter_bit(key);
         if self.filter[bit / 64] & 1 << (bit % 64) == 0 {
             return None;
@@ -180,12 +181,14 @@ impl PhraseIndex {
                 // `on_word_boundary`, as is the end of the match.
                 let starts = (word | block.lead_bytes()) & !(word << 1 | word_before);
                 word_before = word >> (chunk.len() - 1) & 1;
-                for tier in &tiers {
-                    let mut starts = starts;
-                    while starts != 0 {
-                        let start = block_index * 64 + starts.trailing_zeros() as usize;
-                        starts &= starts - 1;
-                        if let Some(bucket) = tier.candidates(bytes, start) {
+                // Each word start is read once, its eight bytes asked of every tier.
+                let mut starts = starts;
+                while starts != 0 {
+                    let start = block_index * 64 + starts.trailing_zeros() as usize;
+                    starts &= starts - 1;
+                    let eight = key_at(bytes, start, 8);
+                    for tier in &tiers {
+                        if let Some(bucket) = tier.candidates(eight) {
                             try_phrases(start, bucket);
                         }
                     }
