@@ -366,10 +366,9 @@ impl<'a> Judgement<'a> {
         };
         let judged = revise(&classes, &teaser_markers, &cfg);
         let keep = main_stretches(&judged, &classes, &boundaries, &dropped_before, &cfg);
-        // The lines the model keeps that `heuristics/footer-island` drops, and those of
-        // `heuristics/comment-thread`.
-        let mut islands = vec![false; alive.len()];
-        let mut thread = vec![false; alive.len()];
+        // The guard on the model's verdicts that drops a line the model keeps
+        // (`heuristics/footer-island`, `heuristics/comment-thread`).
+        let mut guarded: Vec<Option<Heuristic>> = vec![None; alive.len()];
         let model_keeps: Option<Vec<bool>> = if make_rows {
             let facts = RoundFacts {
                 shapes: &classes,
@@ -403,7 +402,7 @@ impl<'a> Judgement<'a> {
                 if rules.heuristics[Heuristic::FooterIsland.index()].is_some() {
                     for k in context.footer_islands(&keeps) {
                         keeps[k] = false;
-                        islands[k] = true;
+                        guarded[k] = Some(Heuristic::FooterIsland);
                     }
                 }
                 // The lines of one sentence cut apart (by a page's links), and the rows of one
@@ -455,8 +454,10 @@ impl<'a> Judgement<'a> {
                         comment_thread(comment_marks, alive, &classes.classes, &judged, &keep)
                     {
                         *saw_evidence = true;
-                        for (keep, in_thread) in keeps[start..].iter_mut().zip(&mut thread[start..]) {
-                            *in_thread = std::mem::take(keep);
+                        for (keep, why) in keeps[start..].iter_mut().zip(&mut guarded[start..]) {
+                            if std::mem::take(keep) {
+                                *why = Some(Heuristic::CommentThread);
+                            }
                         }
                     }
                 }
@@ -480,10 +481,8 @@ impl<'a> Judgement<'a> {
             };
             let why = match &model_keeps {
                 Some(keeps) if keeps[k] => continue,
-                Some(_) if islands[k] => Heuristic::FooterIsland,
-                Some(_) if thread[k] => Heuristic::CommentThread,
-                // What the rounds say names the cause when they agree.
-                Some(_) => heuristic.unwrap_or(Heuristic::LineModel),
+                // The guard that dropped it, or what the rounds say when they agree.
+                Some(_) => guarded[k].or(heuristic).unwrap_or(Heuristic::LineModel),
                 None => match heuristic {
                     Some(why) => why,
                     None => continue,

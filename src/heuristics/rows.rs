@@ -479,6 +479,7 @@ impl<'a> RoundFacts<'a> {
 /// stoplists cover their languages' prose unevenly. Measured before the model was retrained
 /// on it (LightGBM on the same rows), this cut the line error on the snippet pages, mostly
 /// German, from 0.097 to 0.082 with them left out of training (`docs/model.md`).
+///
 /// For each of the [`AROUND_FEATURES`], what it is read against: the prose's share for the
 /// shares of capitalised tokens and function words, 0 for the rest.
 fn prose_norms(facts: &RoundFacts<'_>) -> AroundValues {
